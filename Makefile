@@ -1,0 +1,54 @@
+# CustomsRisk — the README's two commands are `make demo` and `make test`.
+SHELL := /bin/bash
+SWIFT ?= swift
+DEMO_DIR ?= demo-output
+DEMO_ROWS ?= 60000
+RISKCTL = .build/release/riskctl
+
+.PHONY: deps build test demo compare bench bench-check fuzz sanitize clean
+
+## Install the Debian packages the build needs, if they are missing (root or sudo).
+deps:
+	@if ! pkg-config --exists openblas lapacke 2>/dev/null; then \
+		echo "Installing libopenblas-dev liblapacke-dev pkg-config…"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq libopenblas-dev liblapacke-dev pkg-config; \
+	fi
+
+build: deps
+	$(SWIFT) build -c release --product riskctl
+
+## Run the whole test suite (what CI runs).
+test: deps
+	$(SWIFT) test
+
+## End to end on generated declarations: generate, train, evaluate, score with reasons, explain.
+demo: build
+	@mkdir -p $(DEMO_DIR)
+	$(RISKCTL) synth --rows $(DEMO_ROWS) --seed 1 --out $(DEMO_DIR)/declarations.csv
+	$(RISKCTL) split --data $(DEMO_DIR)/declarations.csv --schema $(DEMO_DIR)/declarations.schema.json \
+		--test-fraction 0.25 --out-train $(DEMO_DIR)/train.csv --out-test $(DEMO_DIR)/test.csv
+	$(RISKCTL) train --data $(DEMO_DIR)/train.csv --schema $(DEMO_DIR)/declarations.schema.json \
+		--model gbt --seed 1 --out $(DEMO_DIR)/model.json
+	$(RISKCTL) evaluate --model $(DEMO_DIR)/model.json --data $(DEMO_DIR)/test.csv \
+		--report $(DEMO_DIR)/report.html
+	$(RISKCTL) score --model $(DEMO_DIR)/model.json --data $(DEMO_DIR)/test.csv \
+		--out $(DEMO_DIR)/scores.csv --reasons 3 --inspection-rate 0.05
+	@echo "First scored declarations ($(DEMO_DIR)/scores.csv):"
+	@head -n 6 $(DEMO_DIR)/scores.csv
+	$(RISKCTL) explain --model $(DEMO_DIR)/model.json --data $(DEMO_DIR)/test.csv \
+		--id "$$(awk -F, 'NR==2{print $$1}' $(DEMO_DIR)/scores.csv)"
+
+## Side-by-side comparison with LightGBM, XGBoost and scikit-learn (installs them in a venv).
+compare: build
+	bash Benchmarks/compare/run.sh
+
+## Performance regression benchmarks (nested package).
+bench: deps
+	cd Benchmarks && $(SWIFT) package benchmark
+
+bench-check: deps
+	cd Benchmarks && $(SWIFT) package benchmark thresholds check
+
+clean:
+	rm -rf .build $(DEMO_DIR)

@@ -1,0 +1,81 @@
+// swift-tools-version: 6.1
+// CustomsRisk — risk scoring of customs declarations with machine learning.
+//
+// Module map (arrows point down only): see Docs/Architecture.md.
+
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "customs-risk",
+    products: [
+        .library(name: "CustomsRisk", targets: ["CustomsRisk"]),
+        .library(name: "RiskData", targets: ["RiskData"]),
+        .library(name: "RiskDeclarations", targets: ["RiskDeclarations"]),
+        .library(name: "RiskFeatures", targets: ["RiskFeatures"]),
+        .library(name: "RiskLinear", targets: ["RiskLinear"]),
+        .library(name: "RiskTrees", targets: ["RiskTrees"]),
+        .library(name: "RiskMetrics", targets: ["RiskMetrics"]),
+        .library(name: "RiskExplain", targets: ["RiskExplain"]),
+        .library(name: "RiskModelBundle", targets: ["RiskModelBundle"]),
+        .library(name: "RiskScoring", targets: ["RiskScoring"]),
+        .executable(name: "riskctl", targets: ["RiskCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // MARK: - System libraries (Debian: libopenblas-dev, liblapacke-dev)
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CLAPACKE", path: "Sources/CLAPACKE", pkgConfig: "lapacke",
+                       providers: [.apt(["liblapacke-dev"])]),
+
+        // MARK: - Library modules
+        .target(name: "RiskLinearAlgebra", dependencies: ["CBLAS", "CLAPACKE"], swiftSettings: strictSettings),
+        .target(name: "RiskData", swiftSettings: strictSettings),
+        .target(name: "RiskDeclarations", dependencies: ["RiskData"], swiftSettings: strictSettings),
+        .target(name: "RiskFeatures", dependencies: ["RiskData", "RiskDeclarations"], swiftSettings: strictSettings),
+        .target(name: "RiskMetrics", swiftSettings: strictSettings),
+        .target(name: "RiskLinear", dependencies: ["RiskData", "RiskLinearAlgebra"], swiftSettings: strictSettings),
+        .target(name: "RiskTrees", dependencies: ["RiskData", "RiskMetrics"], swiftSettings: strictSettings),
+        .target(name: "RiskExplain",
+                dependencies: ["RiskData", "RiskDeclarations", "RiskFeatures", "RiskTrees", "RiskLinear"],
+                swiftSettings: strictSettings),
+        .target(name: "RiskModelBundle",
+                dependencies: ["RiskData", "RiskDeclarations", "RiskFeatures", "RiskTrees", "RiskLinear",
+                               "RiskExplain", "RiskMetrics"],
+                swiftSettings: strictSettings),
+        .target(name: "RiskScoring",
+                dependencies: ["RiskData", "RiskDeclarations", "RiskFeatures", "RiskTrees", "RiskLinear",
+                               "RiskExplain", "RiskMetrics", "RiskModelBundle"],
+                swiftSettings: strictSettings),
+        .target(name: "CustomsRisk",
+                dependencies: ["RiskData", "RiskDeclarations", "RiskFeatures", "RiskTrees", "RiskLinear",
+                               "RiskExplain", "RiskMetrics", "RiskModelBundle", "RiskScoring"]),
+        .executableTarget(name: "RiskCLI",
+                          dependencies: ["CustomsRisk",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          swiftSettings: strictSettings),
+
+        // MARK: - Test support and tests
+        .target(name: "RiskTestSupport", dependencies: ["RiskData"], path: "Tests/RiskTestSupport"),
+        .testTarget(name: "RiskLinearAlgebraTests", dependencies: ["RiskLinearAlgebra", "RiskTestSupport"]),
+        .testTarget(name: "RiskDataTests", dependencies: ["RiskData", "RiskTestSupport"]),
+        .testTarget(name: "RiskDeclarationsTests", dependencies: ["RiskDeclarations", "RiskTestSupport"]),
+        .testTarget(name: "RiskFeaturesTests", dependencies: ["RiskFeatures", "RiskDeclarations", "RiskTestSupport"]),
+        .testTarget(name: "RiskMetricsTests", dependencies: ["RiskMetrics", "RiskTestSupport"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "RiskLinearTests", dependencies: ["RiskLinear", "RiskTestSupport"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "RiskTreesTests", dependencies: ["RiskTrees", "RiskMetrics", "RiskTestSupport"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "RiskExplainTests", dependencies: ["RiskExplain", "RiskTrees", "RiskTestSupport"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "RiskScoringTests", dependencies: ["CustomsRisk", "RiskTestSupport"]),
+        .testTarget(name: "RiskCLITests", dependencies: ["RiskCLI", "CustomsRisk", "RiskTestSupport"]),
+    ]
+)

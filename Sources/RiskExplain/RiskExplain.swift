@@ -1,0 +1,1 @@
+// RiskExplain — see Docs/Architecture.md.

@@ -1,0 +1,1 @@
+// RiskFeatures — see Docs/Architecture.md.

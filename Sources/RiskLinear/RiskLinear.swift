@@ -1,0 +1,1 @@
+// RiskLinear — see Docs/Architecture.md.

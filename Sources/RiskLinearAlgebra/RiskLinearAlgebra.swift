@@ -1,0 +1,1 @@
+// RiskLinearAlgebra — see Docs/Architecture.md.

@@ -1,0 +1,1 @@
+// RiskModelBundle — see Docs/Architecture.md.

@@ -1,0 +1,1 @@
+// RiskScoring — see Docs/Architecture.md.

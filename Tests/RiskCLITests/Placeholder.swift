@@ -1,0 +1,1 @@
+// Tests for RiskCLI live in this folder.

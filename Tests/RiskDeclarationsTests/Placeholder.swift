@@ -1,0 +1,1 @@
+// Tests for RiskDeclarations live in this folder.

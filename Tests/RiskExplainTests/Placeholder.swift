@@ -1,0 +1,1 @@
+// Tests for RiskExplain live in this folder.

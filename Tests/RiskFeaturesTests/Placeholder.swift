@@ -1,0 +1,1 @@
+// Tests for RiskFeatures live in this folder.

@@ -1,0 +1,1 @@
+// Tests for RiskLinearAlgebra live in this folder.

@@ -1,0 +1,1 @@
+// Tests for RiskLinear live in this folder.

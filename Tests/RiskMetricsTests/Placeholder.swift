@@ -1,0 +1,1 @@
+// Tests for RiskMetrics live in this folder.

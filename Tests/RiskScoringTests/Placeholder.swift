@@ -1,0 +1,1 @@
+// Tests for RiskScoring live in this folder.

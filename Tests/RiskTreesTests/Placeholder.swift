@@ -1,0 +1,1 @@
+// Tests for RiskTrees live in this folder.
