@@ -75,6 +75,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "RiskExplainTests", dependencies: ["RiskExplain", "RiskTrees", "RiskTestSupport"],
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "RiskModelBundleTests", dependencies: ["RiskModelBundle", "RiskTestSupport"]),
         .testTarget(name: "RiskScoringTests", dependencies: ["CustomsRisk", "RiskTestSupport"]),
         .testTarget(name: "RiskCLITests", dependencies: ["RiskCLI", "CustomsRisk", "RiskTestSupport"]),
     ]

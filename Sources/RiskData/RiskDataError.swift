@@ -11,6 +11,10 @@ public struct RiskDataError: Error, Sendable, Hashable, CustomStringConvertible 
         public static let invalidValue = Code("invalidValue")
         /// A parameter outside its range.
         public static let invalidParameter = Code("invalidParameter")
+        /// An output file exists and overwriting was not allowed.
+        public static let fileExists = Code("fileExists")
+        /// Reading or writing a file failed.
+        public static let io = Code("io")
     }
 
     public var code: Code

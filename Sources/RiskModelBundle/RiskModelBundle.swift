@@ -1,1 +1,0 @@
-// RiskModelBundle — see Docs/Architecture.md.

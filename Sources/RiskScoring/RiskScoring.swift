@@ -1,1 +1,0 @@
-// RiskScoring — see Docs/Architecture.md.

@@ -1,0 +1,114 @@
+import RiskData
+
+/// How a batch of scored declarations is selected for inspection.
+public struct TargetingPolicy: Sendable, Hashable, Codable {
+    /// What limits the selection.
+    public enum Budget: Sendable, Hashable, Codable {
+        /// Select the top `rate` of the batch (`ceil(rate × n)` declarations), `0 < rate ≤ 1`.
+        case inspectionRate(Double)
+        /// Select every declaration whose ranking value is ≥ the threshold.
+        case threshold(Double)
+        /// Select the top `count` declarations.
+        case capacity(Int)
+    }
+
+    /// What declarations are ranked by.
+    public enum RankingKey: String, Sendable, Hashable, Codable {
+        /// Calibrated probability of an infraction.
+        case probability
+        /// Probability × expected recoverable revenue.
+        case expectedRevenue = "expected_revenue"
+    }
+
+    public var budget: Budget
+    public var rankBy: RankingKey
+    /// Share of the budget spent on declarations drawn uniformly at random from the unselected
+    /// rest (exploration), `0 ≤ share < 1`. Keeps the label data of future models unbiased.
+    public var explorationShare: Double
+    /// Seed of the exploration draw.
+    public var explorationSeed: UInt64
+
+    /// - Throws: `ScoringError` `.invalidParameter` naming the bad value and its valid range.
+    public init(budget: Budget, rankBy: RankingKey = .probability, explorationShare: Double = 0,
+                explorationSeed: UInt64 = 0) throws {
+        switch budget {
+        case .inspectionRate(let r) where !(r > 0 && r <= 1):
+            throw ScoringError(.invalidParameter, "inspection rate is \(r); expected a fraction in (0, 1], e.g. 0.05 for 5%.")
+        case .capacity(let c) where c < 0:
+            throw ScoringError(.invalidParameter, "inspection capacity is \(c); expected a count ≥ 0.")
+        case .threshold(let t) where !t.isFinite:
+            throw ScoringError(.invalidParameter, "selection threshold is \(t); expected a finite number.")
+        default: break
+        }
+        guard explorationShare >= 0, explorationShare < 1 else {
+            throw ScoringError(.invalidParameter, "exploration share is \(explorationShare); expected a fraction in [0, 1).")
+        }
+        self.budget = budget
+        self.rankBy = rankBy
+        self.explorationShare = explorationShare
+        self.explorationSeed = explorationSeed
+    }
+
+    /// The decision for one declaration.
+    public struct Decision: Sendable, Hashable, Codable {
+        /// 1-based rank by the ranking value (ties: earlier row first).
+        public var rank: Int
+        /// Selected for inspection.
+        public var selected: Bool
+        /// Selected by the random exploration draw rather than by rank.
+        public var explored: Bool
+        /// Probability that this declaration was selected under the policy (1 for rank-selected
+        /// rows, the draw's inclusion probability for the rest); weights 1/p correct later
+        /// evaluations for selection bias.
+        public var selectionProbability: Double
+    }
+
+    /// Selects from `values` (one ranking value per declaration, higher = riskier).
+    ///
+    /// Rank-based selection takes the highest values, ties broken by lower index; exploration then
+    /// draws `round(share × budget)` of the budget uniformly at random from the remaining rows.
+    /// With `.threshold`, exploration adds `round(share × selected)` random extra rows.
+    ///
+    /// - Complexity: O(*n* log *n*).
+    public func select(_ values: [Double]) -> [Decision] {
+        let n = values.count
+        let order = values.indices.sorted { a, b in
+            let va = values[a].isNaN ? -Double.infinity : values[a]
+            let vb = values[b].isNaN ? -Double.infinity : values[b]
+            return va != vb ? va > vb : a < b
+        }
+        var decisions = [Decision](repeating: Decision(rank: 0, selected: false, explored: false, selectionProbability: 0),
+                                   count: n)
+        for (position, row) in order.enumerated() { decisions[row].rank = position + 1 }
+        let budgetCount: Int
+        switch budget {
+        case .inspectionRate(let r): budgetCount = min(n, Int((r * Double(n) - 1e-9).rounded(.up)))
+        case .capacity(let c): budgetCount = min(n, c)
+        case .threshold(let t): budgetCount = order.prefix { values[$0] >= t }.count
+        }
+        var explore = Int((explorationShare * Double(budgetCount)).rounded())
+        var byRank = budgetCount - explore
+        if case .threshold = budget {
+            byRank = budgetCount
+            explore = min(n - byRank, explore)
+        }
+        for row in order.prefix(byRank) {
+            decisions[row].selected = true
+            decisions[row].selectionProbability = 1
+        }
+        let rest = Array(order.dropFirst(byRank))
+        if explore > 0, !rest.isEmpty {
+            let inclusion = Double(explore) / Double(rest.count)
+            for row in rest { decisions[row].selectionProbability = inclusion }
+            var generator = SeededGenerator(seed: explorationSeed)
+            var pool = rest
+            for i in 0..<min(explore, pool.count) {
+                let j = i + generator.nextInt(below: pool.count - i)
+                pool.swapAt(i, j)
+                decisions[pool[i]].selected = true
+                decisions[pool[i]].explored = true
+            }
+        }
+        return decisions
+    }
+}

@@ -1,1 +1,0 @@
-// Tests for RiskScoring live in this folder.

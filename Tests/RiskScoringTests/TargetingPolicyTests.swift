@@ -1,0 +1,42 @@
+import RiskData
+import RiskScoring
+import Testing
+
+@Suite struct TargetingPolicyTests {
+    @Test(arguments: [1, 19, 20, 21, 1_000], [0.01, 0.05, 0.5, 1.0])
+    func rateSelectsCeilOfBudgetHighestFirst(n: Int, rate: Double) throws {
+        var g = SeededGenerator(seed: UInt64(n))
+        let values = (0..<n).map { _ in Double(g.nextInt(below: 10)) }  // many ties
+        let decisions = try TargetingPolicy(budget: .inspectionRate(rate)).select(values)
+        let expected = Int((rate * Double(n) - 1e-9).rounded(.up))
+        #expect(decisions.filter(\.selected).count == expected)
+        // Naive oracle: sort by (value desc, index asc), take the first `expected`.
+        let naive = Set((0..<n).sorted { values[$0] != values[$1] ? values[$0] > values[$1] : $0 < $1 }.prefix(expected))
+        #expect(Set(decisions.indices.filter { decisions[$0].selected }) == naive)
+        #expect(Set(decisions.map(\.rank)) == Set(1...n))
+    }
+
+    @Test func explorationRecordsInclusionProbability() throws {
+        let values = (0..<1_000).map(Double.init)
+        let policy = try TargetingPolicy(budget: .inspectionRate(0.1), explorationShare: 0.2, explorationSeed: 9)
+        let d = policy.select(values)
+        #expect(d.filter(\.selected).count == 100)
+        #expect(d.filter(\.explored).count == 20)
+        // The 80 highest are selected by rank with probability 1; the other 920 had 20/920 each.
+        #expect(d[999].selected && d[999].selectionProbability == 1 && !d[999].explored)
+        #expect(d[0].selectionProbability == 20.0 / 920.0)
+        #expect(policy.select(values) == d)  // seeded
+    }
+
+    @Test func invalidRateIsRefused() {
+        let error = #expect(throws: ScoringError.self) { try TargetingPolicy(budget: .inspectionRate(5)) }
+        #expect(error?.message == "inspection rate is 5.0; expected a fraction in (0, 1], e.g. 0.05 for 5%.")
+    }
+
+    @Test func lanesFollowTargetRates() throws {
+        let p = (0..<1_000).map { Double($0) / 1_000 }
+        let lanes = try LaneThresholds.fromTargetRates(probabilities: p, redRate: 0.02, yellowRate: 0.05, blueRate: 0.1)
+        let counts = Dictionary(grouping: p.map(lanes.lane(for:)), by: { $0 }).mapValues(\.count)
+        #expect(counts[.red] == 20 && counts[.yellow] == 30 && counts[.blue] == 50 && counts[.green] == 900)
+    }
+}
