@@ -41,7 +41,7 @@ demo: build
 
 ## Side-by-side comparison with LightGBM, XGBoost and scikit-learn (installs them in a venv).
 compare: build
-	bash Benchmarks/compare/run.sh
+	bash Benchmarks/compare/run.sh $(ARGS)
 
 ## Performance regression benchmarks (nested package).
 bench: deps

@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+
+/// Entry point: maps errors to the documented exit codes (0 ok, 1 runtime failure, 2 usage error)
+/// and prints `error: <message>` on standard error.
+@main
+enum Main {
+    static func main() async {
+        do {
+            var command = try RiskControl.parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(with: error)
+        }
+    }
+
+    static func exit(with error: any Error) -> Never {
+        if error is ExitCode || error is CleanExit || error is ValidationError || isArgumentParserError(error) {
+            let code = RiskControl.exitCode(for: error)
+            let message = RiskControl.fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { print(message) }
+                Foundation.exit(0)
+            }
+            if let exitCode = error as? ExitCode {
+                Foundation.exit(exitCode.rawValue)
+            }
+            FileHandle.standardError.write(Data((message + "\n").utf8))
+            Foundation.exit(2)
+        }
+        FileHandle.standardError.write(Data(("error: " + CommandFailure.describe(error) + "\n").utf8))
+        Foundation.exit(1)
+    }
+
+    /// ArgumentParser's own parse errors are internal types; recognise them by their module.
+    static func isArgumentParserError(_ error: any Error) -> Bool {
+        String(reflecting: type(of: error)).hasPrefix("ArgumentParser.")
+    }
+}

@@ -1,0 +1,22 @@
+import Foundation
+
+/// A runtime failure of a command (exit code 1) with a message for the user.
+struct CommandFailure: Error, CustomStringConvertible {
+    var message: String
+    init(_ message: String) { self.message = message }
+    var description: String { message }
+
+    /// The user-facing text of any error: our error structs carry a full sentence already.
+    static func describe(_ error: any Error) -> String {
+        if let convertible = error as? any CustomStringConvertible { return convertible.description }
+        return error.localizedDescription
+    }
+}
+
+/// Writes a line to standard error.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// `true` when standard error is a terminal (progress bars), else plain lines.
+var standardErrorIsTerminal: Bool { isatty(2) == 1 }
