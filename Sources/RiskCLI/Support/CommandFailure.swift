@@ -8,8 +8,10 @@ struct CommandFailure: Error, CustomStringConvertible {
 
     /// The user-facing text of any error: our error structs carry a full sentence already.
     static func describe(_ error: any Error) -> String {
-        if let convertible = error as? any CustomStringConvertible { return convertible.description }
-        return error.localizedDescription
+        // Every error type of ours is CustomStringConvertible with a full sentence; Foundation's
+        // errors describe themselves through `localizedDescription`.
+        if String(reflecting: type(of: error)).hasPrefix("Foundation.") { return error.localizedDescription }
+        return String(describing: error)
     }
 }
 
