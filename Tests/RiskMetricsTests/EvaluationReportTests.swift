@@ -69,7 +69,8 @@ struct EvaluationReportTests {
         #expect(line.contains(String(format: "%.2f", report.details!.targeting[2].lift)))
         #expect(line.contains(String(format: "%.4f", report.revenueAt!["5"]!)))
         #expect(text.contains("Calibration (10 bins of predicted probability)"))
-        #expect(text.split(separator: "\n").count == 1 + 1 + 4 + 1 + 1 + 4 + 1 + 2 + 10)
+        // Non-empty lines: title, 4 metrics, rate header + 4 rates, calibration title + header + 10 bins.
+        #expect(text.split(separator: "\n").count == 1 + 4 + 1 + 4 + 1 + 1 + 10)
     }
 
     @Test func htmlIsSelfContainedWithFourChartsAndEscapedTitle() throws {
