@@ -9,10 +9,10 @@ extension EvaluationReport {
         let rate = rows > 0 ? 100 * Double(positives) / Double(rows) : 0
         lines.append("Evaluation of \(rows) rows, \(positives) positives (\(fixed(rate, 2)) %)")
         lines.append("")
-        lines.append(pad("ROC AUC", 22) + fixed(auc, 4))
-        lines.append(pad("PR AUC (avg precision)", 22) + fixed(prAUC, 4))
-        lines.append(pad("Log loss", 22) + fixed(logLoss, 4))
-        lines.append(pad("Brier score", 22) + fixed(brier, 4))
+        lines.append(pad("ROC AUC", 24) + fixed(auc, 4))
+        lines.append(pad("PR AUC (avg precision)", 24) + fixed(prAUC, 4))
+        lines.append(pad("Log loss", 24) + fixed(logLoss, 4))
+        lines.append(pad("Brier score", 24) + fixed(brier, 4))
         lines.append("")
         var header = pad("Inspection rate", 17) + pad("Precision", 11, right: true) + pad("Recall", 9, right: true)
         if details != nil { header += pad("Lift", 8, right: true) }
