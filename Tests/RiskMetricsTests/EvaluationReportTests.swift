@@ -1,0 +1,100 @@
+import Foundation
+import RiskMetrics
+import RiskTestSupport
+import Testing
+
+@Suite("Evaluation report")
+struct EvaluationReportTests {
+    static let sample = LabelledSample(rowCount: 2_000, seed: 99, distinctScores: 500)
+
+    @Test(arguments: [false, true])
+    func valuesMatchTheMetricFunctions(weighted: Bool) throws {
+        let s = Self.sample, p = s.probabilities
+        let weights = weighted ? s.weights : nil
+        let report = try EvaluationReport(probabilities: p, labels: s.labels, revenue: s.revenue, weights: weights)
+        #expect(report.rows == 2_000)
+        #expect(report.positives == s.labels.filter { $0 > 0.5 }.count)
+        #expect(report.auc == (try rocAUC(scores: p, labels: s.labels, weights: weights)))
+        #expect(report.prAUC == (try averagePrecision(scores: p, labels: s.labels, weights: weights)))
+        #expect(report.logLoss == (try logLoss(probabilities: p, labels: s.labels, weights: weights)))
+        #expect(report.brier == (try brierScore(probabilities: p, labels: s.labels, weights: weights)))
+        let points = try targetingMetrics(rates: [0.01, 0.02, 0.05, 0.1], scores: p, labels: s.labels,
+                                          revenue: s.revenue, weights: weights)
+        for (key, point) in zip(["1", "2", "5", "10"], points) {
+            #expect(report.precisionAt[key] == point.precision)
+            #expect(report.recallAt[key] == point.recall)
+            #expect(report.revenueAt?[key] == point.revenueCapture)
+        }
+        #expect(report.calibration == (try CalibrationTable(probabilities: p, labels: s.labels, weights: weights)))
+        #expect(report.details?.targeting == points)
+        #expect(report.details?.capture.count == 200)
+    }
+
+    @Test func jsonHasExactlyTheDocumentedKeys() throws {
+        let s = Self.sample
+        for revenue in [nil, s.revenue] {
+            let report = try EvaluationReport(probabilities: s.probabilities, labels: s.labels, revenue: revenue)
+            let data = try report.jsonData()
+            let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+            var expected: Set = ["rows", "positives", "auc", "pr_auc", "logloss", "brier", "precision_at",
+                                 "recall_at", "calibration"]
+            if revenue != nil { expected.insert("revenue_at") }
+            #expect(Set(object.keys) == expected)
+            for key in ["precision_at", "recall_at"] + (revenue == nil ? [] : ["revenue_at"]) {
+                #expect(Set((object[key] as? [String: Double] ?? [:]).keys) == ["1", "2", "5", "10"])
+            }
+            let bins = try #require(object["calibration"] as? [[String: Any]])
+            #expect(bins.count == 10)
+            #expect(Set(bins[0].keys) == ["lower", "upper", "count", "weight", "mean_predicted", "observed_rate"])
+            // Round trip keeps every encoded value; the chart details are not encoded.
+            var decoded = try JSONDecoder().decode(EvaluationReport.self, from: data)
+            #expect(decoded.details == nil)
+            decoded.details = report.details
+            #expect(decoded == report)
+            // Same input ⇒ byte-identical JSON.
+            #expect(try EvaluationReport(probabilities: s.probabilities, labels: s.labels, revenue: revenue)
+                .jsonData() == data)
+        }
+    }
+
+    @Test func textTableShowsEveryMetric() throws {
+        let s = Self.sample
+        let report = try EvaluationReport(probabilities: s.probabilities, labels: s.labels, revenue: s.revenue)
+        let text = report.textTable()
+        #expect(text.hasPrefix("Evaluation of 2000 rows, \(report.positives) positives"))
+        #expect(text.contains("ROC AUC                 " + String(format: "%.4f", report.auc)))
+        #expect(text.contains("Log loss                " + String(format: "%.4f", report.logLoss)))
+        let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("5 %") })
+        #expect(line.contains(String(format: "%.4f", report.precisionAt["5"]!)))
+        #expect(line.contains(String(format: "%.2f", report.details!.targeting[2].lift)))
+        #expect(line.contains(String(format: "%.4f", report.revenueAt!["5"]!)))
+        #expect(text.contains("Calibration (10 bins of predicted probability)"))
+        // Non-empty lines: title, 4 metrics, rate header + 4 rates, calibration title + header + 10 bins.
+        #expect(text.split(separator: "\n").count == 1 + 4 + 1 + 4 + 1 + 1 + 10)
+    }
+
+    @Test func htmlIsSelfContainedWithFourChartsAndEscapedTitle() throws {
+        let s = Self.sample
+        let report = try EvaluationReport(probabilities: s.probabilities, labels: s.labels, revenue: s.revenue)
+        let html = report.html(title: #"Model <b>"A" & 'B'"#)
+        #expect(html.hasPrefix("<!DOCTYPE html>"))
+        #expect(html.components(separatedBy: "<svg").count - 1 == 4)
+        #expect(html.components(separatedBy: "<polyline").count - 1 >= 5)   // ROC, PR, random, 2 capture, calibration
+        #expect(html.contains("<title>Model &lt;b&gt;&quot;A&quot; &amp; &#39;B&#39;</title>"))
+        #expect(html.contains("<h1>Model &lt;b&gt;&quot;A&quot; &amp; &#39;B&#39;</h1>"))
+        #expect(!html.contains("<b>"))
+        for forbidden in ["<script", "http://", "https://www", "<link", "src="] where forbidden != "http://" {
+            #expect(!html.contains(forbidden))
+        }
+        // The only URL is the SVG namespace.
+        #expect(html.components(separatedBy: "http://").count - 1 == 4)
+        for title in ["ROC curve", "Precision–recall", "Lift / revenue capture", "Calibration (reliability)"] {
+            #expect(html.contains(title))
+        }
+        // A decoded report (no curves) still renders four charts.
+        let decoded = try JSONDecoder().decode(EvaluationReport.self, from: try report.jsonData())
+        let sparse = decoded.html(title: "t")
+        #expect(sparse.components(separatedBy: "<svg").count - 1 == 4)
+        #expect(sparse.contains("curve not available"))
+    }
+}

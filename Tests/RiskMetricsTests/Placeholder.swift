@@ -1,1 +1,0 @@
-// Tests for RiskMetrics live in this folder.
