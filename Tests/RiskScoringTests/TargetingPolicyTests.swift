@@ -1,4 +1,5 @@
 import RiskData
+import RiskMetrics
 import RiskScoring
 import Testing
 
@@ -8,7 +9,7 @@ import Testing
         var g = SeededGenerator(seed: UInt64(n))
         let values = (0..<n).map { _ in Double(g.nextInt(below: 10)) }  // many ties
         let decisions = try TargetingPolicy(budget: .inspectionRate(rate)).select(values)
-        let expected = Int((rate * Double(n) - 1e-9).rounded(.up))
+        let expected = try TopSelection.selectedCount(rowCount: n, rate: rate)
         #expect(decisions.filter(\.selected).count == expected)
         // Naive oracle: sort by (value desc, index asc), take the first `expected`.
         let naive = Set((0..<n).sorted { values[$0] != values[$1] ? values[$0] > values[$1] : $0 < $1 }.prefix(expected))

@@ -1,4 +1,5 @@
 import RiskData
+import RiskMetrics
 
 /// How a batch of scored declarations is selected for inspection.
 public struct TargetingPolicy: Sendable, Hashable, Codable {
@@ -82,7 +83,9 @@ public struct TargetingPolicy: Sendable, Hashable, Codable {
         for (position, row) in order.enumerated() { decisions[row].rank = position + 1 }
         let budgetCount: Int
         switch budget {
-        case .inspectionRate(let r): budgetCount = min(n, Int((r * Double(n) - 1e-9).rounded(.up)))
+        case .inspectionRate(let r):
+            // Same count and tie rule as the precision@k metrics, so policy and evaluation agree.
+            budgetCount = (try? TopSelection.selectedCount(rowCount: n, rate: r)) ?? n
         case .capacity(let c): budgetCount = min(n, c)
         case .threshold(let t): budgetCount = order.prefix { values[$0] >= t }.count
         }
