@@ -17,8 +17,10 @@ from sklearn.metrics import roc_auc_score
 
 
 def load(path):
-    frame = pd.read_csv(path, dtype=np.float32)
-    y = frame.pop("label").to_numpy()
+    frame = pd.read_csv(path, dtype={"id": str}, low_memory=False)
+    if "id" in frame.columns:
+        frame.pop("id")
+    y = frame.pop("label").to_numpy(dtype=np.float32)
     return np.ascontiguousarray(frame.to_numpy(dtype=np.float32)), y, list(frame.columns)
 
 

@@ -18,6 +18,8 @@ public struct BundleError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let tooLarge = Code("tooLarge")
         /// Reading or writing the file failed.
         public static let io = Code("io")
+        /// A parameter of bundle construction (lane rates, thresholds) is out of range.
+        public static let invalidParameter = Code("invalidParameter")
     }
 
     public var code: Code

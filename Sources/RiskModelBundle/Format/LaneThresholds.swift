@@ -20,13 +20,13 @@ public struct LaneThresholds: Sendable, Hashable, Codable {
 
     /// Creates thresholds; they must satisfy `red ≥ yellow ≥ blue`.
     ///
-    /// - Throws: `ScoringError` `.invalidParameter` naming the threshold out of order or outside 0...1.
+    /// - Throws: `BundleError` `.invalidParameter` naming the threshold out of order or outside 0...1.
     public init(red: Double, yellow: Double, blue: Double) throws {
         for (name, v) in [("red", red), ("yellow", yellow), ("blue", blue)] where !(v >= 0 && v <= 1) {
-            throw ScoringError(.invalidParameter, "lane threshold \(name) is \(v); expected a probability in 0...1.")
+            throw BundleError(.invalidParameter, "lane threshold \(name) is \(v); expected a probability in 0...1.")
         }
         guard red >= yellow, yellow >= blue else {
-            throw ScoringError(.invalidParameter, "lane thresholds must satisfy red ≥ yellow ≥ blue; got red \(red), "
+            throw BundleError(.invalidParameter, "lane thresholds must satisfy red ≥ yellow ≥ blue; got red \(red), "
                                + "yellow \(yellow), blue \(blue).")
         }
         self.red = red
@@ -37,15 +37,15 @@ public struct LaneThresholds: Sendable, Hashable, Codable {
     /// Thresholds such that, on `probabilities` (validation data), about `redRate` of rows are red,
     /// `yellowRate` red or yellow, and `blueRate` red, yellow or blue.
     ///
-    /// - Throws: `ScoringError` when the rates are not increasing in (0, 1] or `probabilities` is empty.
+    /// - Throws: `BundleError` when the rates are not increasing in (0, 1] or `probabilities` is empty.
     /// - Complexity: O(*n* log *n*).
     public static func fromTargetRates(probabilities: [Double], redRate: Double = 0.02, yellowRate: Double = 0.05,
                                        blueRate: Double = 0.10) throws -> LaneThresholds {
         guard !probabilities.isEmpty else {
-            throw ScoringError(.invalidParameter, "cannot derive lane thresholds from an empty validation set.")
+            throw BundleError(.invalidParameter, "cannot derive lane thresholds from an empty validation set.")
         }
         guard redRate > 0, redRate <= yellowRate, yellowRate <= blueRate, blueRate <= 1 else {
-            throw ScoringError(.invalidParameter, "lane rates must satisfy 0 < red ≤ yellow ≤ blue ≤ 1; got red "
+            throw BundleError(.invalidParameter, "lane rates must satisfy 0 < red ≤ yellow ≤ blue ≤ 1; got red "
                                + "\(redRate), yellow \(yellowRate), blue \(blueRate).")
         }
         let sorted = probabilities.sorted(by: >)

@@ -1,0 +1,59 @@
+import ArgumentParser
+import CustomsRisk
+import Foundation
+
+/// `riskctl features`: export the engineered feature matrix (for other tools and comparisons).
+struct FeaturesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "features",
+        abstract: "Fit the feature pipeline on labelled declarations and export the feature matrix as CSV.",
+        discussion: """
+            The --out matrix of the training data uses out-of-fold risk profiles (no row sees its own label);
+            --apply FILE transforms other declarations with the pipeline fitted on --data, as scoring would.
+            Columns: id, the features, label. Missing values are empty fields (trees view).
+            """)
+
+    @OptionGroup var input: DeclarationInput
+    @Option(name: .long, help: ArgumentHelp("Feature view.", valueName: "trees|linear"))
+    var kind: FeatureMatrixKind = .trees
+    @Option(name: .long, help: ArgumentHelp("Training feature matrix CSV.", valueName: "file"))
+    var out: String
+    @Option(name: .long, help: ArgumentHelp("Other declarations to transform with the fitted pipeline.", valueName: "file"))
+    var apply: String?
+    @Option(name: .customLong("apply-out"), help: ArgumentHelp("Feature matrix of --apply.", valueName: "file"))
+    var applyOut: String?
+    @Option(name: .long, help: "Seed of the fold assignment.")
+    var seed: UInt64 = 42
+    @OptionGroup var threads: ThreadOptions
+
+    func validate() throws {
+        guard (apply == nil) == (applyOut == nil) else {
+            throw ValidationError("--apply and --apply-out go together.")
+        }
+    }
+
+    func run() throws {
+        let schema = try DeclarationSchema.load(contentsOf: input.schemaURL())
+        let training = try input.read(schema: schema, requireLabel: true).table
+        var configuration = FeaturePipelineConfiguration()
+        configuration.randomSeed = seed
+        configuration.threadCount = threads.threads
+        let fit = try FeaturePipeline(configuration: configuration).fit(training)
+        let outURL = URL(fileURLWithPath: out)
+        try checkNotOverwritingInput(output: outURL, inputs: [input.dataURL])
+        try FittedFeaturePipeline.writeCSV(fit.matrix(for: kind), ids: training.ids, labels: fit.labels, to: outURL)
+        print("wrote \(out): \(training.rowCount) rows × \(fit.pipeline.schema(for: kind).columns.count) features")
+        if let apply, let applyOut {
+            var other = input
+            other.data = apply
+            let table = try other.read(schema: schema, requireLabel: false).table
+            let matrix = try fit.pipeline.transform(table, for: kind, threadCount: threads.threads)
+            let url = URL(fileURLWithPath: applyOut)
+            try checkNotOverwritingInput(output: url, inputs: [URL(fileURLWithPath: apply)])
+            try FittedFeaturePipeline.writeCSV(matrix, ids: table.ids, labels: table.labels, to: url)
+            print("wrote \(applyOut): \(table.rowCount) rows")
+        }
+    }
+}
+
+extension FeatureMatrixKind: ExpressibleByArgument {}

@@ -1,0 +1,181 @@
+import ArgumentParser
+import CustomsRisk
+import Foundation
+
+/// `riskctl score`: one output row per declaration, in input order.
+struct ScoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "score",
+        abstract: "Score declarations: probability, rank, lane, selection under an inspection budget, top reasons.",
+        discussion: """
+            Output columns (csv): id, probability, raw_score, rank, lane, selected, selection_probability,
+            expected_revenue (when the model has a revenue head), reason_1 … reason_k, reason_codes.
+            The output is written atomically and never over an input file. With --on-bad-row skip, every good row
+            is scored and the bad ones are listed in a reject file (default: OUT.rejects.csv).
+            """)
+
+    @OptionGroup var modelInput: ModelInput
+    @Option(name: .long, help: ArgumentHelp("Declarations CSV (the model's schema; label optional).", valueName: "file"))
+    var data: String
+    @Option(name: .long, help: ArgumentHelp("Output file.", valueName: "file"))
+    var out: String
+    @Option(name: .long, help: ArgumentHelp("Output format.", valueName: "csv|jsonl"))
+    var format: OutputFormat = .csv
+    @Option(name: .long, help: "Reasons per declaration (0 = none, fastest).")
+    var reasons: Int = 3
+    @Option(name: .customLong("inspection-rate"), help: "Select the riskiest fraction of the batch, e.g. 0.05.")
+    var inspectionRate: Double?
+    @Option(name: .long, help: "Select at most this many declarations (instead of a rate).")
+    var capacity: Int?
+    @Option(name: .long, help: "Select every declaration with probability ≥ this (instead of a rate).")
+    var threshold: Double?
+    @Option(name: .customLong("rank-by"), help: ArgumentHelp("Ranking value.", valueName: "probability|expected_revenue"))
+    var rankBy: TargetingPolicy.RankingKey = .probability
+    @Option(name: .customLong("exploration-share"), help: "Share of the budget drawn at random (0–1).")
+    var explorationShare: Double = 0
+    @Option(name: .long, help: "Seed of the exploration draw.")
+    var seed: UInt64 = 0
+    @Option(name: .customLong("on-bad-row"), help: ArgumentHelp("fail or skip malformed rows.", valueName: "fail|skip"))
+    var onBadRow: DeclarationReadOptions.BadRowPolicy = .fail
+    @Option(name: .long, help: ArgumentHelp("Where skipped rows are listed (with --on-bad-row skip).", valueName: "file"))
+    var rejects: String?
+    @Flag(name: .long, help: "Replace an existing output file.")
+    var force = false
+    @OptionGroup var threads: ThreadOptions
+
+    enum OutputFormat: String, ExpressibleByArgument { case csv, jsonl }
+
+    func validate() throws {
+        guard reasons >= 0, reasons <= 20 else { throw ValidationError("--reasons is \(reasons); expected 0 to 20.") }
+        let budgets = [inspectionRate != nil, capacity != nil, threshold != nil].filter { $0 }.count
+        guard budgets <= 1 else {
+            throw ValidationError("give at most one of --inspection-rate, --capacity and --threshold.")
+        }
+    }
+
+    func run() throws {
+        let outURL = URL(fileURLWithPath: out)
+        let dataURL = URL(fileURLWithPath: data)
+        try checkNotOverwritingInput(output: outURL, inputs: [dataURL, URL(fileURLWithPath: modelInput.model)])
+        if !force && FileManager.default.fileExists(atPath: outURL.path) {
+            throw ValidationError("\(out) already exists; pass --force to replace it.")
+        }
+        let bundle = try modelInput.load()
+        let scorer = try RiskScorer(bundle: bundle)
+        let read = try DeclarationInput(data: data, schema: nil, onBadRow: onBadRow)
+            .read(schema: bundle.schema, requireLabel: false)
+        var policy: TargetingPolicy?
+        if let inspectionRate {
+            policy = try TargetingPolicy(budget: .inspectionRate(inspectionRate), rankBy: rankBy,
+                                         explorationShare: explorationShare, explorationSeed: seed)
+        } else if let capacity {
+            policy = try TargetingPolicy(budget: .capacity(capacity), rankBy: rankBy,
+                                         explorationShare: explorationShare, explorationSeed: seed)
+        } else if let threshold {
+            policy = try TargetingPolicy(budget: .threshold(threshold), rankBy: rankBy,
+                                         explorationShare: explorationShare, explorationSeed: seed)
+        } else {
+            // Rank every row without selecting any.
+            policy = try TargetingPolicy(budget: .capacity(0), rankBy: rankBy)
+        }
+        let assessments = try scorer.score(read.table, policy: policy,
+                                           options: ScoringOptions(reasonCount: reasons, threadCount: threads.threads))
+        let hasRevenue = bundle.revenueModel != nil
+        try AtomicFile.write(to: outURL) { handle in
+            var buffer = [UInt8]()
+            buffer.reserveCapacity(1 << 20)
+            func flush(force: Bool = false) throws {
+                if force || buffer.count >= 1 << 20 {
+                    try handle.write(contentsOf: buffer)
+                    buffer.removeAll(keepingCapacity: true)
+                }
+            }
+            switch format {
+            case .csv:
+                var header = ["id", "probability", "raw_score", "rank", "lane", "selected", "selection_probability"]
+                if hasRevenue { header.append("expected_revenue") }
+                header += (0..<reasons).map { "reason_\($0 + 1)" } + ["reason_codes"]
+                buffer.append(contentsOf: (header.joined(separator: ",") + "\n").utf8)
+                for a in assessments {
+                    var fields = [a.id, shortest(a.probability), shortest(a.rawScore), "\(a.decision?.rank ?? 0)",
+                                  a.lane.rawValue, (a.decision?.selected ?? false) ? "1" : "0",
+                                  shortest(a.decision?.selectionProbability ?? 0)]
+                    if hasRevenue { fields.append(a.expectedRevenue.map { ScoreCommand.money($0) } ?? "") }
+                    for k in 0..<reasons { fields.append(k < a.reasons.count ? a.reasons[k].text : "") }
+                    fields.append(a.reasons.map(\.code).joined(separator: ";"))
+                    buffer.append(contentsOf: (fields.map(csvField).joined(separator: ",") + "\n").utf8)
+                    try flush()
+                }
+            case .jsonl:
+                for a in assessments {
+                    buffer.append(contentsOf: (try jsonLine(ScoredLine(a)) + "\n").utf8)
+                    try flush()
+                }
+            }
+            try flush(force: true)
+        }
+        if !read.rejected.isEmpty {
+            let rejectURL = URL(fileURLWithPath: rejects ?? (out + ".rejects.csv"))
+            try checkNotOverwritingInput(output: rejectURL, inputs: [dataURL])
+            var text = "line,declaration_id,reason\n"
+            for r in read.rejected {
+                text += [String(r.line), r.declarationID ?? "", r.message].map(csvField).joined(separator: ",") + "\n"
+            }
+            try AtomicFile.write(Data(text.utf8), to: rejectURL)
+            printError("wrote \(read.rejected.count) rejected row(s) to \(rejectURL.path)")
+        }
+        let selected = assessments.filter { $0.decision?.selected ?? false }.count
+        printError("scored \(assessments.count) declarations (\(selected) selected) → \(out)")
+    }
+
+    static func money(_ v: Double) -> String { String(format: "%.2f", v) }
+}
+
+/// One JSON Lines record of `riskctl score --format jsonl`.
+struct ScoredLine: Encodable {
+    var id: String
+    var probability: Double
+    var raw_score: Double
+    var rank: Int
+    var lane: String
+    var selected: Bool
+    var selection_probability: Double
+    var expected_revenue: Double?
+    var reasons: [ReasonLine]
+    var warnings: [String]
+
+    init(_ a: RiskAssessment) {
+        id = a.id
+        probability = a.probability
+        raw_score = a.rawScore
+        rank = a.decision?.rank ?? 0
+        lane = a.lane.rawValue
+        selected = a.decision?.selected ?? false
+        selection_probability = a.decision?.selectionProbability ?? 0
+        expected_revenue = a.expectedRevenue
+        reasons = a.reasons.map(ReasonLine.init)
+        warnings = a.warnings
+    }
+}
+
+struct ReasonLine: Encodable {
+    var code: String
+    var text: String
+    var value: Double
+    init(_ r: Reason) {
+        code = r.code
+        text = r.text
+        value = r.value
+    }
+}
+
+/// A CSV field, quoted when needed (RFC 4180).
+func csvField(_ text: String) -> String {
+    guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+    return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+}
+
+/// Shortest round-trip text of a Double.
+func shortest(_ v: Double) -> String { "\(v)" }
+
+extension TargetingPolicy.RankingKey: ExpressibleByArgument {}

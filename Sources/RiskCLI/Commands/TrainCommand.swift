@@ -1,0 +1,155 @@
+import ArgumentParser
+import CustomsRisk
+import Foundation
+
+/// `riskctl train`: declarations in, model bundle out.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a risk model on labelled declarations and write a model bundle.",
+        discussion: """
+            Without --valid, the latest 20% of declarations by date (or a seeded 20% when the schema has no
+            date) are held out for early stopping, calibration and lane thresholds. Defaults are tuned for
+            customs data; no flag is needed for a good first model.
+            """)
+
+    @OptionGroup var input: DeclarationInput
+    @Option(name: .long, help: ArgumentHelp("Model family: gbt (boosted trees) or logistic.", valueName: "gbt|logistic"))
+    var model: ModelFamily = .boostedTrees
+    @Option(name: .long, help: ArgumentHelp("Validation declarations (same schema).", valueName: "file"))
+    var valid: String?
+    @Option(name: .long, help: ArgumentHelp("Where to write the model bundle.", valueName: "file"))
+    var out: String
+    @Flag(name: .long, help: "Replace an existing --out file.")
+    var force = false
+    @Option(name: .long, help: "Seed of every random choice.")
+    var seed: UInt64 = 42
+    @OptionGroup var threads: ThreadOptions
+    @Flag(name: .long, help: "Pin the creation time so identical trainings give byte-identical bundles.")
+    var reproducible = false
+    @Option(name: .long, help: ArgumentHelp("Probability calibration.", valueName: "automatic|platt|isotonic|none"))
+    var calibration: CalibrationMethod = .automatic
+
+    // Boosted trees
+    @Option(name: .long, help: "Boosting iterations (trees) at most.") var iterations: Int?
+    @Option(name: .customLong("learning-rate"), help: "Shrinkage of each tree.") var learningRate: Double?
+    @Option(name: .customLong("max-leaves"), help: "Leaves per tree at most.") var maxLeaves: Int?
+    @Option(name: .customLong("max-depth"), help: "Tree depth at most (default: unlimited, leaf-wise).") var maxDepth: Int?
+    @Option(name: .customLong("min-child-weight"), help: "Smallest hessian sum in a leaf.") var minChildWeight: Double?
+    @Option(name: .customLong("min-samples-leaf"), help: "Fewest declarations in a leaf.") var minSamplesLeaf: Int?
+    @Option(name: .long, help: "L2 penalty (trees: on leaf values; logistic: on coefficients).") var l2: Double?
+    @Option(name: .long, help: "Histogram bins per feature (2…255).") var bins: Int?
+    @Option(name: .customLong("early-stopping-rounds"), help: "Stop after this many rounds without improvement (0 = off).")
+    var earlyStoppingRounds: Int?
+    @Option(name: .customLong("row-subsample"), help: "Fraction of rows per tree.") var rowSubsample: Double?
+    @Option(name: .customLong("column-subsample"), help: "Fraction of features per tree.") var columnSubsample: Double?
+    @Option(name: .customLong("positive-weight"), help: "Weight of illicit declarations (probabilities stay calibrated).")
+    var positiveWeight: Double?
+    // Logistic regression
+    @Option(name: .long, help: "L1 penalty (logistic).") var l1: Double?
+    @Option(name: .customLong("max-iterations"), help: "Solver iterations at most (logistic).") var maxIterations: Int?
+
+    func run() throws {
+        let outURL = URL(fileURLWithPath: out)
+        try checkNotOverwritingInput(output: outURL, inputs: [input.dataURL] + (valid.map { [URL(fileURLWithPath: $0)] } ?? []))
+        if !force && FileManager.default.fileExists(atPath: outURL.path) {
+            throw ValidationError("\(out) already exists; pass --force to replace it.")
+        }
+        let schema = try DeclarationSchema.load(contentsOf: input.schemaURL())
+        let training = try input.read(schema: schema, requireLabel: true).table
+        var validation: DeclarationTable?
+        if let valid {
+            var validInput = input
+            validInput.data = valid
+            validation = try validInput.read(schema: schema, requireLabel: true).table
+        }
+        let options = try trainingOptions()
+        let progress = ProgressPrinter(total: model == .boostedTrees ? options.trees.iterationCount : 0)
+        let outcome = try ModelTrainer(options: options).train(training, validation: validation) { event in
+            progress.report(event)
+        }
+        progress.finish()
+        for warning in outcome.warnings { printError("warning: \(warning)") }
+        try outcome.bundle.write(to: outURL, overwrite: true)
+        let r = outcome.validationReport
+        print("model: \(outcome.bundle.model.kindName), \(outcome.bundle.metadata.iterations) iterations, "
+              + "\(outcome.bundle.model.featureSchema.columns.count) features")
+        print("validation (\(outcome.bundle.metadata.validationSource), \(r.rows) declarations, \(r.positives) illicit):")
+        print(r.textTable())
+        print("wrote \(out)")
+    }
+
+    func trainingOptions() throws -> TrainingOptions {
+        var o = TrainingOptions()
+        o.family = model
+        o.seed = seed
+        o.threadCount = threads.threads
+        o.reproducible = reproducible
+        o.calibration = calibration
+        var t = o.trees
+        if let v = iterations { t.iterationCount = v }
+        if let v = learningRate { t.learningRate = v }
+        if let v = maxLeaves { t.maximumLeafCount = v }
+        if let v = maxDepth { t.maximumDepth = v }
+        if let v = minChildWeight { t.minimumChildWeight = v }
+        if let v = minSamplesLeaf { t.minimumSamplesPerLeaf = v }
+        if let v = bins { t.binCount = v }
+        if let v = earlyStoppingRounds { t.earlyStoppingRounds = v == 0 ? nil : v }
+        if let v = rowSubsample { t.rowSubsample = v }
+        if let v = columnSubsample { t.columnSubsample = v }
+        if let v = positiveWeight { t.positiveClassWeight = v }
+        var l = o.logistic
+        if let v = l2 { t.l2Regularization = v; l.l2Regularization = v }
+        if let v = l1 { l.l1Regularization = v }
+        if let v = maxIterations { l.maximumIterations = v }
+        if let v = positiveWeight { l.positiveClassWeight = v }
+        do {
+            try t.validate()
+            try l.validate()
+        } catch {
+            throw ValidationError(CommandFailure.describe(error))
+        }
+        o.trees = t
+        o.logistic = l
+        return o
+    }
+}
+
+extension ModelFamily: ExpressibleByArgument {}
+extension CalibrationMethod: ExpressibleByArgument {}
+
+/// Training progress: a redrawn bar on a terminal, a plain line every 25 iterations otherwise.
+final class ProgressPrinter: @unchecked Sendable {
+    let total: Int
+    let terminal = standardErrorIsTerminal
+    private var drewBar = false
+
+    init(total: Int) { self.total = total }
+
+    func report(_ progress: TrainingProgress) {
+        switch progress {
+        case .stage(let text):
+            finish()
+            printError("• \(text)")
+        case .iteration(let event):
+            let i = event.iteration + 1
+            let metric = event.validationMetric.map { " validation \(format($0))" } ?? ""
+            if terminal {
+                let width = 30
+                let filled = total > 0 ? min(width, i * width / total) : 0
+                let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled)
+                FileHandle.standardError.write(Data("\r  [\(bar)] \(i)/\(total) train loss \(format(event.trainingLoss))\(metric)  ".utf8))
+                drewBar = true
+            } else if i == 1 || i % 25 == 0 {
+                printError("  iteration \(i)/\(total) train loss \(format(event.trainingLoss))\(metric)")
+            }
+        }
+    }
+
+    func finish() {
+        if drewBar {
+            FileHandle.standardError.write(Data("\n".utf8))
+            drewBar = false
+        }
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+import RiskData
+import RiskDeclarations
+import RiskExplain
+import RiskFeatures
+import RiskLinear
+import RiskMetrics
+import RiskModelBundle
+import RiskTrees
+
+/// What a scoring call returns besides the probability.
+public struct ScoringOptions: Sendable, Hashable {
+    /// Number of reasons per declaration (0 = none; explanations are then skipped entirely).
+    public var reasonCount: Int
+    /// Attach the full grouped explanation to every assessment.
+    public var includeExplanation: Bool
+    /// Smallest share of Σ|group contributions| a group needs to be a reason.
+    public var minimumReasonShare: Double
+    /// Threads for batch scoring (results do not depend on it).
+    public var threadCount: Int
+
+    public init(reasonCount: Int = 3, includeExplanation: Bool = false, minimumReasonShare: Double = 0.05,
+                threadCount: Int = ParallelLoop.processorCount) {
+        self.reasonCount = reasonCount
+        self.includeExplanation = includeExplanation
+        self.minimumReasonShare = minimumReasonShare
+        self.threadCount = threadCount
+    }
+}
+
+/// Scores declarations with a model bundle. Immutable and `Sendable`: share one scorer across
+/// threads and tasks; concurrent calls give exactly the results of serial calls.
+///
+/// ```swift
+/// let scorer = try RiskScorer(bundle: ModelBundle.load(contentsOf: modelURL))
+/// let assessment = try scorer.score(Declaration(id: "D1", values: ["hs_code": "870323", …]))
+/// print(assessment.probability, assessment.lane, assessment.reasons.map(\.text))
+/// ```
+public struct RiskScorer: Sendable {
+    /// The bundle this scorer applies.
+    public let bundle: ModelBundle
+    let treePredictor: BoostedTreesPredictor?
+    let treeExplainer: TreeExplainer?
+    let linearExplainer: LinearExplainer?
+    let revenuePredictor: BoostedTreesPredictor?
+    let grouping: FeatureGrouping
+    let checkedColumns: [(column: String, role: FieldRole)]
+
+    /// Prepares a scorer (flattens the trees, builds the explainer). O(model size).
+    ///
+    /// - Throws: `BundleError` when the bundle fails validation.
+    public init(bundle: ModelBundle) throws {
+        try bundle.validate()
+        self.bundle = bundle
+        switch bundle.model {
+        case .boostedTrees(let model):
+            treePredictor = BoostedTreesPredictor(model: model)
+            treeExplainer = try TreeExplainer(model: model)
+            linearExplainer = nil
+        case .logistic(let model):
+            treePredictor = nil
+            treeExplainer = nil
+            linearExplainer = try LinearExplainer(intercept: model.intercept, coefficients: model.coefficients,
+                                                  reference: model.featureMeans)
+        }
+        revenuePredictor = bundle.revenueModel.map { BoostedTreesPredictor(model: $0) }
+        grouping = FeatureGrouping(schema: bundle.model.featureSchema)
+        checkedColumns = bundle.schema.fields.filter { $0.role != .ignore }.map { ($0.column, $0.role) }
+    }
+
+    /// Loads a bundle file and prepares a scorer.
+    public init(contentsOf url: URL) throws {
+        try self.init(bundle: ModelBundle.load(contentsOf: url))
+    }
+
+    // MARK: - Scoring
+
+    /// Scores one declaration (parsed through the bundle's schema exactly as a CSV row would be).
+    ///
+    /// - Throws: `DeclarationError` naming the declaration id and field when a value cannot be parsed
+    ///   (e.g. a non-number customs value); never returns NaN.
+    /// - Complexity: O(trees × depth) for the score, plus O(trees × leaves × depth²) with reasons.
+    public func score(_ declaration: Declaration, options: ScoringOptions = ScoringOptions()) throws -> RiskAssessment {
+        let table = try DeclarationTable(declarations: [declaration], schema: bundle.schema)
+        var single = options
+        single.threadCount = 1
+        return try score(table, options: single)[0]
+    }
+
+    /// Scores a batch in input order, in parallel; with a policy, also ranks and selects.
+    ///
+    /// - Throws: errors of the feature transform (shape mismatches), never NaN results.
+    /// - Complexity: O(rows × per-row cost / threads).
+    public func score(_ table: DeclarationTable, policy: TargetingPolicy? = nil,
+                      options: ScoringOptions = ScoringOptions()) throws -> [RiskAssessment] {
+        let n = table.rowCount
+        guard n > 0 else { return [] }
+        let kind = bundle.model.featureKind
+        let matrix = try bundle.pipeline.transform(table, for: kind, threadCount: options.threadCount)
+        let raw: [Double]
+        switch bundle.model {
+        case .boostedTrees:
+            raw = try treePredictor!.rawScores(matrix, threadCount: options.threadCount)
+        case .logistic(let model):
+            raw = try model.rawScores(matrix)
+        }
+        let probabilities = raw.map { bundle.calibration.calibrate($0) }
+        var expected: [Double]?
+        if let revenuePredictor {
+            let treesMatrix = kind == .trees ? matrix
+                : try bundle.pipeline.transform(table, for: .trees, threadCount: options.threadCount)
+            let logRevenue = try revenuePredictor.rawScores(treesMatrix, threadCount: options.threadCount)
+            expected = zip(probabilities, logRevenue).map { p, r in p * Foundation.expm1(max(0, min(r, 700))) }
+        }
+        var decisions: [TargetingPolicy.Decision]?
+        if let policy {
+            let values = policy.rankBy == .expectedRevenue ? (expected ?? probabilities) : probabilities
+            decisions = policy.select(values)
+        }
+        let generator = try ReasonGenerator(catalog: bundle.reasons, maximumCount: max(0, options.reasonCount),
+                                            minimumShare: options.minimumReasonShare)
+        let explain = options.reasonCount > 0 || options.includeExplanation
+        var assessments = [RiskAssessment?](repeating: nil, count: n)
+        let featureCount = matrix.columnCount
+        assessments.withUnsafeMutableBufferPointer { out in
+            ParallelLoop.forEachChunk(count: n, threadCount: options.threadCount, minimumChunk: 256) { _, range in
+                var row = [Float](repeating: 0, count: featureCount)
+                var contributions = [Double](repeating: 0, count: featureCount)
+                for r in range {
+                    var reasons: [Reason] = []
+                    var grouped: GroupedExplanation?
+                    if explain {
+                        row.withUnsafeMutableBufferPointer { matrix.copyRow(r, into: $0) }
+                        let base = row.withUnsafeBufferPointer { x in
+                            contributions.withUnsafeMutableBufferPointer { c in
+                                self.treeExplainer?.explain(x, into: c) ?? self.linearExplainer!.explain(x, into: c)
+                            }
+                        }
+                        let explanation = Explanation(baseValue: base, contributions: contributions, rawScore: raw[r])
+                        grouped = try? GroupedExplanation(explanation, grouping: grouping)
+                        if let grouped, options.reasonCount > 0 {
+                            reasons = generator.reasons(for: grouped, evidence: bundle.pipeline.evidence(for: table, row: r))
+                        }
+                    }
+                    out[r] = RiskAssessment(
+                        id: table.ids[r], probability: probabilities[r], rawScore: raw[r],
+                        expectedRevenue: expected?[r], lane: bundle.lanes.lane(for: probabilities[r]),
+                        decision: decisions?[r], reasons: reasons,
+                        explanation: options.includeExplanation ? grouped : nil,
+                        warnings: warnings(table, row: r))
+                }
+            }
+        }
+        return assessments.map { $0! }
+    }
+
+    /// Missing inputs of row `r`, each with how it was handled.
+    func warnings(_ table: DeclarationTable, row r: Int) -> [String] {
+        var out: [String] = []
+        for (column, role) in checkedColumns {
+            if role.isNumeric {
+                if let values = table.numbers[column], values[r].isNaN {
+                    out.append("\(column) is missing; scored as missing (trees learned a direction for it).")
+                }
+            } else if let text = table.text[column], text.codes[r] < 0 {
+                out.append("\(column) is missing; scored as an unseen value (the training prior).")
+            }
+        }
+        return out
+    }
+}

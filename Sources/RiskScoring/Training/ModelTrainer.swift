@@ -1,0 +1,306 @@
+import Foundation
+import RiskData
+import RiskDeclarations
+import RiskExplain
+import RiskFeatures
+import RiskLinear
+import RiskMetrics
+import RiskModelBundle
+import RiskTrees
+
+/// Which model family to train.
+public enum ModelFamily: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Histogram gradient-boosted trees (the default: best ranking on customs data).
+    case boostedTrees = "gbt"
+    /// L2/L1 logistic regression on the linear feature view.
+    case logistic
+}
+
+/// How raw scores become probabilities.
+public enum CalibrationMethod: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Isotonic when the validation set has at least 500 positives, else Platt.
+    case automatic
+    case platt
+    case isotonic
+    /// Keep the model's own sigmoid (no calibration step).
+    case none
+}
+
+/// Everything `ModelTrainer` needs besides the data.
+public struct TrainingOptions: Sendable, Hashable, Codable {
+    public var family: ModelFamily = .boostedTrees
+    public var trees: BoostedTreesConfiguration = ModelTrainer.defaultTreesConfiguration
+    public var logistic: LogisticRegressionConfiguration = LogisticRegressionConfiguration()
+    public var features: FeaturePipelineConfiguration = FeaturePipelineConfiguration()
+    /// Fraction held out for early stopping and calibration when no validation table is given:
+    /// the latest declarations by date when the schema has a date, else a seeded random sample.
+    public var validationFraction: Double = 0.2
+    public var calibration: CalibrationMethod = .automatic
+    /// Target shares of the red, red+yellow and red+yellow+blue lanes on validation data.
+    public var laneRates: (red: Double, yellow: Double, blue: Double) {
+        get { (redLaneRate, yellowLaneRate, blueLaneRate) }
+        set { (redLaneRate, yellowLaneRate, blueLaneRate) = newValue }
+    }
+    public var redLaneRate = 0.02
+    public var yellowLaneRate = 0.05
+    public var blueLaneRate = 0.10
+    /// Train a revenue model when the data have a revenue column.
+    public var trainRevenueModel = true
+    /// Seed of every random choice (splits, folds, subsampling).
+    public var seed: UInt64 = 42
+    /// Threads for every step (results do not depend on it).
+    public var threadCount: Int = ParallelLoop.processorCount
+    /// Pin `createdAt` to the epoch so that identical trainings give byte-identical bundles.
+    public var reproducible = false
+
+    public init() {}
+
+    private enum CodingKeys: String, CodingKey {
+        case family, trees, logistic, features, validationFraction, calibration, redLaneRate, yellowLaneRate,
+             blueLaneRate, trainRevenueModel, seed, threadCount, reproducible
+    }
+}
+
+/// A progress event from training.
+public enum TrainingProgress: Sendable {
+    case stage(String)
+    case iteration(TrainingEvent)
+}
+
+/// The result of training: the bundle and what was measured on the way.
+public struct TrainingOutcome: Sendable {
+    public var bundle: ModelBundle
+    /// Metrics on the validation data, with calibrated probabilities.
+    public var validationReport: EvaluationReport
+    /// Boosting report (trees only).
+    public var treesReport: TrainingReport?
+    /// Solver report (logistic only).
+    public var logisticReport: LogisticTrainingReport?
+    /// Warnings a user should read (unconverged solver, tiny validation set, …).
+    public var warnings: [String]
+}
+
+/// Trains a complete model bundle from labelled declarations: feature pipeline (out-of-fold
+/// profiles), model with early stopping, calibration, lanes, metadata.
+public struct ModelTrainer: Sendable {
+    public var options: TrainingOptions
+
+    public init(options: TrainingOptions = TrainingOptions()) { self.options = options }
+
+    /// Defaults tuned on generated customs declarations (imbalanced, a few % positives).
+    public static var defaultTreesConfiguration: BoostedTreesConfiguration {
+        BoostedTreesConfiguration()
+    }
+
+    /// Trains on `training`, validating on `validation` or on a held-out part of `training`.
+    ///
+    /// - Throws: `ScoringError` `.invalidDeclaration` when the table has no labels or one class,
+    ///   and any error of the pipeline, the model or calibration (each names its parameter or data).
+    /// - Complexity: dominated by the model fit.
+    public func train(_ training: DeclarationTable, validation: DeclarationTable? = nil,
+                      progress: (@Sendable (TrainingProgress) -> Void)? = nil) throws -> TrainingOutcome {
+        guard let labels = training.labels else {
+            throw ScoringError(.invalidDeclaration, "the training data have no label column; the schema must name "
+                               + "\"label\" and the file must contain it.")
+        }
+        var warnings: [String] = []
+        let (trainTable, validTable, validationSource) = try split(training, validation: validation, labels: labels)
+        guard let validLabels = validTable.labels else {
+            throw ScoringError(.invalidDeclaration, "the validation data have no label column.")
+        }
+        let validPositives = validLabels.filter { $0 > 0.5 }.count
+        if validPositives < 30 {
+            warnings.append("the validation set has only \(validPositives) illicit declarations; early stopping, "
+                            + "calibration and lane thresholds will be noisy.")
+        }
+
+        progress?(.stage("fitting the feature pipeline on \(trainTable.rowCount) declarations"))
+        var featureConfiguration = options.features
+        featureConfiguration.randomSeed = options.seed
+        featureConfiguration.threadCount = options.threadCount
+        let fit = try FeaturePipeline(configuration: featureConfiguration).fit(trainTable)
+        let kind: FeatureMatrixKind = options.family == .boostedTrees ? .trees : .linear
+        let trainSet = try fit.dataset(for: kind)
+        let validMatrix = try fit.pipeline.transform(validTable, for: kind, threadCount: options.threadCount)
+        let validSet = try Dataset(features: validMatrix, labels: validLabels, revenue: validTable.revenue)
+
+        let model: RiskModel
+        var treesReport: TrainingReport?
+        var logisticReport: LogisticTrainingReport?
+        var iterations = 0
+        var configurationText: [String: String] = ["model": options.family.rawValue, "seed": "\(options.seed)",
+                                                   "threads": "\(options.threadCount)"]
+        switch options.family {
+        case .boostedTrees:
+            var configuration = options.trees
+            configuration.randomSeed = options.seed
+            configuration.threadCount = options.threadCount
+            progress?(.stage("training boosted trees (\(trainSet.features.columnCount) features)"))
+            let result = try BoostedTrees(configuration: configuration).fit(trainSet, validation: validSet) { event in
+                progress?(.iteration(event))
+            }
+            model = .boostedTrees(result.model)
+            treesReport = result.report
+            iterations = result.model.trees.count
+            configurationText.merge(Self.describe(configuration)) { a, _ in a }
+        case .logistic:
+            var configuration = options.logistic
+            configuration.threadCount = options.threadCount
+            progress?(.stage("training logistic regression (\(trainSet.features.columnCount) features)"))
+            let result = try LogisticRegression(configuration: configuration).fit(trainSet)
+            model = .logistic(result.model)
+            logisticReport = result.report
+            iterations = result.report.iterations
+            warnings += result.report.warnings
+            if !result.report.converged {
+                warnings.append("logistic regression did not converge in \(result.report.iterations) iterations; "
+                                + "raise --max-iterations or --l2.")
+            }
+            configurationText.merge(Self.describe(configuration)) { a, _ in a }
+        }
+
+        progress?(.stage("calibrating on \(validTable.rowCount) validation declarations"))
+        let validRaw = try Self.rawScores(model, validMatrix, threadCount: options.threadCount)
+        let calibration = try fitCalibration(validRaw, labels: validLabels, positives: validPositives)
+        let validProbabilities = validRaw.map(calibration.calibrate)
+        let report = try EvaluationReport(probabilities: validProbabilities, labels: validLabels,
+                                          revenue: validTable.revenue)
+        let lanes = try LaneThresholds.fromTargetRates(probabilities: validProbabilities, redRate: options.redLaneRate,
+                                                       yellowRate: options.yellowLaneRate,
+                                                       blueRate: options.blueLaneRate)
+
+        var revenueModel: BoostedTreesModel?
+        if options.trainRevenueModel, let revenue = fit.revenue {
+            revenueModel = try trainRevenueModel(fit: fit, revenue: revenue, labels: fit.labels)
+        }
+
+        let (first, last) = Self.dateRange(trainTable)
+        let metadata = TrainingMetadata(
+            libraryVersion: CustomsRiskVersion.string,
+            createdAt: options.reproducible ? "1970-01-01T00:00:00Z" : Self.now(),
+            trainingRows: trainTable.rowCount, trainingPositives: fit.labels.filter { $0 > 0.5 }.count,
+            validationRows: validTable.rowCount, validationPositives: validPositives,
+            firstDate: first, lastDate: last, validationSource: validationSource, seed: options.seed,
+            configuration: configurationText, iterations: iterations, validation: report)
+        let bundle = ModelBundle(schema: training.schema, pipeline: fit.pipeline, model: model,
+                                 revenueModel: revenueModel, calibration: calibration, lanes: lanes,
+                                 reasons: .standard, metadata: metadata)
+        try bundle.validate()
+        return TrainingOutcome(bundle: bundle, validationReport: report, treesReport: treesReport,
+                               logisticReport: logisticReport, warnings: warnings)
+    }
+
+    // MARK: - Steps
+
+    /// Holds out the latest `validationFraction` by date (ties by row order), or a seeded sample.
+    func split(_ table: DeclarationTable, validation: DeclarationTable?, labels: [Float]) throws
+        -> (DeclarationTable, DeclarationTable, String) {
+        if let validation { return (table, validation, "given validation file") }
+        let fraction = options.validationFraction
+        guard fraction > 0, fraction < 1 else {
+            throw ScoringError(.invalidParameter, "validation fraction is \(fraction); expected a fraction in (0, 1).")
+        }
+        let n = table.rowCount
+        let holdout = max(1, Int((Double(n) * fraction).rounded()))
+        guard n - holdout >= 2 else {
+            throw ScoringError(.invalidDeclaration, "only \(n) declarations: too few to hold out a validation set. "
+                               + "Give --valid or more data.")
+        }
+        if let dates = table.dates {
+            let order = (0..<n).sorted { a, b in
+                let da = dates[a] ?? Int32.min, db = dates[b] ?? Int32.min
+                return da != db ? da < db : a < b
+            }
+            let train = Array(order[..<(n - holdout)]).sorted()
+            let valid = Array(order[(n - holdout)...]).sorted()
+            return (table.selectingRows(train), table.selectingRows(valid),
+                    "latest \(Int((fraction * 100).rounded()))% by date")
+        }
+        let (train, valid) = Sampling.split(count: n, holdoutFraction: fraction, seed: options.seed)
+        return (table.selectingRows(train), table.selectingRows(valid),
+                "seeded random \(Int((fraction * 100).rounded()))% (seed \(options.seed))")
+    }
+
+    func fitCalibration(_ raw: [Double], labels: [Float], positives: Int) throws -> Calibration {
+        switch options.calibration {
+        case .none: return .none
+        case .platt: return .platt(try PlattCalibrator.fit(rawScores: raw, labels: labels))
+        case .isotonic: return .isotonic(try IsotonicCalibrator.fit(scores: raw, labels: labels))
+        case .automatic:
+            return positives >= 500 ? .isotonic(try IsotonicCalibrator.fit(scores: raw, labels: labels))
+                                    : .platt(try PlattCalibrator.fit(rawScores: raw, labels: labels))
+        }
+    }
+
+    /// Squared-error trees predicting log1p(revenue) of illicit declarations.
+    func trainRevenueModel(fit: FeaturePipelineFit, revenue: [Double], labels: [Float]) throws -> BoostedTreesModel? {
+        let rows = labels.indices.filter { labels[$0] > 0.5 && revenue[$0].isFinite && revenue[$0] >= 0 }
+        guard rows.count >= 50 else { return nil }
+        let matrix = fit.treesMatrix.selectingRows(rows)
+        let target = rows.map { Float(Foundation.log1p(revenue[$0])) }
+        var configuration = BoostedTreesConfiguration()
+        configuration.objective = .squaredError
+        configuration.iterationCount = 100
+        configuration.maximumLeafCount = 15
+        configuration.minimumSamplesPerLeaf = 20
+        configuration.earlyStoppingRounds = nil
+        configuration.randomSeed = options.seed
+        configuration.threadCount = options.threadCount
+        return try BoostedTrees(configuration: configuration).fit(Dataset(features: matrix, labels: target)).model
+    }
+
+    static func rawScores(_ model: RiskModel, _ matrix: FeatureMatrix, threadCount: Int) throws -> [Double] {
+        switch model {
+        case .boostedTrees(let m): try m.rawScores(matrix, threadCount: threadCount)
+        case .logistic(let m): try m.rawScores(matrix)
+        }
+    }
+
+    static func describe(_ c: BoostedTreesConfiguration) -> [String: String] {
+        ["iterations": "\(c.iterationCount)", "learning-rate": "\(c.learningRate)",
+         "max-leaves": "\(c.maximumLeafCount)", "max-depth": c.maximumDepth.map { "\($0)" } ?? "unlimited",
+         "min-child-weight": "\(c.minimumChildWeight)", "min-samples-leaf": "\(c.minimumSamplesPerLeaf)",
+         "l2": "\(c.l2Regularization)", "min-split-gain": "\(c.minimumSplitGain)",
+         "row-subsample": "\(c.rowSubsample)", "column-subsample": "\(c.columnSubsample)", "bins": "\(c.binCount)",
+         "early-stopping-rounds": c.earlyStoppingRounds.map { "\($0)" } ?? "off",
+         "positive-weight": "\(c.positiveClassWeight)", "growth": "\(c.growthPolicy)"]
+    }
+
+    static func describe(_ c: LogisticRegressionConfiguration) -> [String: String] {
+        ["l2": "\(c.l2Regularization)", "l1": "\(c.l1Regularization)", "solver": c.solver.rawValue,
+         "max-iterations": "\(c.maximumIterations)", "positive-weight": "\(c.positiveClassWeight)"]
+    }
+
+    static func dateRange(_ table: DeclarationTable) -> (String?, String?) {
+        guard let dates = table.dates?.compactMap({ $0 }), let lo = dates.min(), let hi = dates.max() else {
+            return (nil, nil)
+        }
+        return (CivilDate.format(daysSinceEpoch: lo), CivilDate.format(daysSinceEpoch: hi))
+    }
+
+    static func now() -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: Date())
+    }
+}
+
+/// Days since 1970-01-01 ↔ `YYYY-MM-DD` (proleptic Gregorian; Howard Hinnant's civil-from-days).
+package enum CivilDate {
+    package static func format(daysSinceEpoch days: Int32) -> String {
+        let z = Int(days) + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        func pad(_ v: Int, _ width: Int) -> String {
+            let s = String(v)
+            return String(repeating: "0", count: max(0, width - s.count)) + s
+        }
+        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
+    }
+}
