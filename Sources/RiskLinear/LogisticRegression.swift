@@ -156,14 +156,18 @@ public struct LogisticRegression: Sendable {
         return worst
     }
 
-    /// `true` when every weighted row has a hard label and the fitted scores put it on the right side of 0.
+    /// `true` when every weighted row has a hard label and some threshold on the fitted scores puts
+    /// every positive above every negative: the training data are linearly separable (along the
+    /// fitted direction), so without a penalty the loss has no minimum.
     static func isPerfectlySeparated(_ objective: LogisticObjective, labels: [Float]) -> Bool {
+        var lowestPositive = Double.infinity, highestNegative = -Double.infinity
         for i in 0..<objective.rows where objective.a[i] > 0 {
             let y = labels[i]
             guard y == 0 || y == 1 else { return false }
-            if (y == 1) != (objective.eta[i] > 0) || objective.eta[i] == 0 { return false }
+            if y == 1 { lowestPositive = min(lowestPositive, objective.eta[i]) }
+            else { highestNegative = max(highestNegative, objective.eta[i]) }
         }
-        return true
+        return highestNegative < lowestPositive
     }
 }
 

@@ -94,6 +94,14 @@ struct QuasiNewtonSolver {
                 var decrease = 0.0
                 for i in 0..<m { decrease += pseudo[i] * (trial[i] - theta[i]) }
                 if trialLoss <= loss + 1e-4 * decrease { accepted = true; break }
+                // Near the optimum the loss change drops below its rounding error (~ε·|f|) and Armijo
+                // cannot see progress; accept then on the derivative along the direction instead — the
+                // "approximate Wolfe" conditions of Hager & Zhang (2005, CG_DESCENT), σ = 0.9, δ = 1e-4.
+                if l1 == 0, trialLoss <= loss + 1e-14 * abs(loss) {
+                    var trialSlope = 0.0
+                    for i in 0..<m { trialSlope += trialGradient[i] * direction[i] }
+                    if trialSlope >= 0.9 * slope && trialSlope <= -(1 - 2e-4) * slope { accepted = true; break }
+                }
                 step *= 0.5
             }
             guard accepted else {
