@@ -1,0 +1,93 @@
+import RiskLinearAlgebra
+
+/// Damped Newton/IRLS: solve `H·d = −g` by Cholesky (LAPACK `dpotrf`/`dpotrs`); when `H` is not
+/// positive definite (e.g. collinear columns and no L2), add an increasing ridge `τ·I` until it is;
+/// then backtrack along `d` until the Armijo condition holds.
+///
+/// Follows the damped-Newton scheme of Nocedal & Wright, *Numerical Optimization*, §3.4
+/// ("Newton's method with Hessian modification") and §3.1 (backtracking), as scikit-learn's
+/// `newton-cholesky` solver does (`sklearn/linear_model/_glm/_newton_solver.py`).
+struct NewtonSolver {
+    let maximumIterations: Int
+    let gradientTolerance: Double
+    let relativeLossTolerance: Double
+
+    func minimize(_ objective: LogisticObjective, theta: Vector) throws -> SolverOutcome {
+        let m = objective.parameterCount
+        let gradient = Vector(m), trial = Vector(m), trialGradient = Vector(m), direction = Vector(m)
+        var hessian = try Matrix(rows: m, columns: m)
+        var factor = try Matrix(rows: m, columns: m)
+        let scale = 1 / max(objective.totalWeight, .leastNormalMagnitude)
+        var loss = try objective.evaluate(theta.buffer, gradient: gradient.buffer)
+        var stall = LossStallDetector(tolerance: relativeLossTolerance)
+        for iteration in 0..<maximumIterations {
+            if gradient.maximumMagnitude * scale <= gradientTolerance {
+                return SolverOutcome(iterations: iteration, converged: true, stopReason: "gradient norm below tolerance")
+            }
+            try hessian.withUnsafeMutableBufferPointer {
+                try objective.hessian(into: MutableMatrixBuffer($0, rows: m, columns: m))
+            }
+            try solveDamped(hessian: hessian, factor: &factor, gradient: gradient, direction: direction)
+            var slope = gradient.dot(direction)
+            if !(slope < 0) {   // not a descent direction (numerically): fall back to steepest descent
+                for i in 0..<m { direction[i] = -gradient[i] }
+                slope = gradient.dot(direction)
+            }
+            var step = 1.0
+            var accepted = false
+            var trialLoss = loss
+            for _ in 0..<60 {
+                for i in 0..<m { trial[i] = theta[i] + step * direction[i] }
+                trialLoss = try objective.evaluate(trial.buffer, gradient: trialGradient.buffer)
+                if trialLoss <= loss + 1e-4 * step * slope { accepted = true; break }
+                step *= 0.5
+            }
+            guard accepted else {
+                try restore(objective, theta, gradient)
+                return SolverOutcome(iterations: iteration, converged: false,
+                                     stopReason: "line search could not decrease the loss (numerical precision reached)")
+            }
+            theta.copy(from: trial)
+            gradient.copy(from: trialGradient)
+            let old = loss
+            loss = trialLoss
+            if stall.update(old: old, new: loss) {
+                return SolverOutcome(iterations: iteration + 1, converged: true,
+                                     stopReason: "relative loss change below tolerance")
+            }
+        }
+        let converged = gradient.maximumMagnitude * scale <= gradientTolerance
+        return SolverOutcome(iterations: maximumIterations, converged: converged,
+                             stopReason: converged ? "gradient norm below tolerance" : "maximum iterations reached")
+    }
+
+    /// Solves `(H + τI)·d = −g` with the smallest τ in {0, 1e-10·max diag, ×10, …} that makes it positive definite.
+    private func solveDamped(hessian: Matrix, factor: inout Matrix, gradient: Vector, direction: Vector) throws {
+        let m = hessian.rows
+        var largestDiagonal = 0.0
+        for i in 0..<m { largestDiagonal = max(largestDiagonal, abs(hessian[i, i])) }
+        var ridge = 0.0
+        for _ in 0..<20 {
+            hessian.withUnsafeBufferPointer { h in   // copy in place: no allocation
+                factor.withUnsafeMutableBufferPointer { f in for i in 0..<(m * m) { f[i] = h[i] } }
+            }
+            for i in 0..<m { factor[i, i] += ridge }
+            do {
+                try LAPACK.choleskyFactor(&factor, triangle: .upper)
+                try factor.withUnsafeBufferPointer { f in
+                    for i in 0..<m { direction[i] = -gradient[i] }
+                    try LAPACK.choleskySolve(factor: MatrixBuffer(f, rows: m, columns: m), triangle: .upper,
+                                             MutableMatrixBuffer(direction.buffer, rows: m, columns: 1))
+                }
+                return
+            } catch let error as LinearAlgebraError where error.code == .notPositiveDefinite {
+                ridge = ridge == 0 ? max(1e-10 * largestDiagonal, 1e-12) : ridge * 10
+            }
+        }
+        for i in 0..<m { direction[i] = -gradient[i] }   // give up on curvature: steepest descent
+    }
+
+    private func restore(_ objective: LogisticObjective, _ theta: Vector, _ gradient: Vector) throws {
+        _ = try objective.evaluate(theta.buffer, gradient: gradient.buffer)
+    }
+}

@@ -1,1 +1,0 @@
-// RiskLinear — see Docs/Architecture.md.

@@ -1,1 +1,0 @@
-// RiskLinearAlgebra — see Docs/Architecture.md.

@@ -1,1 +1,0 @@
-// Tests for RiskLinearAlgebra live in this folder.

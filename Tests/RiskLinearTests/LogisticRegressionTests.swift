@@ -1,0 +1,116 @@
+import Foundation
+import RiskData
+import RiskTestSupport
+import Testing
+@testable import RiskLinear
+
+@Suite("Logistic regression")
+struct LogisticRegressionTests {
+    @Test(arguments: [(300, 5), (2_000, 12), (9_000, 3)], [1, 7] as [UInt64])
+    func gradientAtOptimumIsZeroByNaiveLoop(shape: (Int, Int), seed: UInt64) throws {
+        let data = SyntheticClassification.make(rowCount: shape.0, featureCount: shape.1, seed: seed)
+        let l2 = 0.5
+        let configuration = LogisticRegressionConfiguration(l2Regularization: l2, gradientTolerance: 1e-10,
+                                                            relativeLossTolerance: 0, standardize: false)
+        let result = try LogisticRegression(configuration: configuration).fit(data)
+        #expect(result.report.converged, "seed \(seed)")
+        let (g, gIntercept, total) = NaiveLogistic.gradient(model: result.model, dataset: data, l2: l2)
+        // Converged to 1e-10 on centred features; the original-scale gradient differs by the
+        // mean shift only in rounding: 1e-8 of the total weight is far below a real error.
+        for j in g.indices { #expect(abs(g[j]) / total <= 1e-8, "seed \(seed) feature \(j): \(g[j] / total)") }
+        #expect(abs(gIntercept) / total <= 1e-8, "seed \(seed) intercept")
+        #expect(abs(result.report.gradientNorm) <= 1e-10)
+    }
+
+    @Test(arguments: [1, 2, 3] as [UInt64], [true, false])
+    func newtonAndQuasiNewtonAgree(seed: UInt64, standardize: Bool) throws {
+        var data = SyntheticClassification.make(rowCount: 1_500, featureCount: 10, seed: seed)
+        var generator = SeededGenerator(seed: seed &+ 99)
+        data.weights = (0..<data.rowCount).map { _ in Float(0.5 + generator.nextUnit()) }
+        func fit(_ solver: LogisticSolver) throws -> LogisticModel {
+            let r = try LogisticRegression(configuration: .init(
+                l2Regularization: 2, solver: solver, maximumIterations: 2_000, gradientTolerance: 1e-9,
+                relativeLossTolerance: 0, positiveClassWeight: 2.5, standardize: standardize)).fit(data)
+            #expect(r.report.converged, "seed \(seed) \(solver)")
+            return r.model
+        }
+        let newton = try fit(.newton), lbfgs = try fit(.lbfgs), owlqn = try fit(.owlqn)
+        // Both reach a mean-gradient of 1e-9 on a well-conditioned problem (smallest mean-loss Hessian
+        // eigenvalue ≳ 1e-2): coefficients agree to ~1e-7; 1e-6 relative leaves a margin.
+        for j in newton.coefficients.indices {
+            #expect(isClose(newton.coefficients[j], lbfgs.coefficients[j], relative: 1e-6, absolute: 1e-8), "seed \(seed) \(j)")
+            #expect(isClose(newton.coefficients[j], owlqn.coefficients[j], relative: 1e-6, absolute: 1e-8), "seed \(seed) \(j)")
+        }
+        #expect(isClose(newton.intercept, lbfgs.intercept, relative: 1e-6, absolute: 1e-8))
+    }
+
+    @Test(arguments: [LogisticSolver.newton, .lbfgs], [0.0, 0.1])
+    func perfectlySeparableDataConvergeWithAWarning(solver: LogisticSolver, l2: Double) throws {
+        // Label = x0 > 0, with x0 pushed at least 1 away from 0: separable by a margin of 2.
+        let data = SyntheticClassification.make(rowCount: 200, featureCount: 3, seed: 5)
+        var features = data.features
+        for i in 0..<200 { features[i, 0] += features[i, 0] > 0 ? 1 : -1 }
+        let labels = (0..<200).map { features[$0, 0] > 0 ? Float(1) : 0 }
+        let separable = try Dataset(features: features, labels: labels)
+        let result = try LogisticRegression(configuration: .init(l2Regularization: l2, solver: solver,
+                                                                 maximumIterations: 1_000)).fit(separable)
+        #expect(result.model.coefficients.allSatisfy { $0.isFinite } && result.model.intercept.isFinite)
+        #expect(result.report.finalLoss.isFinite)
+        #expect(result.model.coefficients[0] > 1)
+        let warning = l2 > 0
+            ? "data are perfectly separable: coefficients grow until the penalty stops them."
+            : "data are perfectly separable and there is no penalty: the loss has no minimum and coefficients "
+                + "grow until the optimiser stops; set l2Regularization > 0."
+        #expect(result.report.warnings.contains(warning), "\(result.report.warnings)")
+        if l2 > 0 { #expect(result.report.converged) }
+    }
+
+    @Test(arguments: [1, 4] as [UInt64])
+    func resultsDoNotDependOnThreadCount(seed: UInt64) throws {
+        // More than two 4096-row blocks, so the row loop really splits.
+        let data = SyntheticClassification.make(rowCount: 10_000, featureCount: 6, seed: seed)
+        func fit(_ threads: Int, _ solver: LogisticSolver) throws -> LogisticRegressionResult {
+            try LogisticRegression(configuration: .init(solver: solver, threadCount: threads)).fit(data)
+        }
+        for solver in [LogisticSolver.newton, .lbfgs] {
+            let one = try fit(1, solver), two = try fit(2, solver)
+            #expect(one.model == two.model, "seed \(seed) \(solver)")
+            #expect(one.report == two.report)
+        }
+    }
+
+    @Test func l1ProducesExactZerosAndSatisfiesTheSubgradientCondition() throws {
+        let data = SyntheticClassification.make(rowCount: 800, featureCount: 12, seed: 11)
+        let l1 = 40.0
+        let result = try LogisticRegression(configuration: .init(
+            l2Regularization: 0, l1Regularization: l1, gradientTolerance: 1e-9, relativeLossTolerance: 0,
+            standardize: false)).fit(data)
+        #expect(result.report.solver == .owlqn)
+        #expect(result.report.converged)
+        let (g, gIntercept, total) = NaiveLogistic.gradient(model: result.model, dataset: data, l2: 0)
+        #expect(result.model.coefficients.contains(0))
+        for (j, beta) in result.model.coefficients.enumerated() {
+            // KKT: gⱼ = −l1·sign(βⱼ) when βⱼ ≠ 0, |gⱼ| ≤ l1 when βⱼ = 0.
+            if beta == 0 { #expect(abs(g[j]) <= l1 * (1 + 1e-9), "feature \(j)") }
+            else { #expect(abs(g[j] + l1 * (beta > 0 ? 1 : -1)) / total <= 1e-8, "feature \(j)") }
+        }
+        #expect(abs(gIntercept) / total <= 1e-8)
+    }
+
+    @Test func reportsNonConvergence() throws {
+        let data = SyntheticClassification.make(rowCount: 500, featureCount: 4, seed: 3)
+        let result = try LogisticRegression(configuration: .init(solver: .lbfgs, maximumIterations: 2,
+                                                                 gradientTolerance: 1e-12)).fit(data)
+        #expect(!result.report.converged)
+        #expect(result.report.iterations == 2)
+        #expect(result.report.stopReason == "maximum iterations reached")
+        #expect(result.report.warnings.last?.hasPrefix("the lbfgs solver did not converge after 2 iterations") == true)
+    }
+
+    @Test func fitsWithoutIntercept() throws {
+        let data = SyntheticClassification.make(rowCount: 600, featureCount: 4, seed: 8, intercept: 0)
+        let result = try LogisticRegression(configuration: .init(gradientTolerance: 1e-10, fitIntercept: false)).fit(data)
+        #expect(result.model.intercept == 0)
+        #expect(result.report.converged)
+    }
+}

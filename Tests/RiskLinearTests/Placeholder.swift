@@ -1,1 +1,0 @@
-// Tests for RiskLinear live in this folder.
