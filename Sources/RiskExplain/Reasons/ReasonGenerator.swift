@@ -87,6 +87,7 @@ public struct ReasonGenerator: Sendable {
     /// The code and sentence for `group` with contribution `value`.
     static func sentence(group: String, value: Double, evidence: Evidence) -> (ReasonCode, String) {
         let verb = value > 0 ? "raises" : "lowers"
+        let pluralVerb = value > 0 ? "raise" : "lower"
         func fact(_ key: String) -> String? {
             guard let v = evidence[key]?.trimmingWhitespace, !v.isEmpty else { return nil }
             return v
@@ -97,11 +98,11 @@ public struct ReasonGenerator: Sendable {
         case FeatureGroup.importerHistory:
             return (.importerHistory, historySentence(role: "Importer", name: fact(EvidenceKey.importer),
                                                       count: fact(EvidenceKey.importerPastCount),
-                                                      illicit: fact(EvidenceKey.importerPastIllicit), verb: verb))
+                                                      illicit: fact(EvidenceKey.importerPastIllicit), verb: pluralVerb))
         case FeatureGroup.declarantHistory:
             return (.declarantHistory, historySentence(role: "Declarant", name: fact(EvidenceKey.declarant),
                                                        count: fact(EvidenceKey.declarantPastCount),
-                                                       illicit: fact(EvidenceKey.declarantPastIllicit), verb: verb))
+                                                       illicit: fact(EvidenceKey.declarantPastIllicit), verb: pluralVerb))
         case FeatureGroup.hsCode:
             return (.hsRisk, rateSentence(subject: fact(EvidenceKey.hsCode).map { "HS \($0)" }, fallback: "The HS code",
                                           rate: fact(EvidenceKey.hsIllicitRate), verb: verb))
@@ -116,7 +117,8 @@ public struct ReasonGenerator: Sendable {
         case FeatureGroup.route:
             return (.routeTransshipment, routeSentence(departure: fact(EvidenceKey.departure),
                                                        origin: fact(EvidenceKey.origin),
-                                                       rate: fact(EvidenceKey.routeIllicitRate), verb: verb))
+                                                       rate: fact(EvidenceKey.routeIllicitRate), verb: verb,
+                                                       pluralVerb: pluralVerb))
         case FeatureGroup.traderTenure:
             guard let days = fact(EvidenceKey.traderTenureDays) else {
                 return (.newTrader, "The trader's time on record \(verb) the risk.")
@@ -208,13 +210,14 @@ public struct ReasonGenerator: Sendable {
     }
 
     /// "Goods from CN shipped via SG: 9% of past declarations on this route illicit."
-    private static func routeSentence(departure: String?, origin: String?, rate: String?, verb: String) -> String {
+    private static func routeSentence(departure: String?, origin: String?, rate: String?, verb: String,
+                                      pluralVerb: String) -> String {
         let rateText = rate.map { ": \($0) of past declarations on this route illicit." }
         switch (departure, origin) {
         case let (departure?, origin?) where departure != origin:
-            return "Goods from \(origin) shipped via \(departure)" + (rateText ?? " \(verb) the risk.")
+            return "Goods from \(origin) shipped via \(departure)" + (rateText ?? " \(pluralVerb) the risk.")
         case (_?, let origin?):
-            return "Goods shipped directly from \(origin)" + (rateText ?? " \(verb) the risk.")
+            return "Goods shipped directly from \(origin)" + (rateText ?? " \(pluralVerb) the risk.")
         default:
             return rateText.map { "This route" + $0 } ?? "The shipping route \(verb) the risk."
         }
