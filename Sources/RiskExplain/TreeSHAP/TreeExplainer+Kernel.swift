@@ -24,6 +24,8 @@ struct TreeShapKernel {
     let categoryWords: UnsafeBufferPointer<UInt64>
     let row: UnsafePointer<Float>
     let phi: UnsafeMutablePointer<Double>
+    /// `reciprocals[k] == 1 / k` for `k` in `1...maximumDepth + 2`: multiplications replace divisions.
+    let reciprocals: UnsafePointer<Double>
 
     /// Whether the row goes to the left child of `node` (same rule as `RegressionTree.goesLeft`).
     @inline(__always)
@@ -60,24 +62,29 @@ struct TreeShapKernel {
     }
 
     /// Removes element `index` (undoes its extension) from a path of `depth + 1` elements.
+    ///
+    /// One fractions are products of 0s and 1s in the path-dependent algorithm, so a non-zero one
+    /// fraction is 1 and the division by it that the paper writes is omitted.
     @inline(__always)
-    static func unwind(_ path: UnsafeMutablePointer<PathElement>, _ depth: Int, _ index: Int) {
+    func unwind(_ path: UnsafeMutablePointer<PathElement>, _ depth: Int, _ index: Int) {
         let oneFraction = path[index].oneFraction
         let zeroFraction = path[index].zeroFraction
         let total = Double(depth + 1)
         var nextOne = path[depth].weight
         var i = depth - 1
         if oneFraction != 0 {
+            let zeroOverTotal = zeroFraction * reciprocals[depth + 1]
             while i >= 0 {
                 let saved = path[i].weight
-                let weight = nextOne * total / (Double(i + 1) * oneFraction)
+                let weight = nextOne * (total * reciprocals[i + 1])
                 path[i].weight = weight
-                nextOne = saved - weight * zeroFraction * Double(depth - i) / total
+                nextOne = saved - weight * (zeroOverTotal * Double(depth - i))
                 i -= 1
             }
         } else {
+            let totalOverZero = total / zeroFraction
             while i >= 0 {
-                path[i].weight = path[i].weight * total / (zeroFraction * Double(depth - i))
+                path[i].weight = path[i].weight * (totalOverZero * reciprocals[depth - i])
                 i -= 1
             }
         }
@@ -90,30 +97,64 @@ struct TreeShapKernel {
         }
     }
 
-    /// Σ of the weights the path would have after unwinding element `index`, without unwinding it.
+    /// Adds the leaf's contribution for every feature on the path (`depth + 1` elements, element 0
+    /// is the root's placeholder).
+    ///
+    /// For each element the paper's "unwound path sum" (Σ of the weights the path would have
+    /// without that element) is needed. For an element the row did not follow (one fraction 0)
+    /// that sum is `(depth + 1) / zeroFraction · Σ_j weight_j / (depth − j)`, where the Σ does not
+    /// depend on the element: it is computed once per leaf, so cold elements cost O(1) instead of
+    /// O(depth). Hot elements (one fraction 1) need the O(depth) backward recursion, a chain of
+    /// dependent multiply-adds: four of them run side by side in SIMD lanes to hide its latency.
     @inline(__always)
-    static func unwoundSum(_ path: UnsafeMutablePointer<PathElement>, _ depth: Int, _ index: Int) -> Double {
-        let oneFraction = path[index].oneFraction
-        let zeroFraction = path[index].zeroFraction
+    func addLeaf(_ path: UnsafeMutablePointer<PathElement>, _ depth: Int, value: Double) {
         let total = Double(depth + 1)
-        var nextOne = path[depth].weight
-        var sum = 0.0
-        var i = depth - 1
-        if oneFraction != 0 {
-            while i >= 0 {
-                let weight = nextOne * total / (Double(i + 1) * oneFraction)
-                sum += weight
-                nextOne = path[i].weight - weight * zeroFraction * Double(depth - i) / total
-                i -= 1
+        var coldSum = 0.0
+        for j in 0..<depth { coldSum += path[j].weight * reciprocals[depth - j] }
+        coldSum *= total
+        var batchZero = SIMD4<Double>(repeating: 0)
+        var batchIndex = SIMD4<Int32>(repeating: 0)
+        var batchCount = 0
+        for i in 1...depth {
+            let element = path[i]
+            if element.oneFraction == 0 {
+                // zeroFraction != 0 here: children with both fractions 0 are never entered.
+                let sum = coldSum / element.zeroFraction
+                phi[Int(element.feature)] += sum * (0 - element.zeroFraction) * value
+                continue
             }
-        } else {
-            // zeroFraction != 0 here: children with both fractions 0 are never entered.
-            while i >= 0 {
-                sum += path[i].weight * total / (zeroFraction * Double(depth - i))
-                i -= 1
+            batchZero[batchCount] = element.zeroFraction
+            batchIndex[batchCount] = Int32(i)
+            batchCount += 1
+            if batchCount == 4 {
+                addHotElements(path, depth, batchZero, batchIndex, 4, value: value)
+                batchCount = 0
             }
         }
-        return sum
+        if batchCount > 0 {
+            addHotElements(path, depth, batchZero, batchIndex, batchCount, value: value)
+        }
+    }
+
+    /// The unwound path sums of up to four hot elements (one fraction 1) at once.
+    @inline(__always)
+    func addHotElements(_ path: UnsafeMutablePointer<PathElement>, _ depth: Int, _ zeroFractions: SIMD4<Double>,
+                        _ indices: SIMD4<Int32>, _ count: Int, value: Double) {
+        let total = Double(depth + 1)
+        let zeroOverTotal = zeroFractions * reciprocals[depth + 1]
+        var nextOne = SIMD4<Double>(repeating: path[depth].weight)
+        var sum = SIMD4<Double>(repeating: 0)
+        var j = depth - 1
+        while j >= 0 {
+            let weight = nextOne * (total * reciprocals[j + 1])
+            sum += weight
+            nextOne = SIMD4<Double>(repeating: path[j].weight) - weight * (zeroOverTotal * Double(depth - j))
+            j -= 1
+        }
+        for lane in 0..<count {
+            let element = path[Int(indices[lane])]
+            phi[Int(element.feature)] += sum[lane] * (1 - element.zeroFraction) * value
+        }
     }
 
     /// Visits `nodeIndex`, whose parent split on `parentFeature`, with the parent's path of
@@ -126,12 +167,7 @@ struct TreeShapKernel {
         Self.extend(path, depth, parentZero, parentOne, parentFeature)
         let node = nodes[nodeIndex]
         if node.leftChild < 0 {
-            if depth == 0 { return }
-            for i in 1...depth {
-                let element = path[i]
-                let weight = Self.unwoundSum(path, depth, i)
-                phi[Int(element.feature)] += weight * (element.oneFraction - element.zeroFraction) * node.value
-            }
+            if depth > 0 { addLeaf(path, depth, value: node.value) }
             return
         }
         let left = goesLeft(node)
@@ -145,7 +181,7 @@ struct TreeShapKernel {
         if k <= depth {
             incomingZero = path[k].zeroFraction
             incomingOne = path[k].oneFraction
-            Self.unwind(path, depth, k)
+            unwind(path, depth, k)
             depth -= 1
         }
         let hotZero = incomingZero * (left ? node.leftFraction : node.rightFraction)
@@ -167,9 +203,12 @@ extension TreeExplainer {
         guard !roots.isEmpty else { return }
         nodes.withUnsafeBufferPointer { nodeBuffer in
             categoryWords.withUnsafeBufferPointer { words in
-                let kernel = TreeShapKernel(nodes: nodeBuffer.baseAddress!, categoryWords: words, row: row, phi: phi)
+                reciprocals.withUnsafeBufferPointer { reciprocals in
+                let kernel = TreeShapKernel(nodes: nodeBuffer.baseAddress!, categoryWords: words, row: row, phi: phi,
+                                            reciprocals: reciprocals.baseAddress!)
                 for root in roots {
                     kernel.recurse(Int(root), 0, path, 1, 1, -1)
+                }
                 }
             }
         }

@@ -62,6 +62,8 @@ public struct TreeExplainer: Sendable {
     package let roots: [Int32]
     /// Path elements the recursion needs: (D + 2)(D + 3)/2 plus the root's parent slot.
     package let pathCapacity: Int
+    /// `1 / k` for `k` in `0...maximumDepth + 2` (entry 0 is 0, never used).
+    package let reciprocals: [Double]
 
     /// Number of features a row must have.
     public var featureCount: Int { featureSchema.columns.count }
@@ -104,6 +106,7 @@ public struct TreeExplainer: Sendable {
         self.categoryWords = categoryWords
         self.roots = roots
         self.pathCapacity = (maximumDepth + 2) * (maximumDepth + 3) / 2 + 1
+        self.reciprocals = (0...(maximumDepth + 2)).map { $0 == 0 ? 0 : 1 / Double($0) }
     }
 
     /// Checks one tree, converts it to absolute-index nodes and computes its depth and expected value.
