@@ -53,12 +53,17 @@ struct TreeShapKernel {
         path[depth] = PathElement(feature: feature, zeroFraction: zeroFraction, oneFraction: oneFraction,
                                   weight: depth == 0 ? 1 : 0)
         let scale = 1 / Double(depth + 1)
+        // `pending` is the current weight of element i + 1, kept in a register rather than read back
+        // from memory, so iterations do not wait on each other's stores.
+        var pending = path[depth].weight
         var i = depth - 1
         while i >= 0 {
-            path[i + 1].weight += oneFraction * path[i].weight * Double(i + 1) * scale
-            path[i].weight = zeroFraction * path[i].weight * Double(depth - i) * scale
+            let weight = path[i].weight
+            path[i + 1].weight = pending + oneFraction * weight * Double(i + 1) * scale
+            pending = zeroFraction * weight * Double(depth - i) * scale
             i -= 1
         }
+        if depth > 0 { path[0].weight = pending }
     }
 
     /// Removes element `index` (undoes its extension) from a path of `depth + 1` elements.
@@ -123,8 +128,10 @@ struct TreeShapKernel {
                 phi[Int(element.feature)] += sum * (0 - element.zeroFraction) * value
                 continue
             }
-            batchZero[batchCount] = element.zeroFraction
-            batchIndex[batchCount] = Int32(i)
+            // Shift in from the right with constant lanes (a store to a variable lane would go
+            // through memory and stall store-to-load forwarding).
+            batchZero = SIMD4(batchZero[1], batchZero[2], batchZero[3], element.zeroFraction)
+            batchIndex = SIMD4(batchIndex[1], batchIndex[2], batchIndex[3], Int32(i))
             batchCount += 1
             if batchCount == 4 {
                 addHotElements(path, depth, batchZero, batchIndex, 4, value: value)
@@ -136,7 +143,8 @@ struct TreeShapKernel {
         }
     }
 
-    /// The unwound path sums of up to four hot elements (one fraction 1) at once.
+    /// The unwound path sums of up to four hot elements (one fraction 1) at once; the valid ones
+    /// are the last `count` lanes.
     @inline(__always)
     func addHotElements(_ path: UnsafeMutablePointer<PathElement>, _ depth: Int, _ zeroFractions: SIMD4<Double>,
                         _ indices: SIMD4<Int32>, _ count: Int, value: Double) {
@@ -151,7 +159,7 @@ struct TreeShapKernel {
             nextOne = SIMD4<Double>(repeating: path[j].weight) - weight * (zeroOverTotal * Double(depth - j))
             j -= 1
         }
-        for lane in 0..<count {
+        for lane in (4 - count)..<4 {
             let element = path[Int(indices[lane])]
             phi[Int(element.feature)] += sum[lane] * (1 - element.zeroFraction) * value
         }
