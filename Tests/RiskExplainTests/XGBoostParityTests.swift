@@ -67,6 +67,7 @@ struct XGBoostParityTests {
     /// carry relative errors of ~1e-7 per operation on values of order 1, accumulated over 10 trees;
     /// we compute in Double from the same float32 thresholds, leaves and covers (the dump prints 9
     /// significant digits, which round-trips float32 exactly). The margins match to the same bound.
+    /// Observed worst difference over contributions, bias and margins: 4.3e-7.
     @Test func matchesXGBoostPredContribs() throws {
         let fixture = try Self.loadFixture()
         let trees = try fixture.trees.map(Self.regressionTree)
