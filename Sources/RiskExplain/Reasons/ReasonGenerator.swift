@@ -1,0 +1,257 @@
+import RiskData
+
+/// Turns a grouped explanation and a declaration's `Evidence` into the few reasons an officer reads.
+///
+/// Selection: groups whose share `|value| / Σ|values|` is at least `minimumShare` are candidates;
+/// risk-increasing ones come first (largest value first), then risk-lowering ones (most negative
+/// first), ties by group name; the first `maximumCount` are kept. The `aeo` group is not a
+/// candidate: when its contribution is negative and the evidence does not say the importer is not
+/// an AEO, it is appended as the mitigating `AEO_TRUSTED` reason, whatever its share.
+///
+/// Group → code (catalogue 1.0): `unit_value` → `UNIT_VALUE_LOW` (ratio to reference ≤ 1 or
+/// unknown) / `UNIT_VALUE_HIGH` (> 1); `importer_history` → `IMPORTER_HISTORY`; `declarant_history`
+/// → `DECLARANT_HISTORY`; `route` → `ROUTE_TRANSSHIPMENT`; `trader_tenure` → `NEW_TRADER`;
+/// `hs_code` → `HS_RISK`; `origin` → `ORIGIN_RISK`; `office` → `OFFICE_RISK`; `tax` → `TAX_RATIO`;
+/// `declared_value` → `DECLARED_VALUE`; `entity:<column>` → `ENTITY_HISTORY`; `aeo` → `AEO_TRUSTED`;
+/// anything else → `FIELD_PATTERN`.
+///
+/// Sentences use the evidence facts when present and fall back to shorter sentences when a fact is
+/// missing (never "nil"). See Docs/Explanations.md for every template.
+public struct ReasonGenerator: Sendable {
+    /// The catalogue the codes come from.
+    public let catalog: ReasonCodeCatalog
+    /// Most reasons returned (the AEO mitigating reason may come on top).
+    public let maximumCount: Int
+    /// Smallest share of Σ|group values| a group needs to become a reason.
+    public let minimumShare: Double
+
+    /// Creates a generator.
+    ///
+    /// - Parameters:
+    ///   - catalog: Must contain every code listed above (`ReasonCodeCatalog.standard` does).
+    ///   - maximumCount: At least 0; default 3.
+    ///   - minimumShare: In `0...1`; default 0.05 (5% of Σ|contributions|).
+    /// - Throws: `RiskExplainError` `.invalidParameter` for a missing code or an out-of-range parameter.
+    public init(catalog: ReasonCodeCatalog = .standard, maximumCount: Int = 3, minimumShare: Double = 0.05) throws {
+        guard maximumCount >= 0 else {
+            throw RiskExplainError(.invalidParameter, "maximumCount is \(maximumCount); expected 0 or more reasons.")
+        }
+        guard minimumShare >= 0, minimumShare <= 1 else {
+            throw RiskExplainError(.invalidParameter, "minimumShare is \(minimumShare); expected a share in 0...1, "
+                                   + "e.g. 0.05 for 5% of the total absolute contribution.")
+        }
+        for code in ReasonCodeCatalog.standard.codes where catalog[code.code] == nil {
+            throw RiskExplainError(.invalidParameter, "Reason-code catalogue \(catalog.version) has no code "
+                                   + "\(code.code), which the generator uses. Add it or use ReasonCodeCatalog.standard.")
+        }
+        self.catalog = catalog
+        self.maximumCount = maximumCount
+        self.minimumShare = minimumShare
+    }
+
+    /// The reasons for one declaration.
+    ///
+    /// - Parameters:
+    ///   - explanation: The declaration's grouped explanation.
+    ///   - evidence: Facts about the declaration (`EvidenceKey` keys).
+    /// - Returns: At most `maximumCount` reasons (+ 1 for AEO), risk-increasing first.
+    /// - Complexity: O(groups log groups).
+    public func reasons(for explanation: GroupedExplanation, evidence: Evidence) -> [Reason] {
+        let total = explanation.groups.reduce(0) { $0 + abs($1.value) }
+        guard total > 0, total.isFinite else { return [] }
+        let candidates = explanation.groups.filter {
+            $0.group != FeatureGroup.aeo && $0.value != 0 && abs($0.value) / total >= minimumShare
+        }.sorted { a, b in
+            if (a.value > 0) != (b.value > 0) { return a.value > 0 }
+            if a.value != b.value { return a.value > 0 ? a.value > b.value : a.value < b.value }
+            return a.group < b.group
+        }
+        var reasons = candidates.prefix(maximumCount).map { reason(for: $0, total: total, evidence: evidence) }
+        if let aeo = explanation.groups.first(where: { $0.group == FeatureGroup.aeo }), aeo.value < 0,
+           evidence[EvidenceKey.aeo]?.lowercased() != "no" {
+            reasons.append(Reason(code: ReasonCode.aeoTrusted.code,
+                                  text: "Importer is an Authorised Economic Operator (trusted trader).",
+                                  value: aeo.value, group: aeo.group, share: abs(aeo.value) / total))
+        }
+        return reasons
+    }
+
+    private func reason(for contribution: GroupContribution, total: Double, evidence: Evidence) -> Reason {
+        let (code, text) = Self.sentence(group: contribution.group, value: contribution.value, evidence: evidence)
+        return Reason(code: code.code, text: text, value: contribution.value, group: contribution.group,
+                      share: abs(contribution.value) / total)
+    }
+
+    // MARK: - Sentences
+
+    /// The code and sentence for `group` with contribution `value`.
+    static func sentence(group: String, value: Double, evidence: Evidence) -> (ReasonCode, String) {
+        let verb = value > 0 ? "raises" : "lowers"
+        let pluralVerb = value > 0 ? "raise" : "lower"
+        func fact(_ key: String) -> String? {
+            guard let v = evidence[key]?.trimmingWhitespace, !v.isEmpty else { return nil }
+            return v
+        }
+        switch group {
+        case FeatureGroup.unitValue:
+            return unitValueSentence(evidence: evidence, fact: fact)
+        case FeatureGroup.importerHistory:
+            return (.importerHistory, historySentence(role: "Importer", name: fact(EvidenceKey.importer),
+                                                      count: fact(EvidenceKey.importerPastCount),
+                                                      illicit: fact(EvidenceKey.importerPastIllicit), verb: pluralVerb))
+        case FeatureGroup.declarantHistory:
+            return (.declarantHistory, historySentence(role: "Declarant", name: fact(EvidenceKey.declarant),
+                                                       count: fact(EvidenceKey.declarantPastCount),
+                                                       illicit: fact(EvidenceKey.declarantPastIllicit), verb: pluralVerb))
+        case FeatureGroup.hsCode:
+            return (.hsRisk, rateSentence(subject: fact(EvidenceKey.hsCode).map { "HS \($0)" }, fallback: "The HS code",
+                                          rate: fact(EvidenceKey.hsIllicitRate), verb: verb))
+        case FeatureGroup.origin:
+            return (.originRisk, rateSentence(subject: fact(EvidenceKey.origin).map { "Origin \($0)" },
+                                              fallback: "The country of origin",
+                                              rate: fact(EvidenceKey.originIllicitRate), verb: verb))
+        case FeatureGroup.office:
+            return (.officeRisk, rateSentence(subject: fact(EvidenceKey.office).map { "Office \($0)" },
+                                              fallback: "The customs office",
+                                              rate: fact(EvidenceKey.officeIllicitRate), verb: verb))
+        case FeatureGroup.route:
+            return (.routeTransshipment, routeSentence(departure: fact(EvidenceKey.departure),
+                                                       origin: fact(EvidenceKey.origin),
+                                                       rate: fact(EvidenceKey.routeIllicitRate), verb: verb,
+                                                       pluralVerb: pluralVerb))
+        case FeatureGroup.traderTenure:
+            guard let days = fact(EvidenceKey.traderTenureDays) else {
+                return (.newTrader, "The trader's time on record \(verb) the risk.")
+            }
+            if days == "0" { return (.newTrader, "Trader first seen today.") }
+            return (.newTrader, "Trader first seen \(days) \(days == "1" ? "day" : "days") ago.")
+        case FeatureGroup.tax:
+            return (.taxRatio, fact(EvidenceKey.taxRatio).map { "Tax-to-value ratio \($0) \(verb) the risk." }
+                        ?? "The tax-to-value ratio \(verb) the risk.")
+        case FeatureGroup.declaredValue:
+            return (.declaredValue, fact(EvidenceKey.declaredValue).map { "Declared value \($0) \(verb) the risk." }
+                        ?? "The declared value \(verb) the risk.")
+        case FeatureGroup.aeo:
+            if evidence[EvidenceKey.aeo]?.lowercased() == "no" {
+                return (.fieldPattern, "Importer is not an Authorised Economic Operator.")
+            }
+            return (.aeoTrusted, "AEO status \(verb) the risk.")
+        default:
+            let entityPrefix = "entity:"
+            if group.hasPrefix(entityPrefix) {
+                let column = String(group.dropFirst(entityPrefix.count))
+                let name = fact(column).map { "\(column) \($0)" } ?? column
+                return (.entityHistory, "History of \(name) \(verb) the risk.")
+            }
+            return (.fieldPattern, "Field \(fieldName(group)) \(verb) the risk.")
+        }
+    }
+
+    /// "Declared unit value 3.1 per kg is 82% below the median for HS 8703.23 from CN (17.4 per kg)."
+    private static func unitValueSentence(evidence: Evidence, fact: (String) -> String?) -> (ReasonCode, String) {
+        let declared = fact(EvidenceKey.declaredUnitValue)
+        let reference = fact(EvidenceKey.referenceUnitValue)
+        var ratio = fact(EvidenceKey.unitValueRatio).flatMap(leadingNumber)
+        if ratio == nil, let d = declared.flatMap(leadingNumber), let r = reference.flatMap(leadingNumber), r > 0 {
+            ratio = d / r
+        }
+        let code: ReasonCode = (ratio ?? 0) > 1 ? .unitValueHigh : .unitValueLow
+        var text = "Declared unit value" + (declared.map { " \($0)" } ?? "")
+        if let ratio, ratio.isFinite, ratio >= 0 {
+            let percent = Int((abs(1 - ratio) * 100).rounded())
+            text += percent == 0 ? " is at the median" : " is \(percent)% \(ratio < 1 ? "below" : "above") the median"
+        } else {
+            text += " differs from the median"
+        }
+        text += scope(hsCode: fact(EvidenceKey.hsCode), origin: fact(EvidenceKey.origin),
+                      level: fact(EvidenceKey.referenceLevel))
+        text += (reference.map { " (\($0))" } ?? "") + "."
+        return (code, text)
+    }
+
+    /// " for HS 8703.23 from CN", narrowed to the reference level when it is HS4 or HS2.
+    private static func scope(hsCode: String?, origin: String?, level: String?) -> String {
+        let level = level?.uppercased() ?? ""
+        let useOrigin = level.isEmpty || level.contains("ORIGIN")
+        var hs = hsCode
+        if let code = hsCode {
+            let digits = code.filter(\.isNumber)
+            if level.hasPrefix("HS4"), digits.count >= 4 { hs = String(digits.prefix(4)) }
+            if level.hasPrefix("HS2"), digits.count >= 2 { hs = "chapter " + String(digits.prefix(2)) }
+        }
+        switch (hs, useOrigin ? origin : nil) {
+        case let (hs?, origin?): return " for HS \(hs) from \(origin)"
+        case let (hs?, nil): return " for HS \(hs)"
+        case let (nil, origin?): return " for goods from \(origin)"
+        case (nil, nil): return " for comparable goods"
+        }
+    }
+
+    /// "Importer IMP123: 4 of 11 past declarations illicit."
+    private static func historySentence(role: String, name: String?, count: String?, illicit: String?,
+                                        verb: String) -> String {
+        let subject = name.map { "\(role) \($0)" }
+        if let count, let illicit {
+            let noun = count == "1" ? "declaration" : "declarations"
+            return "\(subject ?? role): \(illicit) of \(count) past \(noun) illicit."
+        }
+        if let subject { return "\(subject)'s past declarations \(verb) the risk." }
+        return "The \(role.lowercased())'s past declarations \(verb) the risk."
+    }
+
+    /// "Origin CN: 7% of past declarations illicit."
+    private static func rateSentence(subject: String?, fallback: String, rate: String?, verb: String) -> String {
+        switch (subject, rate) {
+        case let (subject?, rate?): return "\(subject): \(rate) of past declarations illicit."
+        case let (nil, rate?): return "\(fallback): \(rate) of past declarations illicit."
+        case let (subject?, nil): return "\(subject) \(verb) the risk."
+        case (nil, nil): return "\(fallback) \(verb) the risk."
+        }
+    }
+
+    /// "Goods from CN shipped via SG: 9% of past declarations on this route illicit."
+    private static func routeSentence(departure: String?, origin: String?, rate: String?, verb: String,
+                                      pluralVerb: String) -> String {
+        let rateText = rate.map { ": \($0) of past declarations on this route illicit." }
+        switch (departure, origin) {
+        case let (departure?, origin?) where departure != origin:
+            return "Goods from \(origin) shipped via \(departure)" + (rateText ?? " \(pluralVerb) the risk.")
+        case (_?, let origin?):
+            return "Goods shipped directly from \(origin)" + (rateText ?? " \(pluralVerb) the risk.")
+        default:
+            return rateText.map { "This route" + $0 } ?? "The shipping route \(verb) the risk."
+        }
+    }
+
+    /// `categorical:gross_mass` → `gross_mass`.
+    private static func fieldName(_ group: String) -> String {
+        for prefix in ["categorical:", "numeric:"] where group.hasPrefix(prefix) {
+            return String(group.dropFirst(prefix.count))
+        }
+        return group
+    }
+
+    /// The number at the start of "3.1 per kg", "0.18" or "17,4" (comma read as a decimal point).
+    static func leadingNumber(_ text: String) -> Double? {
+        var digits = ""
+        for character in text.trimmingWhitespace {
+            if character.isNumber || character == "." || (character == "-" && digits.isEmpty) {
+                digits.append(character)
+            } else if character == "," {
+                digits.append(".")
+            } else {
+                break
+            }
+        }
+        return Double(digits)
+    }
+}
+
+extension String {
+    var trimmingWhitespace: String {
+        var s = Substring(self)
+        while let c = s.first, c.isWhitespace { s.removeFirst() }
+        while let c = s.last, c.isWhitespace { s.removeLast() }
+        return String(s)
+    }
+}

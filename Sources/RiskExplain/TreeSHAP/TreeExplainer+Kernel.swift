@@ -1,0 +1,287 @@
+// The path-dependent TreeSHAP recursion (Lundberg, Erion & Lee 2018, algorithm 2).
+//
+// Written from the paper; the layout of the path workspace (one copy of the path per recursion
+// level in a single preallocated buffer, (D + 2)(D + 3)/2 elements) and the "unwound path sum"
+// that avoids materialising an unwound path at each leaf follow the C++ implementations in
+// shap (`tree_shap.h`), XGBoost (`src/tree/tree_model.cc`) and LightGBM (`src/io/tree.cpp`).
+// Differences: everything is in Double (XGBoost uses float); a child whose zero and one
+// fractions are both 0 is skipped, because every subset then gives it weight 0 (this also
+// avoids a 0/0 in the unwinding); cover ratios are precomputed once per node.
+
+/// One element of the unique feature path: the feature, the fraction of "zero" paths (feature
+/// not in S: cover-weighted) and "one" paths (feature in S: 1 when the row goes that way, else 0)
+/// flowing through, and the permutation weight of subsets of each size.
+package struct PathElement {
+    var feature: Int32
+    var zeroFraction: Double
+    var oneFraction: Double
+    var weight: Double
+}
+
+/// The recursion over one row; pointers are valid for the duration of one `explain` call.
+struct TreeShapKernel {
+    let nodes: UnsafePointer<TreeExplainer.Node>
+    let categoryWords: UnsafeBufferPointer<UInt64>
+    let row: UnsafePointer<Float>
+    let phi: UnsafeMutablePointer<Double>
+    /// `reciprocals[k] == 1 / k` for `k` in `1...maximumDepth + 2`: multiplications replace divisions.
+    let reciprocals: UnsafePointer<Double>
+
+    /// Whether the row goes to the left child of `node` (same rule as `RegressionTree.goesLeft`).
+    @inline(__always)
+    func goesLeft(_ node: TreeExplainer.Node) -> Bool {
+        Self.goesLeft(node, row: row, categoryWords: categoryWords)
+    }
+
+    @inline(__always)
+    static func goesLeft(_ node: TreeExplainer.Node, row: UnsafePointer<Float>,
+                         categoryWords: UnsafeBufferPointer<UInt64>) -> Bool {
+        let x = row[Int(node.feature)]
+        if x.isNaN { return node.missingGoesLeft }
+        let words = Int(node.categoryWordCount)
+        if words == 0 { return x <= node.threshold }
+        guard x >= 0, x < Float(words &* 64) else { return false }
+        let code = Int(x)
+        let word = categoryWords[Int(node.categoryStart) &+ (code >> 6)]
+        return (word >> UInt64(code & 63)) & 1 == 1
+    }
+
+    /// Appends a feature with the given zero/one fractions and updates the subset-size weights.
+    @inline(__always)
+    static func extend(_ path: UnsafeMutablePointer<PathElement>, _ depth: Int, _ zeroFraction: Double,
+                       _ oneFraction: Double, _ feature: Int32) {
+        path[depth] = PathElement(feature: feature, zeroFraction: zeroFraction, oneFraction: oneFraction,
+                                  weight: depth == 0 ? 1 : 0)
+        let scale = 1 / Double(depth + 1)
+        // `pending` is the current weight of element i + 1, kept in a register rather than read back
+        // from memory, so iterations do not wait on each other's stores.
+        var pending = path[depth].weight
+        var i = depth - 1
+        while i >= 0 {
+            let weight = path[i].weight
+            path[i + 1].weight = pending + oneFraction * weight * Double(i + 1) * scale
+            pending = zeroFraction * weight * Double(depth - i) * scale
+            i -= 1
+        }
+        if depth > 0 { path[0].weight = pending }
+    }
+
+    /// Removes element `index` (undoes its extension) from a path of `depth + 1` elements.
+    ///
+    /// One fractions are products of 0s and 1s in the path-dependent algorithm, so a non-zero one
+    /// fraction is 1 and the division by it that the paper writes is omitted.
+    @inline(__always)
+    func unwind(_ path: UnsafeMutablePointer<PathElement>, _ depth: Int, _ index: Int) {
+        let oneFraction = path[index].oneFraction
+        let zeroFraction = path[index].zeroFraction
+        let total = Double(depth + 1)
+        var nextOne = path[depth].weight
+        var i = depth - 1
+        if oneFraction != 0 {
+            let zeroOverTotal = zeroFraction * reciprocals[depth + 1]
+            while i >= 0 {
+                let saved = path[i].weight
+                let weight = nextOne * (total * reciprocals[i + 1])
+                path[i].weight = weight
+                nextOne = saved - weight * (zeroOverTotal * Double(depth - i))
+                i -= 1
+            }
+        } else {
+            let totalOverZero = total / zeroFraction
+            while i >= 0 {
+                path[i].weight = path[i].weight * (totalOverZero * reciprocals[depth - i])
+                i -= 1
+            }
+        }
+        var j = index
+        while j < depth {
+            path[j].feature = path[j + 1].feature
+            path[j].zeroFraction = path[j + 1].zeroFraction
+            path[j].oneFraction = path[j + 1].oneFraction
+            j += 1
+        }
+    }
+
+    /// Adds the leaf's contribution for every feature on the path (`depth + 1` elements, element 0
+    /// is the root's placeholder).
+    ///
+    /// For each element the paper's "unwound path sum" (Σ of the weights the path would have
+    /// without that element) is needed. For an element the row did not follow (one fraction 0)
+    /// that sum is `(depth + 1) / zeroFraction · Σ_j weight_j / (depth − j)`, where the Σ does not
+    /// depend on the element: it is computed once per leaf, so cold elements cost O(1) instead of
+    /// O(depth). Hot elements (one fraction 1) need the O(depth) backward recursion, a chain of
+    /// dependent multiply-adds: four of them run side by side in SIMD lanes to hide its latency.
+    @inline(__always)
+    func addLeaf(_ path: UnsafeMutablePointer<PathElement>, _ depth: Int, value: Double) {
+        let total = Double(depth + 1)
+        var coldSum = 0.0
+        for j in 0..<depth { coldSum += path[j].weight * reciprocals[depth - j] }
+        coldSum *= total
+        var batchZero = SIMD4<Double>(repeating: 0)
+        var batchIndex = SIMD4<Int32>(repeating: 0)
+        var batchCount = 0
+        for i in 1...depth {
+            let element = path[i]
+            if element.oneFraction == 0 {
+                // zeroFraction != 0 here: children with both fractions 0 are never entered.
+                let sum = coldSum / element.zeroFraction
+                phi[Int(element.feature)] += sum * (0 - element.zeroFraction) * value
+                continue
+            }
+            // Shift in from the right with constant lanes (a store to a variable lane would go
+            // through memory and stall store-to-load forwarding).
+            batchZero = SIMD4(batchZero[1], batchZero[2], batchZero[3], element.zeroFraction)
+            batchIndex = SIMD4(batchIndex[1], batchIndex[2], batchIndex[3], Int32(i))
+            batchCount += 1
+            if batchCount == 4 {
+                addHotElements(path, depth, batchZero, batchIndex, 4, value: value)
+                batchCount = 0
+            }
+        }
+        if batchCount > 0 {
+            addHotElements(path, depth, batchZero, batchIndex, batchCount, value: value)
+        }
+    }
+
+    /// The unwound path sums of up to four hot elements (one fraction 1) at once; the valid ones
+    /// are the last `count` lanes.
+    @inline(__always)
+    func addHotElements(_ path: UnsafeMutablePointer<PathElement>, _ depth: Int, _ zeroFractions: SIMD4<Double>,
+                        _ indices: SIMD4<Int32>, _ count: Int, value: Double) {
+        let total = Double(depth + 1)
+        let zeroOverTotal = zeroFractions * reciprocals[depth + 1]
+        var nextOne = SIMD4<Double>(repeating: path[depth].weight)
+        var sum = SIMD4<Double>(repeating: 0)
+        var j = depth - 1
+        while j >= 0 {
+            let weight = nextOne * (total * reciprocals[j + 1])
+            sum += weight
+            nextOne = SIMD4<Double>(repeating: path[j].weight) - weight * (zeroOverTotal * Double(depth - j))
+            j -= 1
+        }
+        for lane in (4 - count)..<4 {
+            let element = path[Int(indices[lane])]
+            phi[Int(element.feature)] += sum[lane] * (1 - element.zeroFraction) * value
+        }
+    }
+
+    /// Visits `nodeIndex`, whose parent split on `parentFeature`, with the parent's path of
+    /// `depth + 1` elements at `parentPath`.
+    func recurse(_ nodeIndex: Int, _ depth: Int, _ parentPath: UnsafeMutablePointer<PathElement>,
+                 _ parentZero: Double, _ parentOne: Double, _ parentFeature: Int32) {
+        var depth = depth
+        let path = parentPath + depth + 1
+        path.update(from: parentPath, count: depth + 1)
+        Self.extend(path, depth, parentZero, parentOne, parentFeature)
+        let node = nodes[nodeIndex]
+        if node.leftChild < 0 {
+            if depth > 0 { addLeaf(path, depth, value: node.value) }
+            return
+        }
+        let left = goesLeft(node)
+        let hot = Int(left ? node.leftChild : node.rightChild)
+        let cold = Int(left ? node.rightChild : node.leftChild)
+        var incomingZero = 1.0
+        var incomingOne = 1.0
+        // A feature already on the path is unwound and re-entered with the product of its fractions.
+        var k = 1
+        while k <= depth && path[k].feature != node.feature { k += 1 }
+        if k <= depth {
+            incomingZero = path[k].zeroFraction
+            incomingOne = path[k].oneFraction
+            unwind(path, depth, k)
+            depth -= 1
+        }
+        let hotZero = incomingZero * (left ? node.leftFraction : node.rightFraction)
+        let coldZero = incomingZero * (left ? node.rightFraction : node.leftFraction)
+        if hotZero != 0 || incomingOne != 0 {
+            recurse(hot, depth + 1, path, hotZero, incomingOne, node.feature)
+        }
+        if coldZero != 0 {
+            recurse(cold, depth + 1, path, coldZero, 0, node.feature)
+        }
+    }
+}
+
+extension TreeExplainer {
+    /// Adds every tree's contributions for `row` to `phi` using `path` as workspace
+    /// (`pathCapacity` elements). Pointers must be valid; `phi` is not cleared.
+    package func accumulate(row: UnsafePointer<Float>, phi: UnsafeMutablePointer<Double>,
+                            path: UnsafeMutablePointer<PathElement>) {
+        guard !roots.isEmpty else { return }
+        nodes.withUnsafeBufferPointer { nodeBuffer in
+            categoryWords.withUnsafeBufferPointer { words in
+                reciprocals.withUnsafeBufferPointer { reciprocals in
+                let kernel = TreeShapKernel(nodes: nodeBuffer.baseAddress!, categoryWords: words, row: row, phi: phi,
+                                            reciprocals: reciprocals.baseAddress!)
+                for root in roots {
+                    kernel.recurse(Int(root), 0, path, 1, 1, -1)
+                }
+                }
+            }
+        }
+    }
+
+    /// The raw score `baseScore + Σ tree outputs` of `row`, summed in tree order like the model.
+    package func rawScore(row: UnsafePointer<Float>) -> Double {
+        nodes.withUnsafeBufferPointer { nodeBuffer in
+            categoryWords.withUnsafeBufferPointer { words in
+                var score = baseScore
+                for root in roots {
+                    var node = nodeBuffer[Int(root)]
+                    while node.leftChild >= 0 {
+                        let left = TreeShapKernel.goesLeft(node, row: row, categoryWords: words)
+                        node = nodeBuffer[Int(left ? node.leftChild : node.rightChild)]
+                    }
+                    score += node.value
+                }
+                return score
+            }
+        }
+    }
+
+    /// Writes the contribution of every feature of `row` into `contributions` and returns the base value.
+    ///
+    /// Allocation-free: the path workspace is a stack buffer of `(maximumDepth + 2)(maximumDepth + 3)/2`
+    /// elements. `baseValue + Σ contributions` equals the model's raw score for `row` up to rounding.
+    ///
+    /// - Parameters:
+    ///   - row: The row's feature values in schema order (`featureCount` values; NaN = missing).
+    ///   - contributions: Receives `featureCount` values (overwritten, not accumulated).
+    /// - Returns: `baseValue`.
+    /// - Precondition: both buffers hold at least `featureCount` elements.
+    /// - Complexity: O(*T* · *L* · *D*²).
+    public func explain(_ row: UnsafeBufferPointer<Float>, into contributions: UnsafeMutableBufferPointer<Double>)
+        -> Double {
+        precondition(row.count >= featureCount,
+                     "row has \(row.count) values; the model expects \(featureCount) features")
+        precondition(contributions.count >= featureCount,
+                     "contributions has room for \(contributions.count) values; expected \(featureCount)")
+        guard featureCount > 0 else { return baseValue }
+        let phi = contributions.baseAddress!
+        phi.update(repeating: 0, count: featureCount)
+        withUnsafeTemporaryAllocation(of: PathElement.self, capacity: pathCapacity) { path in
+            accumulate(row: row.baseAddress!, phi: phi, path: path.baseAddress!)
+        }
+        return baseValue
+    }
+
+    /// The explanation of one row (allocates the contributions array).
+    ///
+    /// - Parameter row: `featureCount` values in schema order (NaN = missing).
+    /// - Returns: Base value, one contribution per feature, and the model's raw score.
+    /// - Precondition: `row.count == featureCount`.
+    /// - Complexity: O(*T* · *L* · *D*²).
+    public func explain(_ row: [Float]) -> Explanation {
+        precondition(row.count == featureCount, "row has \(row.count) values; the model expects \(featureCount)")
+        var contributions = [Double](repeating: 0, count: featureCount)
+        let raw = row.withUnsafeBufferPointer { rowBuffer in
+            contributions.withUnsafeMutableBufferPointer { out in
+                _ = explain(rowBuffer, into: out)
+            }
+            // With no features every tree is a single leaf: its output is its expected value.
+            return featureCount == 0 ? baseValue : rawScore(row: rowBuffer.baseAddress!)
+        }
+        return Explanation(baseValue: baseValue, contributions: contributions, rawScore: raw)
+    }
+}

@@ -1,1 +1,0 @@
-// Tests for RiskExplain live in this folder.
