@@ -310,7 +310,7 @@ public struct SyntheticDeclarations: Sendable, Hashable {
             let office = offices[generator.nextInt(below: offices.count)]
 
             // Risk: importer history, newness, AEO, declarant, goods.
-            var logit = -4.3 + importer.baseRisk + Self.chapters[chapter].risk + 0.3 * generator.nextGaussian()
+            var logit = -3.6 + importer.baseRisk + Self.chapters[chapter].risk + 0.3 * generator.nextGaussian()
             if importer.isOffender { logit += 2.4 }
             if importer.firstDay > 0 && day - importer.firstDay < 90 { logit += 1.4 }
             if importer.isAEO { logit -= 2.2 }
