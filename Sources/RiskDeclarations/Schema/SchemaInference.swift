@@ -67,7 +67,7 @@ public enum SchemaInference {
             for k in 0..<min(header.count, scanner.fieldCount) { samples[k].add(scanner.field(k)) }
             rows += 1
         }
-        return try infer(header: header, samples: samples, source: scanner.sourceName)
+        return try infer(header: header, samples: samples, sampledRowCount: rows, source: scanner.sourceName)
     }
 
     static func normalized(_ name: String) -> String {
@@ -75,8 +75,27 @@ public enum SchemaInference {
             .map(Character.init))
     }
 
-    static func infer(header: [String], samples: [ColumnSample], source: String) throws -> DeclarationSchema {
+    static func infer(header: [String], samples: [ColumnSample], sampledRowCount: Int,
+                      source: String) throws -> DeclarationSchema {
         var id: String?, date: String?, label: String?, revenue: String?
+        // No column named like a declaration id: take the first id-like name whose sampled values
+        // are all present and distinct.
+        let namedID = header.contains { n in
+            let n = normalized(n)
+            return n == "id" || ["declarationid", "declarationno", "declarationnumber", "entryid", "entrynumber"]
+                .contains { n.contains($0) }
+        }
+        if !namedID {
+            for (k, column) in header.enumerated() {
+                let n = normalized(column)
+                let sample = samples[k]
+                guard ["id", "ref", "no", "number", "key"].contains(where: { n.hasSuffix($0) }),
+                      sampledRowCount > 0, sample.nonEmpty == sampledRowCount,
+                      sample.distinctOverflow || sample.distinct.count == sample.nonEmpty else { continue }
+                id = column
+                break
+            }
+        }
         var fields: [DeclarationSchema.Field] = []
         var taken = Set<FieldRole>()
         let labelNames: Set<String> = ["fraud", "illicit", "label", "isfraud", "target", "infraction", "seizure",
@@ -93,6 +112,7 @@ public enum SchemaInference {
             let numeric = sample.mostly(sample.numbers)
             func has(_ parts: String...) -> Bool { parts.contains { n.contains($0) } }
 
+            if column == id { continue }
             if id == nil && (n == "id" || has("declarationid", "declarationno", "declarationnumber", "entryid",
                                                "entrynumber")) {
                 id = column
