@@ -73,3 +73,12 @@ struct DeclarationSchemaTests {
                     .hasPrefix("schema.json: field \"c\" has no \"role\". Valid roles: hs_code,") == true)
     }
 }
+
+@Suite("DeclarationSchema files")
+struct DeclarationSchemaFileTests {
+    @Test func missingSchemaFile() {
+        #expect(message { _ = try DeclarationSchema.load(contentsOf: URL(fileURLWithPath: "/nonexistent/s.json")) }
+                    == "/nonexistent/s.json: no such schema file. Check the path, or create one with `riskctl schema "
+                    + "infer --data FILE.csv`.")
+    }
+}

@@ -22,6 +22,12 @@ extension DeclarationSchema {
     ///   `.invalidSchema` (see `init(json:source:)`).
     /// - Complexity: O(number of fields²) for validation; schemas are small.
     public static func load(contentsOf url: URL) throws -> DeclarationSchema {
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw DeclarationError(.fileSystem,
+                                   "\(url.path): no such schema file. Check the path, or create one with "
+                                       + "`riskctl schema infer --data FILE.csv`.",
+                                   file: url.lastPathComponent)
+        }
         let data: Data
         do {
             data = try Data(contentsOf: url)
