@@ -262,3 +262,20 @@ func sameTable(_ a: DeclarationTable, _ b: DeclarationTable) -> Bool {
         && a.text == b.text && a.numbers.mapValues { bits($0)! } == b.numbers.mapValues { bits($0)! }
         && a.sourceLines == b.sourceLines
 }
+
+@Suite("DeclarationReader escaped fields")
+struct DeclarationReaderEscapedFieldTests {
+    /// Several `""`-escaped fields in one row must each keep their own bytes (they share the
+    /// scanner's per-record scratch area).
+    @Test(arguments: [1, 3, 1 << 20])
+    func severalEscapedFieldsInOneRow(chunkSize: Int) throws {
+        let schema = DeclarationSchema(id: "id", fields: [.init(column: "a", role: .categorical),
+                                                           .init(column: "b", role: .entity)])
+        let bytes = Array("id,a,b\n\"x\"\"1\",\"say \"\"a\"\"\",\"\"\"b\"\", too\"\n".utf8)
+        let table = try DeclarationReader.read(bytes: bytes, source: "q.csv", schema: schema,
+                                               options: .init(chunkSize: chunkSize)).table
+        #expect(table.ids == ["x\"1"])
+        #expect(table.text["a"]?[0] == "say \"a\"")
+        #expect(table.text["b"]?[0] == "\"b\", too")
+    }
+}

@@ -106,6 +106,7 @@ struct ValueParsersTests {
             let code = Array(value.utf8).withUnsafeBufferPointer { dictionary.code(of: $0) }
             #expect(code == expected, "seed \(seed)")
         }
+        defer { dictionary.deallocate() }
         #expect(dictionary.vocabulary.count == oracle.count)
         for (value, code) in oracle { #expect(dictionary.vocabulary[Int(code)] == value) }
     }

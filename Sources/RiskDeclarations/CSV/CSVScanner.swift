@@ -35,25 +35,26 @@ package final class CSVScanner {
     private var inputExhausted = false
     private var ownsDescriptor = false
 
-    private var buffer: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private var buffer: UnsafeMutablePointer<UInt8>
     private var capacity: Int
-    private var bufferStart = 0       // first byte of the next record
-    private var bufferEnd = 0         // one past the last valid byte
+    @exclusivity(unchecked) private var bufferStart = 0       // first byte of the next record
+    @exclusivity(unchecked) private var bufferEnd = 0         // one past the last valid byte
     private var sawStart = false      // BOM handled
 
     /// Field ranges of the current record (buffer indices; valid until the next `nextRecord`).
-    package private(set) var fieldCount = 0
-    private var fieldStarts: UnsafeMutablePointer<Int>
-    private var fieldEnds: UnsafeMutablePointer<Int>
-    private var fieldEscaped: UnsafeMutablePointer<Bool>
-    private var recordStart = 0
-    private var recordEnd = 0
+    @exclusivity(unchecked) package private(set) var fieldCount = 0
+    @exclusivity(unchecked) private var fieldStarts: UnsafeMutablePointer<Int>
+    @exclusivity(unchecked) private var fieldEnds: UnsafeMutablePointer<Int>
+    @exclusivity(unchecked) private var fieldEscaped: UnsafeMutablePointer<Bool>
+    @exclusivity(unchecked) private var recordStart = 0
+    @exclusivity(unchecked) private var recordEnd = 0
     /// 1-based line on which the current record starts.
-    package private(set) var recordLine = 0
-    private var nextLine = 1
+    @exclusivity(unchecked) package private(set) var recordLine = 0
+    @exclusivity(unchecked) private var nextLine = 1
 
-    private var scratch: UnsafeMutablePointer<UInt8>
-    private var scratchCapacity: Int
+    @exclusivity(unchecked) private var scratch: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private var scratchCapacity: Int
+    @exclusivity(unchecked) private var scratchUsed = 0
 
     private init(input: Input, sourceName: String, chunkSize: Int, maximumFieldLength: Int, maximumColumnCount: Int) {
         self.input = input
@@ -134,6 +135,7 @@ package final class CSVScanner {
                 recordLine = nextLine
                 nextLine += lineBreaks
                 bufferStart = end
+                scratchUsed = 0
                 // A record with zero bytes before its line break is a blank line: skip it.
                 if fieldCount == 1 && fieldStarts[0] == fieldEnds[0] && !fieldEscaped[0]
                     && (end == recordStart || buffer[recordStart] == 0x0A || buffer[recordStart] == 0x0D) {
@@ -317,8 +319,8 @@ package final class CSVScanner {
 
     /// The bytes of field `index` of the current record, with `""` unescaped.
     ///
-    /// Valid until the next call of `withField` or `nextRecord` (an escaped field is unescaped
-    /// into one shared scratch buffer).
+    /// Valid until the next `nextRecord` (escaped fields are unescaped into a per-record scratch
+    /// area; fetching the same fields again and again may recycle it).
     @inline(__always)
     package func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
         let start = fieldStarts[index]
@@ -329,21 +331,29 @@ package final class CSVScanner {
         return unescape(start: start, end: end)
     }
 
+    /// Unescapes `""` into the scratch area. Each field unescaped for the current record gets its
+    /// own region (the area holds a whole record), so several fields may be held at once.
     private func unescape(start: Int, end: Int) -> UnsafeBufferPointer<UInt8> {
-        if scratchCapacity < end - start {
-            scratch.deallocate()
-            scratchCapacity = max(end - start, scratchCapacity * 2)
-            scratch = .allocate(capacity: scratchCapacity)
+        let length = end - start
+        if scratchUsed + length > scratchCapacity {
+            if length > scratchCapacity {
+                scratch.deallocate()
+                scratchCapacity = max(length, scratchCapacity * 2, recordEnd - recordStart)
+                scratch = .allocate(capacity: scratchCapacity)
+            }
+            scratchUsed = 0  // only reached when fields are fetched repeatedly: earlier views expire
         }
+        let output = scratch + scratchUsed
         var out = 0
         var i = start
         while i < end {
             let c = buffer[i]
-            scratch[out] = c
+            output[out] = c
             out += 1
             i += (c == 0x22 && i + 1 < end && buffer[i + 1] == 0x22) ? 2 : 1
         }
-        return UnsafeBufferPointer(start: scratch, count: out)
+        scratchUsed += out
+        return UnsafeBufferPointer(start: output, count: out)
     }
 
     /// Field `index` of the current record as a `String` (UTF-8; invalid bytes repaired).

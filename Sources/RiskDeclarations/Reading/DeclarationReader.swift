@@ -111,8 +111,11 @@ public enum DeclarationReader {
             index[$0] != nil
         }
         let fieldOfSlot = builder.slots.map { index[$0.column]! }
+        let slotCount = fieldOfSlot.count
         let idField = index[schema.id]!
         let headerCount = header.count
+        let values = UnsafeMutableBufferPointer<UnsafeBufferPointer<UInt8>>.allocate(capacity: slotCount)
+        defer { values.deallocate() }
         var sourceLines: [Int] = []
         var rejected: [RejectedRow] = []
 
@@ -145,8 +148,8 @@ public enum DeclarationReader {
                 continue
             }
             do {
-                try builder.appendRow(location: { "\(source), line \(line)" },
-                                      value: { scanner.field(fieldOfSlot[$0]) })
+                for k in 0..<slotCount { values[k] = scanner.field(fieldOfSlot[k]) }
+                try builder.appendRow(UnsafeBufferPointer(values), location: { "\(source), line \(line)" })
                 sourceLines.append(line)
             } catch var error as DeclarationError {
                 error.file = source

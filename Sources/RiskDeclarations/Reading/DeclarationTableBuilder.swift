@@ -3,18 +3,20 @@
 /// Shared by the CSV reader and `DeclarationTable(declarations:schema:)` so a declaration is
 /// parsed the same way wherever it comes from. A row is parsed completely into scratch values
 /// before anything is appended, so a rejected row leaves no trace in the columns.
+///
+/// Columns live in manually managed buffers that all grow together (every row appends one value
+/// to every column), so the per-field work is a parse and a store: no array uniqueness checks,
+/// no reference counting, no exclusivity checks in the loop.
 final class DeclarationTableBuilder {
-    enum Kind {
-        case id, date, label, revenue
-        case text(Int)
-        case hsCode(Int)
-        case number(Int)
-        case flag(Int)
+    enum Kind: UInt8 {
+        case id, date, label, revenue, text, hsCode, number, flag
     }
 
     struct Slot {
         var column: String
         var kind: Kind
+        /// Index into the number or text columns (unused for id/date/label/revenue).
+        var index: Int
     }
 
     let schema: DeclarationSchema
@@ -22,67 +24,112 @@ final class DeclarationTableBuilder {
     private(set) var slots: [Slot] = []
     private(set) var hasLabel = false
     private(set) var hasRevenue = false
+    private var textColumnNames: [String] = []
+    private var numberColumnNames: [String] = []
 
-    private(set) var rowCount = 0
-    private var ids: [String] = []
-    private var dates: [Int32?] = []
-    private var labels: [Float] = []
-    private var revenue: [Double] = []
-    private var textColumns: [String] = []
-    private var dictionaries: [TextDictionary] = []
-    private var codes: [[Int32]] = []
-    private var numberColumns: [String] = []
-    private var numbers: [[Double]] = []
+    @exclusivity(unchecked) private(set) var rowCount = 0
+    @exclusivity(unchecked) private var rowCapacity = 0
+    @exclusivity(unchecked) private var ids: [String] = []
+    @exclusivity(unchecked) private var dates: UnsafeMutablePointer<Int32>
+    @exclusivity(unchecked) private var labels: UnsafeMutablePointer<Float>
+    @exclusivity(unchecked) private var revenue: UnsafeMutablePointer<Double>
+    @exclusivity(unchecked) private var numbers: UnsafeMutablePointer<UnsafeMutablePointer<Double>>
+    @exclusivity(unchecked) private var codes: UnsafeMutablePointer<UnsafeMutablePointer<Int32>>
+    @exclusivity(unchecked) private var dictionaries: UnsafeMutablePointer<TextDictionary>
+    @exclusivity(unchecked) private var slotKinds: UnsafeMutablePointer<Kind>
+    @exclusivity(unchecked) private var slotIndices: UnsafeMutablePointer<Int>
 
     // Scratch for one row.
-    private var pendingNumbers: [Double]
-    private var pendingDate: Int32?
-    private var pendingLabel: Float = .nan
-    private var pendingRevenue: Double = .nan
-    private var hsDigits = [UInt8](repeating: 0, count: 10)
-    private var hsDigitCount = 0
+    @exclusivity(unchecked) private var pendingNumbers: UnsafeMutablePointer<Double>
+    @exclusivity(unchecked) private var hsDigits: UnsafeMutablePointer<UInt8>
     /// The id of the row being parsed, once known (for rejected-row reports).
-    private(set) var currentID: String?
+    @exclusivity(unchecked) private(set) var currentID: String?
+
+    private static let missingDate = Int32.min
 
     /// - Parameters:
     ///   - schema: The validated schema.
+    ///   - requireLabel: Whether an empty label is an error (else NaN).
     ///   - isAvailable: Whether a column exists in the input; label and revenue columns that do
     ///     not exist are dropped (the caller decides beforehand whether that is allowed).
     init(schema: DeclarationSchema, requireLabel: Bool, isAvailable: (String) -> Bool) {
         self.schema = schema
         self.requireLabel = requireLabel
-        slots.append(Slot(column: schema.id, kind: .id))
-        if let date = schema.date { slots.append(Slot(column: date, kind: .date)) }
+        slots.append(Slot(column: schema.id, kind: .id, index: 0))
+        if let date = schema.date { slots.append(Slot(column: date, kind: .date, index: 0)) }
         if let label = schema.label, isAvailable(label) {
-            slots.append(Slot(column: label, kind: .label))
+            slots.append(Slot(column: label, kind: .label, index: 0))
             hasLabel = true
         }
         if let revenue = schema.revenue, isAvailable(revenue) {
-            slots.append(Slot(column: revenue, kind: .revenue))
+            slots.append(Slot(column: revenue, kind: .revenue, index: 0))
             hasRevenue = true
         }
         for field in schema.fields where field.role != .ignore {
             if field.role.isNumeric {
-                let kind: Kind = field.role == .aeoFlag ? .flag(numberColumns.count) : .number(numberColumns.count)
-                slots.append(Slot(column: field.column, kind: kind))
-                numberColumns.append(field.column)
-                numbers.append([])
+                slots.append(Slot(column: field.column, kind: field.role == .aeoFlag ? .flag : .number,
+                                  index: numberColumnNames.count))
+                numberColumnNames.append(field.column)
             } else {
-                let kind: Kind = field.role == .hsCode ? .hsCode(textColumns.count) : .text(textColumns.count)
-                slots.append(Slot(column: field.column, kind: kind))
-                textColumns.append(field.column)
-                dictionaries.append(TextDictionary())
-                codes.append([])
+                slots.append(Slot(column: field.column, kind: field.role == .hsCode ? .hsCode : .text,
+                                  index: textColumnNames.count))
+                textColumnNames.append(field.column)
             }
         }
-        pendingNumbers = [Double](repeating: .nan, count: numberColumns.count)
+        dates = .allocate(capacity: 0)
+        labels = .allocate(capacity: 0)
+        revenue = .allocate(capacity: 0)
+        numbers = .allocate(capacity: numberColumnNames.count)
+        for k in 0..<numberColumnNames.count { (numbers + k).initialize(to: .allocate(capacity: 0)) }
+        codes = .allocate(capacity: textColumnNames.count)
+        for k in 0..<textColumnNames.count { (codes + k).initialize(to: .allocate(capacity: 0)) }
+        dictionaries = .allocate(capacity: textColumnNames.count)
+        for k in 0..<textColumnNames.count { (dictionaries + k).initialize(to: TextDictionary()) }
+        slotKinds = .allocate(capacity: slots.count)
+        slotIndices = .allocate(capacity: slots.count)
+        for (k, slot) in slots.enumerated() {
+            slotKinds[k] = slot.kind
+            slotIndices[k] = slot.index
+        }
+        pendingNumbers = .allocate(capacity: max(1, numberColumnNames.count))
+        hsDigits = .allocate(capacity: 10)
     }
 
-    /// Reserves room for `count` more rows.
+    deinit {
+        dates.deallocate()
+        labels.deallocate()
+        revenue.deallocate()
+        for k in 0..<numberColumnNames.count { numbers[k].deallocate() }
+        numbers.deallocate()
+        for k in 0..<textColumnNames.count {
+            codes[k].deallocate()
+            dictionaries[k].deallocate()
+        }
+        codes.deinitialize(count: textColumnNames.count).deallocate()
+        dictionaries.deinitialize(count: textColumnNames.count).deallocate()
+        slotKinds.deallocate()
+        slotIndices.deallocate()
+        pendingNumbers.deallocate()
+        hsDigits.deallocate()
+    }
+
+    private static func grow<T>(_ pointer: inout UnsafeMutablePointer<T>, count: Int, to capacity: Int) {
+        let grown = UnsafeMutablePointer<T>.allocate(capacity: capacity)
+        grown.moveInitialize(from: pointer, count: count)
+        pointer.deallocate()
+        pointer = grown
+    }
+
+    /// Makes room for at least `count` rows in total.
     func reserve(_ count: Int) {
+        guard count > rowCapacity else { return }
+        Self.grow(&dates, count: rowCount, to: count)
+        Self.grow(&labels, count: rowCount, to: count)
+        Self.grow(&revenue, count: rowCount, to: count)
+        for k in 0..<numberColumnNames.count { Self.grow(&numbers[k], count: rowCount, to: count) }
+        for k in 0..<textColumnNames.count { Self.grow(&codes[k], count: rowCount, to: count) }
         ids.reserveCapacity(count)
-        for k in numbers.indices { numbers[k].reserveCapacity(count) }
-        for k in codes.indices { codes[k].reserveCapacity(count) }
+        rowCapacity = count
     }
 
     // MARK: - Rows
@@ -90,81 +137,83 @@ final class DeclarationTableBuilder {
     /// Parses one row and appends it.
     ///
     /// - Parameters:
+    ///   - values: The bytes of each slot's value, in `slots` order.
     ///   - location: The start of an error message ("declarations.csv, line 12" or
     ///     "declaration \"D1\""); only called when a value is bad.
-    ///   - value: The bytes of slot `k`'s value (valid until the next call).
     /// - Throws: `DeclarationError(.invalidValue)` naming the column and the value.
-    func appendRow(location: () -> String, value: (Int) -> UnsafeBufferPointer<UInt8>) throws {
+    func appendRow(_ values: UnsafeBufferPointer<UnsafeBufferPointer<UInt8>>, location: () -> String) throws {
         currentID = nil
+        let slotCount = slots.count
+        var pendingDate = Self.missingDate
+        var pendingLabel: Float = .nan
+        var pendingRevenue: Double = .nan
+        var hsDigitCount = 0
         // Pass 1: parse everything that can fail.
-        for (k, slot) in slots.enumerated() {
-            let bytes = value(k)
-            let isEmpty = ValueParsers.trimmed(bytes).isEmpty
-            switch slot.kind {
+        for k in 0..<slotCount {
+            let bytes = values[k]
+            let kind = slotKinds[k]
+            if kind == .text { continue }
+            let trimmed = ValueParsers.trimmed(bytes)
+            let isEmpty = trimmed.isEmpty
+            switch kind {
+            case .number:
+                if isEmpty {
+                    pendingNumbers[slotIndices[k]] = .nan
+                } else if let number = ValueParsers.parseDouble(trimmed) {
+                    pendingNumbers[slotIndices[k]] = number
+                } else {
+                    throw bad(location, k, bytes, "is not a number. Expected a decimal such as 12500.00.")
+                }
             case .id:
                 guard !isEmpty else {
+                    let column = slots[k].column
                     throw DeclarationError(.invalidValue,
-                                           "\(location()), column \"\(slot.column)\": the declaration id is empty. "
+                                           "\(location()), column \"\(column)\": the declaration id is empty. "
                                                + "Every declaration needs an id.",
-                                           column: slot.column, value: "")
+                                           column: column, value: "")
                 }
                 currentID = String(decoding: bytes, as: UTF8.self)
             case .date:
-                if isEmpty {
-                    pendingDate = nil
-                } else if let days = ValueParsers.parseDate(bytes) {
+                if !isEmpty {
+                    guard let days = ValueParsers.parseDate(trimmed) else {
+                        throw bad(location, k, bytes,
+                                  "is not a date. Expected YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD.")
+                    }
                     pendingDate = days
-                } else {
-                    throw bad(location, slot, bytes, "is not a date. Expected YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD.")
                 }
             case .label:
                 if isEmpty {
                     if requireLabel {
+                        let column = slots[k].column
                         throw DeclarationError(.invalidValue,
-                                               "\(location()), column \"\(slot.column)\": the label is empty. "
+                                               "\(location()), column \"\(column)\": the label is empty. "
                                                    + "Expected 0 or 1; fill in the inspection outcome or drop the row.",
-                                               column: slot.column, value: "")
+                                               column: column, value: "")
                     }
-                    pendingLabel = .nan
-                } else if let label = ValueParsers.parseLabel(bytes) {
+                } else if let label = ValueParsers.parseLabel(trimmed) {
                     pendingLabel = label
                 } else {
-                    throw bad(location, slot, bytes, "is not a label. Expected 0 or 1 (or false/true).")
+                    throw bad(location, k, bytes, "is not a label. Expected 0 or 1 (or false/true).")
                 }
             case .revenue:
-                if isEmpty {
-                    pendingRevenue = .nan
-                } else if let number = ValueParsers.parseDouble(bytes) {
+                if !isEmpty {
+                    guard let number = ValueParsers.parseDouble(trimmed) else {
+                        throw bad(location, k, bytes, "is not a number. Expected a decimal such as 12500.00.")
+                    }
                     pendingRevenue = number
-                } else {
-                    throw bad(location, slot, bytes, "is not a number. Expected a decimal such as 12500.00.")
                 }
-            case .number(let column):
+            case .flag:
                 if isEmpty {
-                    pendingNumbers[column] = .nan
-                } else if let number = ValueParsers.parseDouble(bytes) {
-                    pendingNumbers[column] = number
+                    pendingNumbers[slotIndices[k]] = .nan
+                } else if let flag = ValueParsers.parseFlag(trimmed) {
+                    pendingNumbers[slotIndices[k]] = flag
                 } else {
-                    throw bad(location, slot, bytes, "is not a number. Expected a decimal such as 12500.00.")
-                }
-            case .flag(let column):
-                if isEmpty {
-                    pendingNumbers[column] = .nan
-                } else if let flag = ValueParsers.parseFlag(bytes) {
-                    pendingNumbers[column] = flag
-                } else {
-                    throw bad(location, slot, bytes,
-                              "is not a yes/no flag. Expected 1/0, true/false, yes/no or Y/N.")
+                    throw bad(location, k, bytes, "is not a yes/no flag. Expected 1/0, true/false, yes/no or Y/N.")
                 }
             case .hsCode:
-                if isEmpty {
-                    hsDigitCount = 0
-                } else {
-                    let count = hsDigits.withUnsafeMutableBufferPointer {
-                        ValueParsers.normalizeHSCode(bytes, into: $0.baseAddress!)
-                    }
-                    guard let count else {
-                        throw bad(location, slot, bytes,
+                if !isEmpty {
+                    guard let count = ValueParsers.normalizeHSCode(bytes, into: hsDigits) else {
+                        throw bad(location, k, bytes,
                                   "is not an HS code. Expected 6 to 10 digits, such as 870323 (dots and spaces are "
                                       + "ignored).")
                     }
@@ -175,39 +224,33 @@ final class DeclarationTableBuilder {
             }
         }
         // Pass 2: append.
-        for (k, slot) in slots.enumerated() {
-            switch slot.kind {
+        if rowCount == rowCapacity { reserve(max(1_024, rowCapacity * 2)) }
+        let row = rowCount
+        for k in 0..<slotCount {
+            let index = slotIndices[k]
+            switch slotKinds[k] {
+            case .number, .flag: numbers[index][row] = pendingNumbers[index]
+            case .text:
+                let bytes = values[k]
+                codes[index][row] = bytes.isEmpty ? -1 : dictionaries[index].code(of: bytes)
+            case .hsCode:
+                codes[index][row] = hsDigitCount == 0
+                    ? -1 : dictionaries[index].code(of: UnsafeBufferPointer(start: hsDigits, count: hsDigitCount))
             case .id: ids.append(currentID!)
-            case .date: dates.append(pendingDate)
-            case .label: labels.append(pendingLabel)
-            case .revenue: revenue.append(pendingRevenue)
-            case .number(let column), .flag(let column): numbers[column].append(pendingNumbers[column])
-            case .hsCode(let column):
-                if hsDigitCount == 0 {
-                    codes[column].append(-1)
-                } else {
-                    let code = hsDigits.withUnsafeBufferPointer {
-                        dictionaries[column].code(of: UnsafeBufferPointer(rebasing: $0[0..<hsDigitCount]))
-                    }
-                    codes[column].append(code)
-                }
-            case .text(let column):
-                let bytes = value(k)
-                if bytes.isEmpty {
-                    codes[column].append(-1)
-                } else {
-                    codes[column].append(dictionaries[column].code(of: bytes))
-                }
+            case .date: dates[row] = pendingDate
+            case .label: labels[row] = pendingLabel
+            case .revenue: revenue[row] = pendingRevenue
             }
         }
         rowCount += 1
     }
 
-    private func bad(_ location: () -> String, _ slot: Slot, _ bytes: UnsafeBufferPointer<UInt8>,
+    private func bad(_ location: () -> String, _ slot: Int, _ bytes: UnsafeBufferPointer<UInt8>,
                      _ expectation: String) -> DeclarationError {
+        let column = slots[slot].column
         let text = Self.quotedForMessage(bytes)
-        return DeclarationError(.invalidValue, "\(location()), column \"\(slot.column)\": \"\(text)\" \(expectation)",
-                                column: slot.column, value: String(decoding: bytes, as: UTF8.self))
+        return DeclarationError(.invalidValue, "\(location()), column \"\(column)\": \"\(text)\" \(expectation)",
+                                column: column, value: String(decoding: bytes, as: UTF8.self))
     }
 
     /// The value as shown in messages: at most 60 characters, then "…".
@@ -220,16 +263,21 @@ final class DeclarationTableBuilder {
 
     /// The table of all rows appended so far.
     func makeTable(sourceLines: [Int]?) -> DeclarationTable {
+        let n = rowCount
         var text: [String: TextColumn] = [:]
-        for (k, column) in textColumns.enumerated() {
-            text[column] = TextColumn(codes: codes[k], vocabulary: dictionaries[k].vocabulary)
+        for (k, column) in textColumnNames.enumerated() {
+            text[column] = TextColumn(codes: Array(UnsafeBufferPointer(start: codes[k], count: n)),
+                                      vocabulary: dictionaries[k].vocabulary)
         }
         var numberDictionary: [String: [Double]] = [:]
-        for (k, column) in numberColumns.enumerated() { numberDictionary[column] = numbers[k] }
-        return DeclarationTable(schema: schema, rowCount: rowCount, ids: ids,
-                                dates: schema.date == nil ? nil : dates,
-                                labels: hasLabel ? labels : nil,
-                                revenue: hasRevenue ? revenue : nil,
+        for (k, column) in numberColumnNames.enumerated() {
+            numberDictionary[column] = Array(UnsafeBufferPointer(start: numbers[k], count: n))
+        }
+        let dateColumn: [Int32?]? = schema.date == nil
+            ? nil : (0..<n).map { dates[$0] == Self.missingDate ? nil : dates[$0] }
+        return DeclarationTable(schema: schema, rowCount: n, ids: ids, dates: dateColumn,
+                                labels: hasLabel ? Array(UnsafeBufferPointer(start: labels, count: n)) : nil,
+                                revenue: hasRevenue ? Array(UnsafeBufferPointer(start: revenue, count: n)) : nil,
                                 text: text, numbers: numberDictionary, sourceLines: sourceLines)
     }
 }

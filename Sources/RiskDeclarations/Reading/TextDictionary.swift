@@ -1,81 +1,141 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Dictionary-encodes byte strings into `Int32` codes without building a `String` for values
 /// already seen.
 ///
 /// Open addressing with linear probing over a power-of-two table; keys live in one byte arena and
-/// are compared with `memcmp`-style loops. A `String` is created once per distinct value.
+/// are compared with `memcmp`. A `String` is created once per distinct value. Storage is manual
+/// (no reference counting, no exclusivity checks in the reader's inner loop): the owner must call
+/// `deallocate()` exactly once.
 package struct TextDictionary {
     package private(set) var vocabulary: [String] = []
-    private var arena: [UInt8] = []
-    private var offsets: [Int] = [0]          // entry k = arena[offsets[k]..<offsets[k+1]]
-    private var hashes: [UInt64] = []
-    private var slots: [Int32] = Array(repeating: -1, count: 64)
+    private var arena: UnsafeMutablePointer<UInt8>
+    private var arenaCount = 0
+    private var arenaCapacity: Int
+    private var offsets: UnsafeMutablePointer<Int>     // entry k = arena[offsets[k]..<offsets[k+1]]
+    private var hashes: UnsafeMutablePointer<UInt64>
+    private var entryCapacity: Int
+    private var slots: UnsafeMutablePointer<Int32>
+    private var slotCount: Int
 
-    package init() {}
+    package init() {
+        arenaCapacity = 1_024
+        arena = .allocate(capacity: arenaCapacity)
+        entryCapacity = 64
+        offsets = .allocate(capacity: entryCapacity + 1)
+        offsets[0] = 0
+        hashes = .allocate(capacity: entryCapacity)
+        slotCount = 128
+        slots = .allocate(capacity: slotCount)
+        slots.initialize(repeating: -1, count: slotCount)
+    }
 
-    /// FNV-1a, 64-bit.
+    /// Frees the storage; the dictionary must not be used afterwards.
+    package func deallocate() {
+        arena.deallocate()
+        offsets.deallocate()
+        hashes.deallocate()
+        slots.deallocate()
+    }
+
+    /// A fast 64-bit hash over 8-byte words (multiply–xorshift mixing, as in wyhash/SplitMix).
     @inline(__always)
-    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for c in bytes {
-            h ^= UInt64(c)
-            h = h &* 0x0000_0100_0000_01B3
+    static func hash(_ p: UnsafePointer<UInt8>, _ count: Int) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: count)
+        var i = 0
+        let raw = UnsafeRawPointer(p)
+        while i + 8 <= count {
+            let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            h = (h ^ word) &* 0xBF58_476D_1CE4_E5B9
+            h ^= h >> 31
+            i += 8
         }
-        return h
+        if i < count {
+            var word: UInt64 = 0
+            var shift: UInt64 = 0
+            while i < count {
+                word |= UInt64(p[i]) << shift
+                shift += 8
+                i += 1
+            }
+            h = (h ^ word) &* 0x94D0_49BB_1331_11EB
+        }
+        h ^= h >> 29
+        h = h &* 0xBF58_476D_1CE4_E5B9
+        return h ^ (h >> 32)
     }
 
     /// The code of `bytes`, adding it to the vocabulary when new.
     ///
     /// - Complexity: O(length) expected.
+    @inline(__always)
     package mutating func code(of bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
-        let h = Self.hash(bytes)
-        let mask = slots.count - 1
+        let count = bytes.count
+        guard let p = bytes.baseAddress else { return code(of: UnsafeBufferPointer(start: arena, count: 0)) }
+        let h = Self.hash(p, count)
+        let mask = slotCount - 1
         var slot = Int(truncatingIfNeeded: h) & mask
-        let found: Int32? = slots.withUnsafeBufferPointer { table in
-            arena.withUnsafeBufferPointer { keys in
-                hashes.withUnsafeBufferPointer { entryHashes in
-                    offsets.withUnsafeBufferPointer { entryOffsets in
-                        while true {
-                            let entry = table[slot]
-                            if entry < 0 { return nil }
-                            let e = Int(entry)
-                            if entryHashes[e] == h {
-                                let start = entryOffsets[e]
-                                let length = entryOffsets[e + 1] - start
-                                if length == bytes.count {
-                                    var same = true
-                                    for k in 0..<length where keys[start + k] != bytes[k] {
-                                        same = false
-                                        break
-                                    }
-                                    if same { return entry }
-                                }
-                            }
-                            slot = (slot + 1) & mask
-                        }
-                    }
-                }
+        while true {
+            let entry = slots[slot]
+            if entry < 0 { break }
+            let e = Int(entry)
+            if hashes[e] == h {
+                let start = offsets[e]
+                if offsets[e + 1] - start == count && memcmp(arena + start, p, count) == 0 { return entry }
             }
+            slot = (slot + 1) & mask
         }
-        if let found { return found }
+        return insert(p, count, hash: h, slot: slot)
+    }
+
+    private mutating func insert(_ p: UnsafePointer<UInt8>, _ count: Int, hash h: UInt64, slot: Int) -> Int32 {
         let code = Int32(vocabulary.count)
-        arena.append(contentsOf: bytes)
-        offsets.append(arena.count)
-        hashes.append(h)
-        vocabulary.append(String(decoding: bytes, as: UTF8.self))
+        if arenaCount + count > arenaCapacity {
+            let newCapacity = max(arenaCapacity * 2, arenaCount + count)
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+            grown.update(from: arena, count: arenaCount)
+            arena.deallocate()
+            arena = grown
+            arenaCapacity = newCapacity
+        }
+        if vocabulary.count == entryCapacity {
+            let newCapacity = entryCapacity * 2
+            let grownOffsets = UnsafeMutablePointer<Int>.allocate(capacity: newCapacity + 1)
+            grownOffsets.update(from: offsets, count: entryCapacity + 1)
+            offsets.deallocate()
+            offsets = grownOffsets
+            let grownHashes = UnsafeMutablePointer<UInt64>.allocate(capacity: newCapacity)
+            grownHashes.update(from: hashes, count: entryCapacity)
+            hashes.deallocate()
+            hashes = grownHashes
+            entryCapacity = newCapacity
+        }
+        (arena + arenaCount).update(from: p, count: count)
+        arenaCount += count
+        offsets[Int(code) + 1] = arenaCount
+        hashes[Int(code)] = h
+        vocabulary.append(String(decoding: UnsafeBufferPointer(start: p, count: count), as: UTF8.self))
         slots[slot] = code
-        if vocabulary.count * 2 > slots.count { grow() }
+        if vocabulary.count * 2 > slotCount { growSlots() }
         return code
     }
 
-    private mutating func grow() {
-        let newCount = slots.count * 2
-        var newSlots = [Int32](repeating: -1, count: newCount)
+    private mutating func growSlots() {
+        let newCount = slotCount * 2
+        let newSlots = UnsafeMutablePointer<Int32>.allocate(capacity: newCount)
+        newSlots.initialize(repeating: -1, count: newCount)
         let mask = newCount - 1
-        for (entry, h) in hashes.enumerated() {
-            var slot = Int(truncatingIfNeeded: h) & mask
+        for entry in 0..<vocabulary.count {
+            var slot = Int(truncatingIfNeeded: hashes[entry]) & mask
             while newSlots[slot] >= 0 { slot = (slot + 1) & mask }
             newSlots[slot] = Int32(entry)
         }
+        slots.deallocate()
         slots = newSlots
+        slotCount = newCount
     }
 }

@@ -34,9 +34,12 @@ extension DeclarationTable {
                 bounds.append(bytes.count)
             }
             try bytes.withUnsafeBufferPointer { all in
-                try builder.appendRow(location: { "declaration \"\(declaration.id)\"" }, value: { k in
+                let values = (0..<builder.slots.count).map { k in
                     UnsafeBufferPointer(rebasing: all[bounds[k]..<bounds[k + 1]])
-                })
+                }
+                try values.withUnsafeBufferPointer { values in
+                    try builder.appendRow(values, location: { "declaration \"\(declaration.id)\"" })
+                }
             }
         }
         self = builder.makeTable(sourceLines: nil)
