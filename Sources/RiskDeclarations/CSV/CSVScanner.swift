@@ -50,6 +50,10 @@ package final class CSVScanner {
     @exclusivity(unchecked) private var recordEnd = 0
     /// 1-based line on which the current record starts.
     @exclusivity(unchecked) package private(set) var recordLine = 0
+    /// Bytes consumed so far (records, blank lines and BOM), for size estimates.
+    @exclusivity(unchecked) package private(set) var consumedByteCount = 0
+    /// Size of the input in bytes, when known (files and memory).
+    package private(set) var inputByteCount: Int?
     @exclusivity(unchecked) private var nextLine = 1
 
     @exclusivity(unchecked) private var scratch: UnsafeMutablePointer<UInt8>
@@ -76,6 +80,7 @@ package final class CSVScanner {
                              maximumFieldLength: Int = 1 << 20, maximumColumnCount: Int = 4096) {
         self.init(input: .memory(bytes), sourceName: sourceName, chunkSize: chunkSize,
                   maximumFieldLength: maximumFieldLength, maximumColumnCount: maximumColumnCount)
+        inputByteCount = bytes.count
     }
 
     /// A scanner over a file, read with `read(2)` in chunks of `chunkSize` bytes.
@@ -92,6 +97,8 @@ package final class CSVScanner {
         self.init(input: .file(descriptor), sourceName: sourceName, chunkSize: chunkSize,
                   maximumFieldLength: maximumFieldLength, maximumColumnCount: maximumColumnCount)
         ownsDescriptor = true
+        var status = stat()
+        if fstat(descriptor, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG { inputByteCount = Int(status.st_size) }
     }
 
     deinit {
@@ -134,6 +141,7 @@ package final class CSVScanner {
                 recordEnd = end
                 recordLine = nextLine
                 nextLine += lineBreaks
+                consumedByteCount += end - bufferStart
                 bufferStart = end
                 scratchUsed = 0
                 // A record with zero bytes before its line break is a blank line: skip it.

@@ -28,13 +28,14 @@ final class DeclarationTableBuilder {
     private var numberColumnNames: [String] = []
 
     @exclusivity(unchecked) private(set) var rowCount = 0
-    @exclusivity(unchecked) private var rowCapacity = 0
     @exclusivity(unchecked) private var ids: [String] = []
-    @exclusivity(unchecked) private var dates: UnsafeMutablePointer<Int32>
-    @exclusivity(unchecked) private var labels: UnsafeMutablePointer<Float>
-    @exclusivity(unchecked) private var revenue: UnsafeMutablePointer<Double>
-    @exclusivity(unchecked) private var numbers: UnsafeMutablePointer<UnsafeMutablePointer<Double>>
-    @exclusivity(unchecked) private var codes: UnsafeMutablePointer<UnsafeMutablePointer<Int32>>
+    @exclusivity(unchecked) private var dates: [Int32?] = []
+    @exclusivity(unchecked) private var labels: [Float] = []
+    @exclusivity(unchecked) private var revenue: [Double] = []
+    // Arrays held in manual memory: appending costs a capacity check, no exclusivity check, and
+    // `makeTable` hands them over without a copy.
+    @exclusivity(unchecked) private var numbers: UnsafeMutablePointer<[Double]>
+    @exclusivity(unchecked) private var codes: UnsafeMutablePointer<[Int32]>
     @exclusivity(unchecked) private var dictionaries: UnsafeMutablePointer<TextDictionary>
     @exclusivity(unchecked) private var slotKinds: UnsafeMutablePointer<Kind>
     @exclusivity(unchecked) private var slotIndices: UnsafeMutablePointer<Int>
@@ -76,13 +77,10 @@ final class DeclarationTableBuilder {
                 textColumnNames.append(field.column)
             }
         }
-        dates = .allocate(capacity: 0)
-        labels = .allocate(capacity: 0)
-        revenue = .allocate(capacity: 0)
         numbers = .allocate(capacity: numberColumnNames.count)
-        for k in 0..<numberColumnNames.count { (numbers + k).initialize(to: .allocate(capacity: 0)) }
+        numbers.initialize(repeating: [], count: numberColumnNames.count)
         codes = .allocate(capacity: textColumnNames.count)
-        for k in 0..<textColumnNames.count { (codes + k).initialize(to: .allocate(capacity: 0)) }
+        codes.initialize(repeating: [], count: textColumnNames.count)
         dictionaries = .allocate(capacity: textColumnNames.count)
         for k in 0..<textColumnNames.count { (dictionaries + k).initialize(to: TextDictionary()) }
         slotKinds = .allocate(capacity: slots.count)
@@ -96,15 +94,8 @@ final class DeclarationTableBuilder {
     }
 
     deinit {
-        dates.deallocate()
-        labels.deallocate()
-        revenue.deallocate()
-        for k in 0..<numberColumnNames.count { numbers[k].deallocate() }
-        numbers.deallocate()
-        for k in 0..<textColumnNames.count {
-            codes[k].deallocate()
-            dictionaries[k].deallocate()
-        }
+        numbers.deinitialize(count: numberColumnNames.count).deallocate()
+        for k in 0..<textColumnNames.count { dictionaries[k].deallocate() }
         codes.deinitialize(count: textColumnNames.count).deallocate()
         dictionaries.deinitialize(count: textColumnNames.count).deallocate()
         slotKinds.deallocate()
@@ -113,23 +104,15 @@ final class DeclarationTableBuilder {
         hsDigits.deallocate()
     }
 
-    private static func grow<T>(_ pointer: inout UnsafeMutablePointer<T>, count: Int, to capacity: Int) {
-        let grown = UnsafeMutablePointer<T>.allocate(capacity: capacity)
-        grown.moveInitialize(from: pointer, count: count)
-        pointer.deallocate()
-        pointer = grown
-    }
-
-    /// Makes room for at least `count` rows in total.
+    /// Makes room for at least `count` rows in total (avoids regrowth when the size is known).
     func reserve(_ count: Int) {
-        guard count > rowCapacity else { return }
-        Self.grow(&dates, count: rowCount, to: count)
-        Self.grow(&labels, count: rowCount, to: count)
-        Self.grow(&revenue, count: rowCount, to: count)
-        for k in 0..<numberColumnNames.count { Self.grow(&numbers[k], count: rowCount, to: count) }
-        for k in 0..<textColumnNames.count { Self.grow(&codes[k], count: rowCount, to: count) }
+        guard count > ids.capacity else { return }
         ids.reserveCapacity(count)
-        rowCapacity = count
+        if schema.date != nil { dates.reserveCapacity(count) }
+        if hasLabel { labels.reserveCapacity(count) }
+        if hasRevenue { revenue.reserveCapacity(count) }
+        for k in 0..<numberColumnNames.count { numbers[k].reserveCapacity(count) }
+        for k in 0..<textColumnNames.count { codes[k].reserveCapacity(count) }
     }
 
     // MARK: - Rows
@@ -224,22 +207,20 @@ final class DeclarationTableBuilder {
             }
         }
         // Pass 2: append.
-        if rowCount == rowCapacity { reserve(max(1_024, rowCapacity * 2)) }
-        let row = rowCount
         for k in 0..<slotCount {
             let index = slotIndices[k]
             switch slotKinds[k] {
-            case .number, .flag: numbers[index][row] = pendingNumbers[index]
+            case .number, .flag: numbers[index].append(pendingNumbers[index])
             case .text:
                 let bytes = values[k]
-                codes[index][row] = bytes.isEmpty ? -1 : dictionaries[index].code(of: bytes)
+                codes[index].append(bytes.isEmpty ? -1 : dictionaries[index].code(of: bytes))
             case .hsCode:
-                codes[index][row] = hsDigitCount == 0
-                    ? -1 : dictionaries[index].code(of: UnsafeBufferPointer(start: hsDigits, count: hsDigitCount))
+                codes[index].append(hsDigitCount == 0
+                    ? -1 : dictionaries[index].code(of: UnsafeBufferPointer(start: hsDigits, count: hsDigitCount)))
             case .id: ids.append(currentID!)
-            case .date: dates[row] = pendingDate
-            case .label: labels[row] = pendingLabel
-            case .revenue: revenue[row] = pendingRevenue
+            case .date: dates.append(pendingDate == Self.missingDate ? nil : pendingDate)
+            case .label: labels.append(pendingLabel)
+            case .revenue: revenue.append(pendingRevenue)
             }
         }
         rowCount += 1
@@ -261,23 +242,18 @@ final class DeclarationTableBuilder {
 
     // MARK: - Result
 
-    /// The table of all rows appended so far.
+    /// The table of all rows appended so far (the columns are shared, not copied).
     func makeTable(sourceLines: [Int]?) -> DeclarationTable {
-        let n = rowCount
         var text: [String: TextColumn] = [:]
         for (k, column) in textColumnNames.enumerated() {
-            text[column] = TextColumn(codes: Array(UnsafeBufferPointer(start: codes[k], count: n)),
-                                      vocabulary: dictionaries[k].vocabulary)
+            text[column] = TextColumn(codes: codes[k], vocabulary: dictionaries[k].vocabulary)
         }
         var numberDictionary: [String: [Double]] = [:]
-        for (k, column) in numberColumnNames.enumerated() {
-            numberDictionary[column] = Array(UnsafeBufferPointer(start: numbers[k], count: n))
-        }
-        let dateColumn: [Int32?]? = schema.date == nil
-            ? nil : (0..<n).map { dates[$0] == Self.missingDate ? nil : dates[$0] }
-        return DeclarationTable(schema: schema, rowCount: n, ids: ids, dates: dateColumn,
-                                labels: hasLabel ? Array(UnsafeBufferPointer(start: labels, count: n)) : nil,
-                                revenue: hasRevenue ? Array(UnsafeBufferPointer(start: revenue, count: n)) : nil,
+        for (k, column) in numberColumnNames.enumerated() { numberDictionary[column] = numbers[k] }
+        return DeclarationTable(schema: schema, rowCount: rowCount, ids: ids,
+                                dates: schema.date == nil ? nil : dates,
+                                labels: hasLabel ? labels : nil,
+                                revenue: hasRevenue ? revenue : nil,
                                 text: text, numbers: numberDictionary, sourceLines: sourceLines)
     }
 }

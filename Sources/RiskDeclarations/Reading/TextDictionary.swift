@@ -69,6 +69,25 @@ package struct TextDictionary {
         return h ^ (h >> 32)
     }
 
+    /// Byte equality; short keys (most ids and codes) compared word by word without a call.
+    @inline(__always)
+    static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        if count > 32 { return memcmp(a, b, count) == 0 }
+        var i = 0
+        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+        while i + 8 <= count {
+            if ra.loadUnaligned(fromByteOffset: i, as: UInt64.self) != rb.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+                return false
+            }
+            i += 8
+        }
+        while i < count {
+            if a[i] != b[i] { return false }
+            i += 1
+        }
+        return true
+    }
+
     /// The code of `bytes`, adding it to the vocabulary when new.
     ///
     /// - Complexity: O(length) expected.
@@ -85,7 +104,7 @@ package struct TextDictionary {
             let e = Int(entry)
             if hashes[e] == h {
                 let start = offsets[e]
-                if offsets[e + 1] - start == count && memcmp(arena + start, p, count) == 0 { return entry }
+                if offsets[e + 1] - start == count && Self.equal(arena + start, p, count) { return entry }
             }
             slot = (slot + 1) & mask
         }
