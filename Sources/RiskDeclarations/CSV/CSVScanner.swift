@@ -114,7 +114,9 @@ package final class CSVScanner {
 
     private enum ScanResult {
         case complete(end: Int, lineBreaks: Int)
-        case needMore(partialFieldStart: Int)
+        /// The record continues past the buffer; the field being read has at least
+        /// `partialFieldLength` bytes and starts on `fieldLine`.
+        case needMore(partialFieldLength: Int, fieldLine: Int)
         case endOfInput
     }
 
@@ -131,10 +133,10 @@ package final class CSVScanner {
             case .endOfInput:
                 fieldCount = 0
                 return false
-            case .needMore(let partialFieldStart):
-                if bufferEnd - partialFieldStart > maximumFieldLength {
-                    throw fieldTooLong(line: nextLine)
-                }
+            case .needMore(let partialFieldLength, let fieldLine):
+                // The same check as at the end of a field, so the outcome does not depend on
+                // where chunk boundaries fall.
+                if partialFieldLength > maximumFieldLength { throw fieldTooLong(line: fieldLine) }
                 try refill()
             case .complete(let end, let lineBreaks):
                 recordStart = bufferStart
@@ -211,9 +213,9 @@ package final class CSVScanner {
         var i = start
         var lineBreaks = 0
         var count = 0
-        if i == end { return final ? .endOfInput : .needMore(partialFieldStart: i) }
+        if i == end { return final ? .endOfInput : .needMore(partialFieldLength: 0, fieldLine: nextLine) }
         while true {
-            if i == end && !final { return .needMore(partialFieldStart: i) }
+            if i == end && !final { return .needMore(partialFieldLength: 0, fieldLine: nextLine + lineBreaks) }
             if count == maximumColumnCount {
                 throw DeclarationError(.limitExceeded,
                                        "\(sourceName), line \(nextLine): the row has more than \(maximumColumnCount) "
@@ -224,13 +226,15 @@ package final class CSVScanner {
             var fieldStart = i
             var fieldEnd: Int
             var escaped = false
+            let fieldLine = nextLine + lineBreaks
             if i < end && p[i] == 0x22 {  // quoted field
-                let quoteLine = nextLine + lineBreaks
+                let quoteLine = fieldLine
                 i += 1
                 fieldStart = i
                 while true {
                     guard let q = memchr(p + i, 0x22, end - i) else {
-                        if !final { return .needMore(partialFieldStart: fieldStart) }
+                        if !final { return .needMore(partialFieldLength: end - fieldStart, fieldLine: quoteLine) }
+                        if end - fieldStart > maximumFieldLength { throw fieldTooLong(line: quoteLine) }
                         throw DeclarationError(.malformedRow,
                                                "\(sourceName), line \(quoteLine): a quoted field that starts on line "
                                                    + "\(quoteLine) is never closed. Add the closing quote (\"), "
@@ -239,7 +243,9 @@ package final class CSVScanner {
                     }
                     let quoteIndex = UnsafeMutablePointer<UInt8>(q.assumingMemoryBound(to: UInt8.self)) - p
                     lineBreaks += Self.countLineBreaks(p, from: i, to: quoteIndex)
-                    if quoteIndex + 1 == end && !final { return .needMore(partialFieldStart: fieldStart) }
+                    if quoteIndex + 1 == end && !final {
+                        return .needMore(partialFieldLength: quoteIndex - fieldStart, fieldLine: quoteLine)
+                    }
                     if quoteIndex + 1 < end && p[quoteIndex + 1] == 0x22 {
                         escaped = true
                         i = quoteIndex + 2
@@ -249,6 +255,7 @@ package final class CSVScanner {
                     i = quoteIndex + 1
                     break
                 }
+                if fieldEnd - fieldStart > maximumFieldLength { throw fieldTooLong(line: fieldLine) }
                 if i < end {
                     let c = p[i]
                     if c != 0x2C && c != 0x0A && c != 0x0D {
@@ -267,13 +274,13 @@ package final class CSVScanner {
                 }
                 fieldEnd = i
             }
-            if fieldEnd - fieldStart > maximumFieldLength { throw fieldTooLong(line: nextLine + lineBreaks) }
+            if fieldEnd - fieldStart > maximumFieldLength { throw fieldTooLong(line: fieldLine) }
             fieldStarts[count] = fieldStart
             fieldEnds[count] = fieldEnd
             fieldEscaped[count] = escaped
             count += 1
             if i == end {
-                if !final { return .needMore(partialFieldStart: fieldStart) }
+                if !final { return .needMore(partialFieldLength: fieldEnd - fieldStart, fieldLine: fieldLine) }
                 fieldCount = count
                 return .complete(end: i, lineBreaks: lineBreaks)
             }
@@ -291,7 +298,7 @@ package final class CSVScanner {
                 continue
             }
             if c == 0x0D {
-                if i + 1 == end && !final { return .needMore(partialFieldStart: fieldStart) }
+                if i + 1 == end && !final { return .needMore(partialFieldLength: 0, fieldLine: fieldLine) }
                 i += (i + 1 < end && p[i + 1] == 0x0A) ? 2 : 1
             } else {
                 i += 1
