@@ -1,0 +1,79 @@
+import ArgumentParser
+import CustomsRisk
+import Foundation
+
+/// `riskctl synth`: writes seeded synthetic declarations and their schema.
+struct SynthCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "synth",
+        abstract: "Generate synthetic import declarations with planted fraud, and their schema.",
+        discussion: "The same --rows and --seed always give the same bytes. Mechanisms: Docs/SyntheticData.md."
+    )
+
+    @Option(name: .long, help: "Number of declarations to generate.")
+    var rows: Int
+
+    @Option(name: .long, help: "Random seed.")
+    var seed: UInt64 = 42
+
+    @Option(name: .long, help: "Output CSV file.")
+    var out: String
+
+    @Option(name: .customLong("schema-out"), help: "Output schema file (default: --out with .csv replaced by .schema.json).")
+    var schemaOut: String?
+
+    @Flag(name: .long, help: "Replace existing output files.")
+    var force = false
+
+    func validate() throws {
+        guard rows >= 0 else { throw ValidationError("--rows must be 0 or more; got \(rows).") }
+    }
+
+    /// The schema path used when `--schema-out` is not given.
+    static func defaultSchemaPath(for csvPath: String) -> String {
+        csvPath.hasSuffix(".csv") ? String(csvPath.dropLast(4)) + ".schema.json" : csvPath + ".schema.json"
+    }
+
+    func run() throws {
+        try DeclarationCommandSupport.reportingFailures {
+            let schemaPath = schemaOut ?? Self.defaultSchemaPath(for: out)
+            try DeclarationCommandSupport.checkWritable([out, schemaPath], force: force)
+            let generator = SyntheticDeclarations(rowCount: rows, seed: seed)
+            try generator.write(to: URL(fileURLWithPath: out), schemaURL: URL(fileURLWithPath: schemaPath))
+            print("wrote \(rows) declarations to \(out) and the schema to \(schemaPath)")
+        }
+    }
+}
+
+/// Shared behaviour of the declaration commands: `error: …` on stderr and exit code 1.
+enum DeclarationCommandSupport {
+    /// Runs `body`; a thrown `DeclarationError` (or other non-ArgumentParser error) is printed as
+    /// `error: <message>` on stderr and turned into exit code 1.
+    static func reportingFailures(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as DeclarationError {
+            printError(error.message)
+            throw ExitCode.failure
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            printError("\(error)")
+            throw ExitCode.failure
+        }
+    }
+
+    static func printError(_ message: String) {
+        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+    }
+
+    /// Throws when an output exists and `force` is off.
+    static func checkWritable(_ paths: [String], force: Bool) throws {
+        guard !force else { return }
+        for path in paths where FileManager.default.fileExists(atPath: path) {
+            throw DeclarationError(.invalidParameter,
+                                   "\(path) already exists. Choose another name, or pass --force to replace it.",
+                                   file: path)
+        }
+    }
+}

@@ -1,0 +1,259 @@
+/// Accumulates rows into the columns of a `DeclarationTable`, parsing each value by its role.
+///
+/// Shared by the CSV reader and `DeclarationTable(declarations:schema:)` so a declaration is
+/// parsed the same way wherever it comes from. A row is parsed completely into scratch values
+/// before anything is appended, so a rejected row leaves no trace in the columns.
+///
+/// Columns live in manually managed buffers that all grow together (every row appends one value
+/// to every column), so the per-field work is a parse and a store: no array uniqueness checks,
+/// no reference counting, no exclusivity checks in the loop.
+final class DeclarationTableBuilder {
+    enum Kind: UInt8 {
+        case id, date, label, revenue, text, hsCode, number, flag
+    }
+
+    struct Slot {
+        var column: String
+        var kind: Kind
+        /// Index into the number or text columns (unused for id/date/label/revenue).
+        var index: Int
+    }
+
+    let schema: DeclarationSchema
+    let requireLabel: Bool
+    private(set) var slots: [Slot] = []
+    private(set) var hasLabel = false
+    private(set) var hasRevenue = false
+    private var textColumnNames: [String] = []
+    private var numberColumnNames: [String] = []
+
+    @exclusivity(unchecked) private(set) var rowCount = 0
+    @exclusivity(unchecked) private var ids: [String] = []
+    @exclusivity(unchecked) private var dates: [Int32?] = []
+    @exclusivity(unchecked) private var labels: [Float] = []
+    @exclusivity(unchecked) private var revenue: [Double] = []
+    // Arrays held in manual memory: appending costs a capacity check, no exclusivity check, and
+    // `makeTable` hands them over without a copy.
+    @exclusivity(unchecked) private var numbers: UnsafeMutablePointer<[Double]>
+    @exclusivity(unchecked) private var codes: UnsafeMutablePointer<[Int32]>
+    @exclusivity(unchecked) private var dictionaries: UnsafeMutablePointer<TextDictionary>
+    @exclusivity(unchecked) private var slotKinds: UnsafeMutablePointer<Kind>
+    @exclusivity(unchecked) private var slotIndices: UnsafeMutablePointer<Int>
+
+    // Scratch for one row.
+    @exclusivity(unchecked) private var pendingNumbers: UnsafeMutablePointer<Double>
+    @exclusivity(unchecked) private var hsDigits: UnsafeMutablePointer<UInt8>
+    /// The id of the row being parsed, once known (for rejected-row reports).
+    @exclusivity(unchecked) private(set) var currentID: String?
+
+    private static let missingDate = Int32.min
+
+    /// - Parameters:
+    ///   - schema: The validated schema.
+    ///   - requireLabel: Whether an empty label is an error (else NaN).
+    ///   - isAvailable: Whether a column exists in the input; label and revenue columns that do
+    ///     not exist are dropped (the caller decides beforehand whether that is allowed).
+    init(schema: DeclarationSchema, requireLabel: Bool, isAvailable: (String) -> Bool) {
+        self.schema = schema
+        self.requireLabel = requireLabel
+        slots.append(Slot(column: schema.id, kind: .id, index: 0))
+        if let date = schema.date { slots.append(Slot(column: date, kind: .date, index: 0)) }
+        if let label = schema.label, isAvailable(label) {
+            slots.append(Slot(column: label, kind: .label, index: 0))
+            hasLabel = true
+        }
+        if let revenue = schema.revenue, isAvailable(revenue) {
+            slots.append(Slot(column: revenue, kind: .revenue, index: 0))
+            hasRevenue = true
+        }
+        for field in schema.fields where field.role != .ignore {
+            if field.role.isNumeric {
+                slots.append(Slot(column: field.column, kind: field.role == .aeoFlag ? .flag : .number,
+                                  index: numberColumnNames.count))
+                numberColumnNames.append(field.column)
+            } else {
+                slots.append(Slot(column: field.column, kind: field.role == .hsCode ? .hsCode : .text,
+                                  index: textColumnNames.count))
+                textColumnNames.append(field.column)
+            }
+        }
+        numbers = .allocate(capacity: numberColumnNames.count)
+        numbers.initialize(repeating: [], count: numberColumnNames.count)
+        codes = .allocate(capacity: textColumnNames.count)
+        codes.initialize(repeating: [], count: textColumnNames.count)
+        dictionaries = .allocate(capacity: textColumnNames.count)
+        for k in 0..<textColumnNames.count { (dictionaries + k).initialize(to: TextDictionary()) }
+        slotKinds = .allocate(capacity: slots.count)
+        slotIndices = .allocate(capacity: slots.count)
+        for (k, slot) in slots.enumerated() {
+            slotKinds[k] = slot.kind
+            slotIndices[k] = slot.index
+        }
+        pendingNumbers = .allocate(capacity: max(1, numberColumnNames.count))
+        hsDigits = .allocate(capacity: 10)
+    }
+
+    deinit {
+        numbers.deinitialize(count: numberColumnNames.count).deallocate()
+        for k in 0..<textColumnNames.count { dictionaries[k].deallocate() }
+        codes.deinitialize(count: textColumnNames.count).deallocate()
+        dictionaries.deinitialize(count: textColumnNames.count).deallocate()
+        slotKinds.deallocate()
+        slotIndices.deallocate()
+        pendingNumbers.deallocate()
+        hsDigits.deallocate()
+    }
+
+    /// Makes room for at least `count` rows in total (avoids regrowth when the size is known).
+    func reserve(_ count: Int) {
+        guard count > ids.capacity else { return }
+        ids.reserveCapacity(count)
+        if schema.date != nil { dates.reserveCapacity(count) }
+        if hasLabel { labels.reserveCapacity(count) }
+        if hasRevenue { revenue.reserveCapacity(count) }
+        for k in 0..<numberColumnNames.count { numbers[k].reserveCapacity(count) }
+        for k in 0..<textColumnNames.count { codes[k].reserveCapacity(count) }
+    }
+
+    // MARK: - Rows
+
+    /// Parses one row and appends it.
+    ///
+    /// - Parameters:
+    ///   - values: The bytes of each slot's value, in `slots` order.
+    ///   - location: The start of an error message ("declarations.csv, line 12" or
+    ///     "declaration \"D1\""); only called when a value is bad.
+    /// - Throws: `DeclarationError(.invalidValue)` naming the column and the value.
+    func appendRow(_ values: UnsafeBufferPointer<UnsafeBufferPointer<UInt8>>, location: () -> String) throws {
+        currentID = nil
+        let slotCount = slots.count
+        var pendingDate = Self.missingDate
+        var pendingLabel: Float = .nan
+        var pendingRevenue: Double = .nan
+        var hsDigitCount = 0
+        // Pass 1: parse everything that can fail.
+        for k in 0..<slotCount {
+            let bytes = values[k]
+            let kind = slotKinds[k]
+            if kind == .text { continue }
+            let trimmed = ValueParsers.trimmed(bytes)
+            let isEmpty = trimmed.isEmpty
+            switch kind {
+            case .number:
+                if isEmpty {
+                    pendingNumbers[slotIndices[k]] = .nan
+                } else if let number = ValueParsers.parseDouble(trimmed) {
+                    pendingNumbers[slotIndices[k]] = number
+                } else {
+                    throw bad(location, k, bytes, "is not a number. Expected a decimal such as 12500.00.")
+                }
+            case .id:
+                guard !isEmpty else {
+                    let column = slots[k].column
+                    throw DeclarationError(.invalidValue,
+                                           "\(location()), column \"\(column)\": the declaration id is empty. "
+                                               + "Every declaration needs an id.",
+                                           column: column, value: "")
+                }
+                currentID = String(decoding: bytes, as: UTF8.self)
+            case .date:
+                if !isEmpty {
+                    guard let days = ValueParsers.parseDate(trimmed) else {
+                        throw bad(location, k, bytes,
+                                  "is not a date. Expected YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD.")
+                    }
+                    pendingDate = days
+                }
+            case .label:
+                if isEmpty {
+                    if requireLabel {
+                        let column = slots[k].column
+                        throw DeclarationError(.invalidValue,
+                                               "\(location()), column \"\(column)\": the label is empty. "
+                                                   + "Expected 0 or 1; fill in the inspection outcome or drop the row.",
+                                               column: column, value: "")
+                    }
+                } else if let label = ValueParsers.parseLabel(trimmed) {
+                    pendingLabel = label
+                } else {
+                    throw bad(location, k, bytes, "is not a label. Expected 0 or 1 (or false/true).")
+                }
+            case .revenue:
+                if !isEmpty {
+                    guard let number = ValueParsers.parseDouble(trimmed) else {
+                        throw bad(location, k, bytes, "is not a number. Expected a decimal such as 12500.00.")
+                    }
+                    pendingRevenue = number
+                }
+            case .flag:
+                if isEmpty {
+                    pendingNumbers[slotIndices[k]] = .nan
+                } else if let flag = ValueParsers.parseFlag(trimmed) {
+                    pendingNumbers[slotIndices[k]] = flag
+                } else {
+                    throw bad(location, k, bytes, "is not a yes/no flag. Expected 1/0, true/false, yes/no or Y/N.")
+                }
+            case .hsCode:
+                if !isEmpty {
+                    guard let count = ValueParsers.normalizeHSCode(bytes, into: hsDigits) else {
+                        throw bad(location, k, bytes,
+                                  "is not an HS code. Expected 6 to 10 digits, such as 870323 (dots and spaces are "
+                                      + "ignored).")
+                    }
+                    hsDigitCount = count
+                }
+            case .text:
+                break
+            }
+        }
+        // Pass 2: append.
+        for k in 0..<slotCount {
+            let index = slotIndices[k]
+            switch slotKinds[k] {
+            case .number, .flag: numbers[index].append(pendingNumbers[index])
+            case .text:
+                let bytes = values[k]
+                codes[index].append(bytes.isEmpty ? -1 : dictionaries[index].code(of: bytes))
+            case .hsCode:
+                codes[index].append(hsDigitCount == 0
+                    ? -1 : dictionaries[index].code(of: UnsafeBufferPointer(start: hsDigits, count: hsDigitCount)))
+            case .id: ids.append(currentID!)
+            case .date: dates.append(pendingDate == Self.missingDate ? nil : pendingDate)
+            case .label: labels.append(pendingLabel)
+            case .revenue: revenue.append(pendingRevenue)
+            }
+        }
+        rowCount += 1
+    }
+
+    private func bad(_ location: () -> String, _ slot: Int, _ bytes: UnsafeBufferPointer<UInt8>,
+                     _ expectation: String) -> DeclarationError {
+        let column = slots[slot].column
+        let text = Self.quotedForMessage(bytes)
+        return DeclarationError(.invalidValue, "\(location()), column \"\(column)\": \"\(text)\" \(expectation)",
+                                column: column, value: String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// The value as shown in messages: at most 60 characters, then "…".
+    static func quotedForMessage(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        let text = String(decoding: bytes, as: UTF8.self)
+        return text.count > 60 ? String(text.prefix(60)) + "…" : text
+    }
+
+    // MARK: - Result
+
+    /// The table of all rows appended so far (the columns are shared, not copied).
+    func makeTable(sourceLines: [Int]?) -> DeclarationTable {
+        var text: [String: TextColumn] = [:]
+        for (k, column) in textColumnNames.enumerated() {
+            text[column] = TextColumn(codes: codes[k], vocabulary: dictionaries[k].vocabulary)
+        }
+        var numberDictionary: [String: [Double]] = [:]
+        for (k, column) in numberColumnNames.enumerated() { numberDictionary[column] = numbers[k] }
+        return DeclarationTable(schema: schema, rowCount: rowCount, ids: ids,
+                                dates: schema.date == nil ? nil : dates,
+                                labels: hasLabel ? labels : nil,
+                                revenue: hasRevenue ? revenue : nil,
+                                text: text, numbers: numberDictionary, sourceLines: sourceLines)
+    }
+}

@@ -1,1 +1,0 @@
-// Tests for RiskDeclarations live in this folder.
