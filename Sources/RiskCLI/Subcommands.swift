@@ -7,6 +7,14 @@ extension RiskControl {
             SynthCommand.self,
             SchemaCommand.self,
             SplitCommand.self,
+            FeaturesCommand.self,
+            TrainCommand.self,
+            EvaluateCommand.self,
+            ScoreCommand.self,
+            ExplainCommand.self,
+            ImportanceCommand.self,
+            InspectCommand.self,
+            BenchCommand.self,
         ]
     }
 }
