@@ -1,0 +1,295 @@
+import RiskData
+import RiskDeclarations
+
+/// Code of a key in a row: `≥ 0` fitted code, `missing` or `unseen`.
+enum KeyCode {
+    static let missing: Int32 = -1
+    static let unseen: Int32 = -2
+}
+
+/// The ratios every row derives from its amounts (shared by the encoder and evidence).
+struct RowAmounts {
+    var value: Double, fob: Double, quantity: Double, kilograms: Double, taxes: Double
+    var unitValue: Double, valuePerKilogram: Double, taxRatio: Double, fobCifRatio: Double, quantityPerKilogram: Double
+
+    /// Outcomes (documented in Docs/FeatureEngineering.md): a ratio whose denominator is missing,
+    /// zero or negative is NaN (undefined); weight is the net weight when positive, else the gross.
+    @inline(__always)
+    init(value: Double, fob: Double, quantity: Double, net: Double, gross: Double, taxes: Double) {
+        self.value = value
+        self.fob = fob
+        self.quantity = quantity
+        self.taxes = taxes
+        kilograms = net > 0 ? net : (gross > 0 ? gross : .nan)
+        unitValue = quantity > 0 ? value / quantity : .nan
+        valuePerKilogram = kilograms > 0 ? value / kilograms : .nan
+        taxRatio = value > 0 ? taxes / value : .nan
+        fobCifRatio = value > 0 ? fob / value : .nan
+        quantityPerKilogram = kilograms > 0 ? quantity / kilograms : .nan
+    }
+
+    /// ln of the unit value used against the reference: per kg when a weight exists, else per unit.
+    /// Returns (log value or −∞ for a zero value, per-kilogram?) or nil when undefined or negative.
+    @inline(__always)
+    var referenceBasis: (value: Double, perKilogram: Bool)? {
+        if valuePerKilogram >= 0 { return (valuePerKilogram, true) }
+        if unitValue >= 0 { return (unitValue, false) }
+        return nil
+    }
+}
+
+/// A table's columns resolved against a fitted pipeline: text codes mapped to fitted codes once
+/// per table (one hash per distinct string, none per row).
+struct TableView {
+    struct FieldSource {
+        var tableCodes: [Int32] = []
+        var map: [Int32] = []
+        var vocabulary: [String] = []
+    }
+
+    let rowCount: Int
+    let value, fob, quantity, net, gross, taxes, aeo: [Double]?
+    let numerics: [[Double]?]
+    let dates: [Int32?]?
+    var sources: [FieldSource]
+    let originField: Int?, departureField: Int?, routeField: Int?, importerField: Int?
+    let hs6Field: Int?, hs4Field: Int?, hs2Field: Int?
+
+    init(table: DeclarationTable, fitted: FittedFeaturePipeline) throws {
+        try self.init(table: table, roles: fitted.roles, hasDate: fitted.hasDate, keyFields: fitted.keyFields,
+                      vocabularies: fitted.vocabularies)
+    }
+
+    init(table: DeclarationTable, roles: RoleColumns, hasDate: Bool, keyFields: [KeyField],
+         vocabularies: [String: Vocabulary]) throws {
+        let n = table.rowCount
+        rowCount = n
+        func numbers(_ column: String?) throws -> [Double]? {
+            guard let column, let values = table.numbers[column] else { return nil }
+            guard values.count == n else {
+                throw RiskFeaturesError(.shapeMismatch, "Numeric column \"\(column)\" has \(values.count) values; "
+                    + "the table has \(n) rows. Rebuild the table so every column has one value per row.")
+            }
+            return values
+        }
+        value = try numbers(roles.customsValue)
+        fob = try numbers(roles.fobValue)
+        quantity = try numbers(roles.quantity)
+        net = try numbers(roles.netWeight)
+        gross = try numbers(roles.grossWeight)
+        taxes = try numbers(roles.taxes)
+        aeo = try numbers(roles.aeoFlag)
+        numerics = try roles.numerics.map { try numbers($0) }
+        if hasDate, let d = table.dates {
+            guard d.count == n else {
+                throw RiskFeaturesError(.shapeMismatch, "The date column has \(d.count) values; the table has "
+                    + "\(n) rows. Rebuild the table so every column has one value per row.")
+            }
+            dates = d
+        } else {
+            dates = nil
+        }
+        var sources: [FieldSource] = []
+        for field in keyFields {
+            var source = FieldSource()
+            if let column = roles.textColumn(of: field), let text = table.text[column],
+               let vocabulary = vocabularies[field.space] {
+                guard text.codes.count == n else {
+                    throw RiskFeaturesError(.shapeMismatch, "Text column \"\(column)\" has \(text.codes.count) "
+                        + "values; the table has \(n) rows. Rebuild the table so every column has one value per row.")
+                }
+                source.tableCodes = text.codes
+                source.vocabulary = text.vocabulary
+                source.map = text.vocabulary.map { raw in
+                    guard let key = KeyText.key(of: field, from: raw) else { return KeyCode.missing }
+                    let code = vocabulary.code(of: key)
+                    return code >= 0 ? code : KeyCode.unseen
+                }
+            }
+            sources.append(source)
+        }
+        self.sources = sources
+        originField = keyFields.firstIndex(of: .origin)
+        departureField = keyFields.firstIndex(of: .departure)
+        routeField = keyFields.firstIndex(of: .route)
+        importerField = keyFields.firstIndex(of: .importer)
+        hs6Field = keyFields.firstIndex(of: .hs6)
+        hs4Field = keyFields.firstIndex(of: .hs4)
+        hs2Field = keyFields.firstIndex(of: .hs2)
+    }
+
+    @inline(__always)
+    static func number(_ column: [Double]?, _ row: Int) -> Double {
+        guard let column else { return .nan }
+        return column[row]
+    }
+
+    /// Fitted codes of every key field of `row` into `codes`.
+    @inline(__always)
+    func resolveCodes(row: Int, routePairs: [Int64: Int32], into codes: UnsafeMutableBufferPointer<Int32>) {
+        for field in sources.indices {
+            let source = sources[field]
+            var code = KeyCode.missing
+            if !source.tableCodes.isEmpty {
+                let tableCode = Int(source.tableCodes[row])
+                if tableCode >= 0, tableCode < source.map.count { code = source.map[tableCode] }
+            }
+            codes[field] = code
+        }
+        if let routeField, let originField, let departureField {
+            let origin = codes[originField], departure = codes[departureField]
+            if origin == KeyCode.missing || departure == KeyCode.missing {
+                codes[routeField] = KeyCode.missing
+            } else if origin >= 0, departure >= 0, let route = routePairs[KeyText.pair(departure, origin)] {
+                codes[routeField] = route
+            } else {
+                codes[routeField] = KeyCode.unseen
+            }
+        }
+    }
+
+    /// Raw text of key field `field` in `row` (nil when missing).
+    func text(field: Int, row: Int) -> String? {
+        let source = sources[field]
+        guard !source.tableCodes.isEmpty else { return nil }
+        let code = Int(source.tableCodes[row])
+        return code >= 0 && code < source.vocabulary.count ? source.vocabulary[code] : nil
+    }
+
+    /// 1 when departure ≠ origin, 0 when equal, NaN when either is missing.
+    @inline(__always)
+    func routeDiffers(row: Int, codes: UnsafeMutableBufferPointer<Int32>) -> Double {
+        guard let originField, let departureField else { return .nan }
+        let origin = codes[originField], departure = codes[departureField]
+        if origin == KeyCode.missing || departure == KeyCode.missing { return .nan }
+        if origin >= 0, departure >= 0 { return origin != departure ? 1 : 0 }
+        let originText = text(field: originField, row: row).map { $0.trimmingSpaces() }
+        let departureText = text(field: departureField, row: row).map { $0.trimmingSpaces() }
+        return originText != departureText ? 1 : 0
+    }
+
+    @inline(__always)
+    func amounts(row: Int) -> RowAmounts {
+        RowAmounts(value: Self.number(value, row), fob: Self.number(fob, row), quantity: Self.number(quantity, row),
+                   net: Self.number(net, row), gross: Self.number(gross, row), taxes: Self.number(taxes, row))
+    }
+}
+
+/// Out-of-fold replacements used for the training matrices.
+struct TrainingOverride {
+    var profiles: OutOfFoldProfiles
+}
+
+extension FittedFeaturePipeline {
+    /// Computes the trees row of `row` into `out` (one entry per tree slot) and the key codes into `codes`.
+    ///
+    /// Allocation-free. With `override`, profiles are the out-of-fold training values and counts
+    /// exclude the row itself.
+    @inline(__always)
+    func encodeTreeRow(_ view: TableView, row: Int, override: TrainingOverride?,
+                       codes: UnsafeMutableBufferPointer<Int32>, out: UnsafeMutableBufferPointer<Float>) {
+        view.resolveCodes(row: row, routePairs: routePairs, into: codes)
+        let amounts = view.amounts(row: row)
+        // Reference price: computed once, used by three slots.
+        var logRatio = Double.nan, robustZ = Double.nan, level = Double.nan
+        if let basis = amounts.referenceBasis {
+            let reference = basis.perKilogram ? referencePerKilogram : referencePerUnit
+            let c6 = view.hs6Field.map { codes[$0] } ?? KeyCode.missing
+            let c4 = view.hs4Field.map { codes[$0] } ?? KeyCode.missing
+            let c2 = view.hs2Field.map { codes[$0] } ?? KeyCode.missing
+            let origin = view.originField.map { codes[$0] } ?? KeyCode.missing
+            if let (statistic, referenceLevel) = reference.lookup(hs6: c6, hs4: c4, hs2: c2, origin: origin) {
+                let raw = basis.value > 0 ? Numerics.logarithm(basis.value) - statistic.median : -.infinity
+                logRatio = min(max(raw, -Numerics.logRatioLimit), Numerics.logRatioLimit)
+                robustZ = logRatio / statistic.scale
+                level = Double(referenceLevel.rawValue)
+            }
+        }
+        let date: Int32? = view.dates.flatMap { $0[row] }
+        for (column, slot) in treeSlots.enumerated() {
+            let x: Double
+            switch slot {
+            case .declaredValue: x = amounts.value
+            case .fobValue: x = amounts.fob
+            case .fobCifRatio: x = amounts.fobCifRatio
+            case .quantity: x = amounts.quantity
+            case .weightKilograms: x = amounts.kilograms
+            case .quantityPerKilogram: x = amounts.quantityPerKilogram
+            case .taxes: x = amounts.taxes
+            case .taxRatio: x = amounts.taxRatio
+            case .unitValue: x = amounts.unitValue
+            case .valuePerKilogram: x = amounts.valuePerKilogram
+            case .unitValueLogRatio: x = logRatio
+            case .unitValueRobustZ: x = robustZ
+            case .unitValueReferenceLevel: x = level
+            case .routeDiffers: x = view.routeDiffers(row: row, codes: codes)
+            case .month: x = date.map { Double(CivilCalendar.month(daysSince1970: $0)) } ?? .nan
+            case .weekday: x = date.map { Double(CivilCalendar.weekday(daysSince1970: $0)) } ?? .nan
+            case .traderTenureDays:
+                let importer = view.importerField.map { codes[$0] } ?? KeyCode.missing
+                if let date, importer != KeyCode.missing {
+                    let first = importer >= 0 ? importerFirstDate[Int(importer)] : Int32.max
+                    x = first == Int32.max ? 0 : Double(max(0, Int64(date) - Int64(first)))
+                } else {
+                    x = .nan
+                }
+            case .aeo:
+                let flag = TableView.number(view.aeo, row)
+                x = flag.isNaN ? .nan : (flag != 0 ? 1 : 0)
+            case .code(let field, let levels):
+                let code = codes[field]
+                let table = categoricalLevels[levels]
+                x = code == KeyCode.missing ? .nan
+                    : Double(code >= 0 ? table.levelOfCode[Int(code)] : table.otherLevel)
+            case .rate(let profile):
+                if let override { x = override.profiles.rates[profile][row]; break }
+                let code = codes[profiledFields[profile]]
+                x = code >= 0 ? profiles[profile].rate[Int(code)] : prior
+            case .meanRevenue(let profile):
+                if let override { x = override.profiles.revenues?[profile][row] ?? .nan; break }
+                let code = codes[profiledFields[profile]]
+                x = code >= 0 ? (profiles[profile].meanRevenue?[Int(code)] ?? .nan) : priorRevenue
+            case .count(let profile):
+                let code = codes[profiledFields[profile]]
+                if code == KeyCode.missing { x = .nan }
+                else if code < 0 { x = 0 }
+                else { x = profiles[profile].count[Int(code)] - (override == nil ? 0 : 1) }
+            case .numeric(let index):
+                x = TableView.number(view.numerics[index], row)
+            }
+            out[column] = Numerics.toFloat(x)
+        }
+    }
+
+    /// Maps a trees row (and its key codes) to the linear row. Never NaN or ±∞.
+    @inline(__always)
+    func encodeLinearRow(tree: UnsafeMutableBufferPointer<Float>, codes: UnsafeMutableBufferPointer<Int32>,
+                         out: UnsafeMutableBufferPointer<Float>) {
+        for (column, plan) in linearPlan.enumerated() {
+            switch plan {
+            case .standardized(let source, let logarithm, let median, let mean, let scale):
+                out[column] = Float(Self.standardize(Double(tree[source]), logarithm: logarithm, median: median,
+                                                     mean: mean, scale: scale))
+            case .missingIndicator(let source):
+                out[column] = tree[source].isNaN ? 1 : 0
+            case .oneHot(let field, let code):
+                out[column] = codes[field] == code ? 1 : 0
+            }
+        }
+    }
+
+    /// The linear pre-transform of a trees value: sign·log1p or identity clamped to ±1e15; NaN stays NaN.
+    @inline(__always)
+    static func linearInput(_ x: Double, logarithm: Bool) -> Double {
+        if x.isNaN { return .nan }
+        return logarithm ? Numerics.signedLog1p(x)
+            : min(max(x, -Numerics.linearIdentityLimit), Numerics.linearIdentityLimit)
+    }
+
+    @inline(__always)
+    static func standardize(_ x: Double, logarithm: Bool, median: Double, mean: Double, scale: Double) -> Double {
+        let t = x.isNaN ? median : linearInput(x, logarithm: logarithm)
+        let z = (t - mean) / scale
+        return min(max(z, -Numerics.standardClip), Numerics.standardClip)
+    }
+}
