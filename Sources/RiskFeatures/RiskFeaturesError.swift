@@ -17,6 +17,8 @@ public struct RiskFeaturesError: Error, Sendable, Hashable, CustomStringConverti
         public static let invalidSchema = Code("invalidSchema")
         /// Array lengths disagree (a column shorter than the table, ids vs matrix rows, …).
         public static let shapeMismatch = Code("shapeMismatch")
+        /// A file could not be written.
+        public static let writeFailed = Code("writeFailed")
     }
 
     public var code: Code
