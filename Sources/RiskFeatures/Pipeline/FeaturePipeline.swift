@@ -365,8 +365,7 @@ public struct FeaturePipeline: Sendable {
         for x in values where !x.isNaN {
             present.append(FittedFeaturePipeline.linearInput(Double(x), logarithm: logarithm))
         }
-        present.sort()
-        let median = present.isEmpty ? 0 : Numerics.median(sorted: present)
+        let median = present.isEmpty ? 0 : Numerics.median(selecting: &present)
         let missing = values.count - present.count
         var sum = 0.0
         for x in present { sum += x }

@@ -10,11 +10,9 @@ package struct ReferenceStatistic: Sendable, Hashable, Codable {
 
     /// Median and MAD of `values` (non-empty; reordered in place).
     package static func of(_ values: inout [Double]) -> ReferenceStatistic {
-        values.sort()
-        let median = Numerics.median(sorted: values)
+        let median = Numerics.median(selecting: &values)
         var deviations = values.map { abs($0 - median) }
-        deviations.sort()
-        let mad = Numerics.median(sorted: deviations)
+        let mad = Numerics.median(selecting: &deviations)
         return ReferenceStatistic(count: values.count, median: median,
                                   scale: max(1.4826 * mad, Numerics.minimumReferenceScale))
     }

@@ -35,10 +35,50 @@ enum Numerics {
     @inline(__always)
     static func exponential(_ x: Double) -> Double { exp(x) }
 
-    /// The median of `sorted` (non-empty, ascending): the mean of the two middle values for an even count.
-    static func median(sorted: [Double]) -> Double {
-        let n = sorted.count
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
+    /// The median of `values` (non-empty, no NaN; reordered in place): the mean of the two middle
+    /// values for an even count. Quickselect (Hoare, median-of-three pivot), expected O(*n*).
+    static func median(selecting values: inout [Double]) -> Double {
+        let n = values.count
+        return values.withUnsafeMutableBufferPointer { buffer in
+            let upper = select(buffer, rank: n / 2)
+            guard n % 2 == 0 else { return upper }
+            // After selection every value left of n/2 is ≤ the upper middle: the lower middle is their maximum.
+            var lower = -Double.infinity
+            for i in 0..<(n / 2) where buffer[i] > lower { lower = buffer[i] }
+            return (lower + upper) / 2
+        }
+    }
+
+    /// Rearranges `buffer` so that `buffer[rank]` is the value of that rank, smaller-or-equal values
+    /// before it and greater-or-equal after it; returns it.
+    private static func select(_ buffer: UnsafeMutableBufferPointer<Double>, rank: Int) -> Double {
+        var low = 0, high = buffer.count - 1
+        while high > low {
+            let middle = low + (high - low) / 2
+            // Median of three as pivot.
+            if buffer[middle] < buffer[low] { buffer.swapAt(middle, low) }
+            if buffer[high] < buffer[low] { buffer.swapAt(high, low) }
+            if buffer[high] < buffer[middle] { buffer.swapAt(high, middle) }
+            let pivot = buffer[middle]
+            var i = low, j = high
+            while i <= j {
+                while buffer[i] < pivot { i += 1 }
+                while buffer[j] > pivot { j -= 1 }
+                if i <= j {
+                    buffer.swapAt(i, j)
+                    i += 1
+                    j -= 1
+                }
+            }
+            if rank <= j {
+                high = j
+            } else if rank >= i {
+                low = i
+            } else {
+                break
+            }
+        }
+        return buffer[rank]
     }
 }
 
