@@ -69,7 +69,8 @@ public struct FittedFeaturePipeline: Sendable, Hashable, Codable {
     package let keyFields: [KeyField]
     package let vocabularies: [String: Vocabulary]
     /// Route codes by (departure country code, origin country code).
-    package let routePairs: [Int64: Int32]
+    package let routePairTable: RoutePairTable
+    package var routePairs: [Int64: Int32] { routePairTable.codes }
     package let profiledFields: [Int]
     package let profiles: [KeyProfile]
     /// Training illicit rate and mean revenue.

@@ -308,7 +308,7 @@ public struct FeaturePipeline: Sendable {
 
         var fitted = FittedFeaturePipeline(
             configuration: configuration, roles: roles, hasDate: hasDate, hasRevenue: revenue != nil,
-            keyFields: keyFields, vocabularies: vocabularies, routePairs: routePairs, profiledFields: profiledFields,
+            keyFields: keyFields, vocabularies: vocabularies, routePairTable: RoutePairTable(routePairs), profiledFields: profiledFields,
             profiles: profiles, prior: prior, priorRevenue: priorRevenue, referencePerKilogram: referencePerKilogram,
             referencePerUnit: referencePerUnit, importerFirstDate: importerFirstDate,
             categoricalLevels: categoricalLevels, treeSlots: slots, treeSchema: FeatureSchema(columns: columns),
