@@ -83,9 +83,10 @@ import Testing
         #expect(!linear.names.contains("hs6_code"))
     }
 
-    @Test(arguments: [(1, 2), (2, 3)] as [(Int, Int)], [11, 12] as [UInt64])
+    /// 6,500 rows: enough for three chunks of `ParallelLoop` (minimum chunk 2,048 rows).
+    @Test(arguments: [((1, 2), 11), ((1, 3), 12)] as [((Int, Int), UInt64)])
     func fitIsBitIdenticalForEveryThreadCount(threads: (Int, Int), seed: UInt64) throws {
-        let (table, _) = DeclarationFactory.synthetic(rowCount: 6_000, seed: seed)
+        let (table, _) = DeclarationFactory.synthetic(rowCount: 6_500, seed: seed)
         let a = try FeaturePipeline(configuration: .init(threadCount: threads.0)).fit(table)
         let b = try FeaturePipeline(configuration: .init(threadCount: threads.1)).fit(table)
         #expect(bits(a.treesMatrix.values) == bits(b.treesMatrix.values))
@@ -93,7 +94,7 @@ import Testing
         #expect(a.pipeline.linearPlan == b.pipeline.linearPlan)
     }
 
-    @Test(arguments: [ProfileMode.kFold, .timeOrdered], [21, 22] as [UInt64])
+    @Test(arguments: [(ProfileMode.kFold, 21), (.timeOrdered, 22)] as [(ProfileMode, UInt64)])
     func linearTrainingMatrixIsAlwaysFinite(mode: ProfileMode, seed: UInt64) throws {
         let (table, _) = DeclarationFactory.synthetic(rowCount: 3_000, seed: seed)
         let fit = try FeaturePipeline(configuration: .init(profileMode: mode)).fit(table)

@@ -10,9 +10,12 @@ import Testing
             .fit(DeclarationFactory.synthetic(rowCount: rows, seed: seed).0)
     }
 
+    /// One fit shared by the tests that only read it (seed 101).
+    static let shared = try! fitted(seed: 101)
+
     @Test(arguments: FeatureMatrixKind.allCases, [101, 102] as [UInt64])
     func oneDeclarationAloneEqualsTheSameRowInABatch(kind: FeatureMatrixKind, seed: UInt64) throws {
-        let fit = try Self.fitted(seed: seed)
+        let fit = Self.shared
         let (batch, _) = DeclarationFactory.synthetic(rowCount: 400, seed: seed + 1_000)
         let matrix = try fit.pipeline.transform(batch, for: kind, threadCount: 2)
         for row in stride(from: 0, to: batch.rowCount, by: 37) {
@@ -22,10 +25,13 @@ import Testing
         }
     }
 
-    @Test(arguments: FeatureMatrixKind.allCases, [1, 2, 3] as [Int])
+    /// 6,500 rows: enough for three chunks of `ParallelLoop` (minimum chunk 2,048 rows).
+    static let largeBatch = DeclarationFactory.synthetic(rowCount: 6_500, seed: 112).0
+
+    @Test(arguments: FeatureMatrixKind.allCases, [2, 3] as [Int])
     func transformIsBitIdenticalForEveryThreadCount(kind: FeatureMatrixKind, threads: Int) throws {
-        let fit = try Self.fitted(seed: 111)
-        let (batch, _) = DeclarationFactory.synthetic(rowCount: 9_000, seed: 112)
+        let fit = Self.shared
+        let batch = Self.largeBatch
         let serial = try fit.pipeline.transform(batch, for: kind, threadCount: 1)
         let parallel = try fit.pipeline.transform(batch, for: kind, threadCount: threads)
         #expect(bits(serial.values) == bits(parallel.values))
@@ -71,14 +77,14 @@ import Testing
     }
 
     @Test func emptyBatchGivesAnEmptyMatrix() throws {
-        let fit = try Self.fitted(rows: 500, seed: 141)
+        let fit = Self.shared
         let matrix = try fit.pipeline.transform(DeclarationFactory.table([]), for: .linear)
         #expect(matrix.rowCount == 0)
         #expect(matrix.schema == fit.pipeline.schema(for: .linear))
     }
 
     @Test func columnOfTheWrongLengthIsRefused() throws {
-        let fit = try Self.fitted(rows: 500, seed: 151)
+        let fit = Self.shared
         var (batch, _) = DeclarationFactory.synthetic(rowCount: 10, seed: 152)
         batch.numbers["quantity"]!.removeLast()
         #expect(throws: RiskFeaturesError(.shapeMismatch, "Numeric column \"quantity\" has 9 values; the table has 10 "

@@ -11,11 +11,11 @@ import Testing
 
     @Test(arguments: [ProfileMode.kFold, .timeOrdered], [31, 32] as [UInt64])
     func flippingARowsLabelLeavesItsOwnTrainingRowUnchanged(mode: ProfileMode, seed: UInt64) throws {
-        let (table, _) = DeclarationFactory.synthetic(rowCount: 1_500, seed: seed)
+        let (table, _) = DeclarationFactory.synthetic(rowCount: 800, seed: seed)
         let pipeline = FeaturePipeline(configuration: .init(profileMode: mode))
         let before = try pipeline.fit(table)
         var generator = SeededGenerator(seed: seed)
-        for _ in 0..<3 {
+        for _ in 0..<2 {
             let row = generator.nextInt(below: table.rowCount)
             var flipped = table
             flipped.labels![row] = 1 - flipped.labels![row]

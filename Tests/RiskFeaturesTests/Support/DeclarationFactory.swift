@@ -95,24 +95,28 @@ enum DeclarationFactory {
     /// - `undervaluationRate` of rows declare 20% of the true value and are illicit with probability 0.8;
     /// - true price per kg depends on HS6 (log-uniform) and origin (±20%), with 25% log-normal noise.
     /// Net weight is missing on 3% of rows, the importer on 1%.
-    static func synthetic(rowCount: Int, seed: UInt64, undervaluationRate: Double = 0.05) -> (DeclarationTable, Truth) {
+    /// The "world" (HS codes, prices, which importers are risky) comes from `worldSeed`, the rows from
+    /// `seed`, so tables with different `seed`s and one `worldSeed` are training and scoring data of one market.
+    static func synthetic(rowCount: Int, seed: UInt64, worldSeed: UInt64 = 2_024,
+                          undervaluationRate: Double = 0.05) -> (DeclarationTable, Truth) {
+        var world = SeededGenerator(seed: worldSeed)
         var g = SeededGenerator(seed: seed)
         let chapters = ["61", "62", "84", "85", "87", "39", "94", "22"]
         var hsCodes: [String] = []
         for chapter in chapters {
             for heading in 0..<2 {
                 for sub in 0..<3 {
-                    hsCodes.append("\(chapter)0\(heading + 1)\(sub + 1)0\(g.nextInt(below: 10))0")
+                    hsCodes.append("\(chapter)0\(heading + 1)\(sub + 1)0\(world.nextInt(below: 10))0")
                 }
             }
         }
-        let basePrice = hsCodes.map { _ in exp(g.nextUnit() * 5) }
-        let kilogramsPerUnit = hsCodes.map { _ in exp(g.nextUnit() * 3 - 1) }
+        let basePrice = hsCodes.map { _ in exp(world.nextUnit() * 5) }
+        let kilogramsPerUnit = hsCodes.map { _ in exp(world.nextUnit() * 3 - 1) }
         let countries = ["CN", "VN", "DE", "US", "TR", "IN", "SG", "AE", "BR", "MX"]
-        let countryFactor = countries.map { _ in exp(0.2 * (g.nextUnit() * 2 - 1)) }
+        let countryFactor = countries.map { _ in exp(0.2 * (world.nextUnit() * 2 - 1)) }
         let importerCount = 300
-        let importerRisky = (0..<importerCount).map { _ in g.nextUnit() < 0.1 }
-        let importerAEO = (0..<importerCount).map { _ in g.nextUnit() < 0.3 }
+        let importerRisky = (0..<importerCount).map { _ in world.nextUnit() < 0.1 }
+        let importerAEO = (0..<importerCount).map { _ in world.nextUnit() < 0.3 }
         let modes = ["sea", "air", "road", "rail"]
         var rows: [Row] = []
         rows.reserveCapacity(rowCount)
