@@ -175,6 +175,53 @@ struct TableView {
     }
 }
 
+/// Read-only views of the fitted tables for one `emit` call: buffer pointers instead of nested
+/// arrays of structs, so the row loop neither copies structs nor retains arrays.
+struct KernelTables {
+    var slots: [Slot]
+    var linearPlan: [LinearColumnPlan]
+    var profiledFields: [Int]
+    var routePairs: [Int64: Int32]
+    var rates: [UnsafeBufferPointer<Double>]
+    var revenues: [UnsafeBufferPointer<Double>]
+    var counts: [UnsafeBufferPointer<Double>]
+    var levels: [UnsafeBufferPointer<Int32>]
+    var otherLevels: [Int32]
+    var importerFirstDate: UnsafeBufferPointer<Int32>
+}
+
+/// Calls `body` with buffer pointers to every array of `arrays`, valid for the duration of the call.
+func withBufferPointers<Element, Result>(_ arrays: [[Element]],
+                                         _ body: ([UnsafeBufferPointer<Element>]) -> Result) -> Result {
+    var pointers: [UnsafeBufferPointer<Element>] = []
+    pointers.reserveCapacity(arrays.count)
+    func nest(_ index: Int) -> Result {
+        if index == arrays.count { return body(pointers) }
+        return arrays[index].withUnsafeBufferPointer { buffer in
+            pointers.append(buffer)
+            return nest(index + 1)
+        }
+    }
+    return nest(0)
+}
+
+extension FittedFeaturePipeline {
+    /// Calls `body` with the kernel tables of this pipeline.
+    func withKernelTables<Result>(_ body: (KernelTables) -> Result) -> Result {
+        let doubles = profiles.map(\.rate) + profiles.map { $0.meanRevenue ?? [] } + profiles.map(\.count)
+        let integers = categoricalLevels.map(\.levelOfCode) + [importerFirstDate]
+        let p = profiles.count
+        return withBufferPointers(doubles) { d in
+            withBufferPointers(integers) { i in
+                body(KernelTables(slots: treeSlots, linearPlan: linearPlan, profiledFields: profiledFields,
+                                  routePairs: routePairs, rates: Array(d[0..<p]), revenues: Array(d[p..<(2 * p)]),
+                                  counts: Array(d[(2 * p)...]), levels: Array(i.dropLast()),
+                                  otherLevels: categoricalLevels.map(\.otherLevel), importerFirstDate: i.last!))
+            }
+        }
+    }
+}
+
 /// Out-of-fold replacements used for the training matrices.
 struct TrainingOverride {
     var profiles: OutOfFoldProfiles
@@ -186,19 +233,21 @@ extension FittedFeaturePipeline {
     /// Allocation-free. With `override`, profiles are the out-of-fold training values and counts
     /// exclude the row itself.
     @inline(__always)
-    func encodeTreeRow(_ view: TableView, row: Int, override: TrainingOverride?,
-                       codes: UnsafeMutableBufferPointer<Int32>, out: UnsafeMutableBufferPointer<Float>) {
-        view.resolveCodes(row: row, routePairs: routePairs, into: codes)
+    func encodeTreeRow(_ view: TableView, row: Int, override: TrainingOverride?, tables: KernelTables,
+                       codes: UnsafeMutableBufferPointer<Int32>, out: UnsafeMutablePointer<Float>) {
+        view.resolveCodes(row: row, routePairs: tables.routePairs, into: codes)
         let amounts = view.amounts(row: row)
         // Reference price: computed once, used by three slots.
         var logRatio = Double.nan, robustZ = Double.nan, level = Double.nan
         if let basis = amounts.referenceBasis {
-            let reference = basis.perKilogram ? referencePerKilogram : referencePerUnit
             let c6 = view.hs6Field.map { codes[$0] } ?? KeyCode.missing
             let c4 = view.hs4Field.map { codes[$0] } ?? KeyCode.missing
             let c2 = view.hs2Field.map { codes[$0] } ?? KeyCode.missing
             let origin = view.originField.map { codes[$0] } ?? KeyCode.missing
-            if let (statistic, referenceLevel) = reference.lookup(hs6: c6, hs4: c4, hs2: c2, origin: origin) {
+            let found = basis.perKilogram
+                ? referencePerKilogram.lookup(hs6: c6, hs4: c4, hs2: c2, origin: origin)
+                : referencePerUnit.lookup(hs6: c6, hs4: c4, hs2: c2, origin: origin)
+            if let (statistic, referenceLevel) = found {
                 let raw = basis.value > 0 ? Numerics.logarithm(basis.value) - statistic.median : -.infinity
                 logRatio = min(max(raw, -Numerics.logRatioLimit), Numerics.logRatioLimit)
                 robustZ = logRatio / statistic.scale
@@ -206,9 +255,9 @@ extension FittedFeaturePipeline {
             }
         }
         let date: Int32? = view.dates.flatMap { $0[row] }
-        for (column, slot) in treeSlots.enumerated() {
+        for column in 0..<tables.slots.count {
             let x: Double
-            switch slot {
+            switch tables.slots[column] {
             case .declaredValue: x = amounts.value
             case .fobValue: x = amounts.fob
             case .fobCifRatio: x = amounts.fobCifRatio
@@ -228,7 +277,7 @@ extension FittedFeaturePipeline {
             case .traderTenureDays:
                 let importer = view.importerField.map { codes[$0] } ?? KeyCode.missing
                 if let date, importer != KeyCode.missing {
-                    let first = importer >= 0 ? importerFirstDate[Int(importer)] : Int32.max
+                    let first = importer >= 0 ? tables.importerFirstDate[Int(importer)] : Int32.max
                     x = first == Int32.max ? 0 : Double(max(0, Int64(date) - Int64(first)))
                 } else {
                     x = .nan
@@ -238,22 +287,22 @@ extension FittedFeaturePipeline {
                 x = flag.isNaN ? .nan : (flag != 0 ? 1 : 0)
             case .code(let field, let levels):
                 let code = codes[field]
-                let table = categoricalLevels[levels]
                 x = code == KeyCode.missing ? .nan
-                    : Double(code >= 0 ? table.levelOfCode[Int(code)] : table.otherLevel)
+                    : Double(code >= 0 ? tables.levels[levels][Int(code)] : tables.otherLevels[levels])
             case .rate(let profile):
                 if let override { x = override.profiles.rates[profile][row]; break }
-                let code = codes[profiledFields[profile]]
-                x = code >= 0 ? profiles[profile].rate[Int(code)] : prior
+                let code = codes[tables.profiledFields[profile]]
+                x = code >= 0 ? tables.rates[profile][Int(code)] : prior
             case .meanRevenue(let profile):
                 if let override { x = override.profiles.revenues?[profile][row] ?? .nan; break }
-                let code = codes[profiledFields[profile]]
-                x = code >= 0 ? (profiles[profile].meanRevenue?[Int(code)] ?? .nan) : priorRevenue
+                let code = codes[tables.profiledFields[profile]]
+                let revenue = tables.revenues[profile]
+                x = code >= 0 ? (revenue.isEmpty ? .nan : revenue[Int(code)]) : priorRevenue
             case .count(let profile):
-                let code = codes[profiledFields[profile]]
+                let code = codes[tables.profiledFields[profile]]
                 if code == KeyCode.missing { x = .nan }
                 else if code < 0 { x = 0 }
-                else { x = profiles[profile].count[Int(code)] - (override == nil ? 0 : 1) }
+                else { x = tables.counts[profile][Int(code)] - (override == nil ? 0 : 1) }
             case .numeric(let index):
                 x = TableView.number(view.numerics[index], row)
             }
@@ -263,10 +312,10 @@ extension FittedFeaturePipeline {
 
     /// Maps a trees row (and its key codes) to the linear row. Never NaN or ±∞.
     @inline(__always)
-    func encodeLinearRow(tree: UnsafeMutableBufferPointer<Float>, codes: UnsafeMutableBufferPointer<Int32>,
-                         out: UnsafeMutableBufferPointer<Float>) {
-        for (column, plan) in linearPlan.enumerated() {
-            switch plan {
+    func encodeLinearRow(tree: UnsafeMutablePointer<Float>, codes: UnsafeMutableBufferPointer<Int32>,
+                         tables: KernelTables, out: UnsafeMutablePointer<Float>) {
+        for column in 0..<tables.linearPlan.count {
+            switch tables.linearPlan[column] {
             case .standardized(let source, let logarithm, let median, let mean, let scale):
                 out[column] = Float(Self.standardize(Double(tree[source]), logarithm: logarithm, median: median,
                                                      mean: mean, scale: scale))

@@ -32,25 +32,40 @@ extension FittedFeaturePipeline {
         let treeWidth = treeSlots.count
         let fieldCount = keyFields.count
         var values = [Float](repeating: 0, count: rowCount * width)
-        values.withUnsafeMutableBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            ParallelLoop.forEachChunk(count: rowCount, threadCount: max(1, threadCount), minimumChunk: 2_048) {
-                _, range in
-                let codes = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(1, fieldCount))
-                let tree = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(1, treeWidth))
-                let linear = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(1, width))
-                defer {
-                    codes.deallocate()
-                    tree.deallocate()
-                    linear.deallocate()
-                }
-                for row in range {
-                    encodeTreeRow(view, row: row, override: override, codes: codes, out: tree)
-                    if kind == .trees {
-                        for column in 0..<width { base[column * rowCount + row] = tree[column] }
-                    } else {
-                        encodeLinearRow(tree: tree, codes: codes, out: linear)
-                        for column in 0..<width { base[column * rowCount + row] = linear[column] }
+        // Rows are encoded row-major into a block, then written column by column, so the writes to the
+        // column-major matrix are contiguous runs rather than one cache line per value.
+        let blockRows = 64
+        withKernelTables { tables in
+            values.withUnsafeMutableBufferPointer { buffer in
+                guard let base = buffer.baseAddress else { return }
+                ParallelLoop.forEachChunk(count: rowCount, threadCount: max(1, threadCount), minimumChunk: 2_048) {
+                    _, range in
+                    let codes = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(1, fieldCount))
+                    let tree = UnsafeMutablePointer<Float>.allocate(capacity: max(1, treeWidth * blockRows))
+                    let linear = UnsafeMutablePointer<Float>.allocate(capacity: max(1, width * blockRows))
+                    defer {
+                        codes.deallocate()
+                        tree.deallocate()
+                        linear.deallocate()
+                    }
+                    let block = kind == .trees ? tree : linear
+                    var start = range.lowerBound
+                    while start < range.upperBound {
+                        let end = min(start + blockRows, range.upperBound)
+                        for row in start..<end {
+                            let treeRow = tree + (row - start) * treeWidth
+                            encodeTreeRow(view, row: row, override: override, tables: tables, codes: codes,
+                                          out: treeRow)
+                            if kind == .linear {
+                                encodeLinearRow(tree: treeRow, codes: codes, tables: tables,
+                                                out: linear + (row - start) * width)
+                            }
+                        }
+                        for column in 0..<width {
+                            let destination = base + column * rowCount
+                            for row in start..<end { destination[row] = block[(row - start) * width + column] }
+                        }
+                        start = end
                     }
                 }
             }
