@@ -52,6 +52,9 @@ struct TableView {
     let numerics: [[Double]?]
     let dates: [Int32?]?
     var sources: [FieldSource]
+    /// Numeric columns in `NumberIndex` order (empty = absent) and dates (`Int32.min` = missing; empty = none).
+    let numberColumns: [[Double]]
+    let dayNumbers: [Int32]
     let originField: Int?, departureField: Int?, routeField: Int?, importerField: Int?
     let hs6Field: Int?, hs4Field: Int?, hs2Field: Int?
 
@@ -109,6 +112,8 @@ struct TableView {
             sources.append(source)
         }
         self.sources = sources
+        numberColumns = [value, fob, quantity, net, gross, taxes, aeo].map { $0 ?? [] } + numerics.map { $0 ?? [] }
+        dayNumbers = dates?.map { $0 ?? Int32.min } ?? []
         originField = keyFields.firstIndex(of: .origin)
         departureField = keyFields.firstIndex(of: .departure)
         routeField = keyFields.firstIndex(of: .route)
@@ -118,32 +123,15 @@ struct TableView {
         hs2Field = keyFields.firstIndex(of: .hs2)
     }
 
-    @inline(__always)
-    static func number(_ column: [Double]?, _ row: Int) -> Double {
-        guard let column else { return .nan }
-        return column[row]
-    }
-
-    /// Fitted codes of every key field of `row` into `codes`.
-    @inline(__always)
-    func resolveCodes(row: Int, routePairs: [Int64: Int32], into codes: UnsafeMutableBufferPointer<Int32>) {
-        for field in sources.indices {
-            let source = sources[field]
-            var code = KeyCode.missing
-            if !source.tableCodes.isEmpty {
-                let tableCode = Int(source.tableCodes[row])
-                if tableCode >= 0, tableCode < source.map.count { code = source.map[tableCode] }
-            }
-            codes[field] = code
-        }
-        if let routeField, let originField, let departureField {
-            let origin = codes[originField], departure = codes[departureField]
-            if origin == KeyCode.missing || departure == KeyCode.missing {
-                codes[routeField] = KeyCode.missing
-            } else if origin >= 0, departure >= 0, let route = routePairs[KeyText.pair(departure, origin)] {
-                codes[routeField] = route
-            } else {
-                codes[routeField] = KeyCode.unseen
+    /// Calls `body` with pointer views of this table's columns (valid during the call).
+    func withKernel<Result>(_ body: (TableKernel) -> Result) -> Result {
+        withBufferPointers(sources.map(\.tableCodes)) { tableCodes in
+            withBufferPointers(sources.map(\.map)) { maps in
+                withBufferPointers(numberColumns) { numbers in
+                    dayNumbers.withUnsafeBufferPointer { days in
+                        body(TableKernel(view: self, tableCodes: tableCodes, maps: maps, numbers: numbers, days: days))
+                    }
+                }
             }
         }
     }
@@ -156,22 +144,78 @@ struct TableView {
         return code >= 0 && code < source.vocabulary.count ? source.vocabulary[code] : nil
     }
 
-    /// 1 when departure ≠ origin, 0 when equal, NaN when either is missing.
+}
+
+/// Indices of `TableView.numberColumns`.
+enum NumberIndex {
+    static let value = 0, fob = 1, quantity = 2, net = 3, gross = 4, taxes = 5, aeo = 6, firstNumeric = 7
+}
+
+/// A table's columns as buffer pointers: what the row loop reads (no retains, no struct copies).
+struct TableKernel {
+    let view: TableView
+    let tableCodes: [UnsafeBufferPointer<Int32>]
+    let maps: [UnsafeBufferPointer<Int32>]
+    let numbers: [UnsafeBufferPointer<Double>]
+    let days: UnsafeBufferPointer<Int32>
+
     @inline(__always)
-    func routeDiffers(row: Int, codes: UnsafeMutableBufferPointer<Int32>) -> Double {
-        guard let originField, let departureField else { return .nan }
-        let origin = codes[originField], departure = codes[departureField]
-        if origin == KeyCode.missing || departure == KeyCode.missing { return .nan }
-        if origin >= 0, departure >= 0 { return origin != departure ? 1 : 0 }
-        let originText = text(field: originField, row: row).map { $0.trimmingSpaces() }
-        let departureText = text(field: departureField, row: row).map { $0.trimmingSpaces() }
-        return originText != departureText ? 1 : 0
+    func number(_ index: Int, _ row: Int) -> Double {
+        let column = numbers[index]
+        return column.isEmpty ? .nan : column[row]
+    }
+
+    @inline(__always)
+    func date(_ row: Int) -> Int32? {
+        guard !days.isEmpty else { return nil }
+        let day = days[row]
+        return day == Int32.min ? nil : day
     }
 
     @inline(__always)
     func amounts(row: Int) -> RowAmounts {
-        RowAmounts(value: Self.number(value, row), fob: Self.number(fob, row), quantity: Self.number(quantity, row),
-                   net: Self.number(net, row), gross: Self.number(gross, row), taxes: Self.number(taxes, row))
+        RowAmounts(value: number(NumberIndex.value, row), fob: number(NumberIndex.fob, row),
+                   quantity: number(NumberIndex.quantity, row), net: number(NumberIndex.net, row),
+                   gross: number(NumberIndex.gross, row), taxes: number(NumberIndex.taxes, row))
+    }
+
+    /// Fitted codes of every key field of `row` into `codes` (−1 missing, −2 unseen).
+    @inline(__always)
+    func resolveCodes(row: Int, routePairs: [Int64: Int32], into codes: UnsafeMutableBufferPointer<Int32>) {
+        for field in 0..<tableCodes.count {
+            let columnCodes = tableCodes[field]
+            var code = KeyCode.missing
+            if !columnCodes.isEmpty {
+                let tableCode = Int(columnCodes[row])
+                let map = maps[field]
+                if tableCode >= 0, tableCode < map.count { code = map[tableCode] }
+            }
+            codes[field] = code
+        }
+        if let routeField = view.routeField, let originField = view.originField,
+           let departureField = view.departureField {
+            let origin = codes[originField], departure = codes[departureField]
+            if origin == KeyCode.missing || departure == KeyCode.missing {
+                codes[routeField] = KeyCode.missing
+            } else if origin >= 0, departure >= 0, let route = routePairs[KeyText.pair(departure, origin)] {
+                codes[routeField] = route
+            } else {
+                codes[routeField] = KeyCode.unseen
+            }
+        }
+    }
+
+    /// 1 when departure ≠ origin, 0 when equal, NaN when either is missing.
+    @inline(__always)
+    func routeDiffers(row: Int, codes: UnsafeMutableBufferPointer<Int32>) -> Double {
+        guard let originField = view.originField, let departureField = view.departureField else { return .nan }
+        let origin = codes[originField], departure = codes[departureField]
+        if origin == KeyCode.missing || departure == KeyCode.missing { return .nan }
+        if origin >= 0, departure >= 0 { return origin != departure ? 1 : 0 }
+        // An unseen country: compare the texts (rare path).
+        let originText = view.text(field: originField, row: row).map { $0.trimmingSpaces() }
+        let departureText = view.text(field: departureField, row: row).map { $0.trimmingSpaces() }
+        return originText != departureText ? 1 : 0
     }
 }
 
@@ -233,10 +277,11 @@ extension FittedFeaturePipeline {
     /// Allocation-free. With `override`, profiles are the out-of-fold training values and counts
     /// exclude the row itself.
     @inline(__always)
-    func encodeTreeRow(_ view: TableView, row: Int, override: TrainingOverride?, tables: KernelTables,
+    func encodeTreeRow(_ kernel: TableKernel, row: Int, override: TrainingOverride?, tables: KernelTables,
                        codes: UnsafeMutableBufferPointer<Int32>, out: UnsafeMutablePointer<Float>) {
-        view.resolveCodes(row: row, routePairs: tables.routePairs, into: codes)
-        let amounts = view.amounts(row: row)
+        let view = kernel.view
+        kernel.resolveCodes(row: row, routePairs: tables.routePairs, into: codes)
+        let amounts = kernel.amounts(row: row)
         // Reference price: computed once, used by three slots.
         var logRatio = Double.nan, robustZ = Double.nan, level = Double.nan
         if let basis = amounts.referenceBasis {
@@ -254,7 +299,7 @@ extension FittedFeaturePipeline {
                 level = Double(referenceLevel.rawValue)
             }
         }
-        let date: Int32? = view.dates.flatMap { $0[row] }
+        let date = kernel.date(row)
         for column in 0..<tables.slots.count {
             let x: Double
             switch tables.slots[column] {
@@ -271,7 +316,7 @@ extension FittedFeaturePipeline {
             case .unitValueLogRatio: x = logRatio
             case .unitValueRobustZ: x = robustZ
             case .unitValueReferenceLevel: x = level
-            case .routeDiffers: x = view.routeDiffers(row: row, codes: codes)
+            case .routeDiffers: x = kernel.routeDiffers(row: row, codes: codes)
             case .month: x = date.map { Double(CivilCalendar.month(daysSince1970: $0)) } ?? .nan
             case .weekday: x = date.map { Double(CivilCalendar.weekday(daysSince1970: $0)) } ?? .nan
             case .traderTenureDays:
@@ -283,7 +328,7 @@ extension FittedFeaturePipeline {
                     x = .nan
                 }
             case .aeo:
-                let flag = TableView.number(view.aeo, row)
+                let flag = kernel.number(NumberIndex.aeo, row)
                 x = flag.isNaN ? .nan : (flag != 0 ? 1 : 0)
             case .code(let field, let levels):
                 let code = codes[field]
@@ -304,7 +349,7 @@ extension FittedFeaturePipeline {
                 else if code < 0 { x = 0 }
                 else { x = tables.counts[profile][Int(code)] - (override == nil ? 0 : 1) }
             case .numeric(let index):
-                x = TableView.number(view.numerics[index], row)
+                x = kernel.number(NumberIndex.firstNumeric + index, row)
             }
             out[column] = Numerics.toFloat(x)
         }

@@ -35,7 +35,7 @@ extension FittedFeaturePipeline {
         // Rows are encoded row-major into a block, then written column by column, so the writes to the
         // column-major matrix are contiguous runs rather than one cache line per value.
         let blockRows = 64
-        withKernelTables { tables in
+        withKernelTables { tables in view.withKernel { kernel in
             values.withUnsafeMutableBufferPointer { buffer in
                 guard let base = buffer.baseAddress else { return }
                 ParallelLoop.forEachChunk(count: rowCount, threadCount: max(1, threadCount), minimumChunk: 2_048) {
@@ -54,7 +54,7 @@ extension FittedFeaturePipeline {
                         let end = min(start + blockRows, range.upperBound)
                         for row in start..<end {
                             let treeRow = tree + (row - start) * treeWidth
-                            encodeTreeRow(view, row: row, override: override, tables: tables, codes: codes,
+                            encodeTreeRow(kernel, row: row, override: override, tables: tables, codes: codes,
                                           out: treeRow)
                             if kind == .linear {
                                 encodeLinearRow(tree: treeRow, codes: codes, tables: tables,
@@ -69,7 +69,7 @@ extension FittedFeaturePipeline {
                     }
                 }
             }
-        }
+        } }
         // The shape is right by construction.
         return try! FeatureMatrix(rowCount: rowCount, schema: schema, values: values)
     }

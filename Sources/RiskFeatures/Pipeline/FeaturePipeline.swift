@@ -141,9 +141,11 @@ public struct FeaturePipeline: Sendable {
         do {
             let scratch = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(1, keyFields.count))
             defer { scratch.deallocate() }
-            for row in 0..<n {
-                preliminary.resolveCodes(row: row, routePairs: [:], into: scratch)
-                for field in keyFields.indices { codes[field][row] = scratch[field] }
+            preliminary.withKernel { kernel in
+                for row in 0..<n {
+                    kernel.resolveCodes(row: row, routePairs: [:], into: scratch)
+                    for field in keyFields.indices { codes[field][row] = scratch[field] }
+                }
             }
             if let routeField = preliminary.routeField, let originField = preliminary.originField,
                let departureField = preliminary.departureField {
@@ -204,13 +206,15 @@ public struct FeaturePipeline: Sendable {
         // Reference unit values (per kg and per unit), learned from every row with a positive price.
         var logPerKilogram = [Double](repeating: .nan, count: n)
         var logPerUnit = [Double](repeating: .nan, count: n)
-        for row in 0..<n {
-            let amounts = preliminary.amounts(row: row)
-            if amounts.valuePerKilogram > 0, amounts.valuePerKilogram.isFinite {
-                logPerKilogram[row] = Numerics.logarithm(amounts.valuePerKilogram)
-            }
-            if amounts.unitValue > 0, amounts.unitValue.isFinite {
-                logPerUnit[row] = Numerics.logarithm(amounts.unitValue)
+        preliminary.withKernel { kernel in
+            for row in 0..<n {
+                let amounts = kernel.amounts(row: row)
+                if amounts.valuePerKilogram > 0, amounts.valuePerKilogram.isFinite {
+                    logPerKilogram[row] = Numerics.logarithm(amounts.valuePerKilogram)
+                }
+                if amounts.unitValue > 0, amounts.unitValue.isFinite {
+                    logPerUnit[row] = Numerics.logarithm(amounts.unitValue)
+                }
             }
         }
         func codesOf(_ field: KeyField) -> [Int32] { keyFields.firstIndex(of: field).map { codes[$0] } ?? [] }
