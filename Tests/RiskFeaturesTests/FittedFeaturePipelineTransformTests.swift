@@ -93,3 +93,24 @@ import Testing
         }
     }
 }
+
+@Suite struct PersistenceValidationTests {
+    @Test func repeatedVocabularyNamesAreRejected() throws {
+        let decoded = try JSONDecoder().decode(Vocabulary.self, from: Data(#"["CN","DE"]"#.utf8))
+        #expect(decoded.code(of: "DE") == 1)
+        #expect(throws: DecodingError.self) {
+            _ = try JSONDecoder().decode(Vocabulary.self, from: Data(#"["CN","CN"]"#.utf8))
+        }
+    }
+
+    @Test func referenceTablesWithMismatchedLengthsAreRejected() throws {
+        let statistic = #"{"count":3,"median":1.5,"scale":0.2}"#
+        let good = #"{"pairs":{"keys":[],"values":[]},"hs6":{"keys":[4],"values":[\#(statistic)]},"#
+            + #""hs4":{"keys":[],"values":[]},"hs2":{"keys":[],"values":[]}}"#
+        let reference = try JSONDecoder().decode(UnitValueReference.self, from: Data(good.utf8))
+        #expect(reference.hs6[4] == ReferenceStatistic(count: 3, median: 1.5, scale: 0.2))
+        #expect(reference.global == nil)
+        let bad = good.replacingOccurrences(of: #""keys":[4]"#, with: #""keys":[4,5]"#)
+        #expect(throws: DecodingError.self) { _ = try JSONDecoder().decode(UnitValueReference.self, from: Data(bad.utf8)) }
+    }
+}
