@@ -16,7 +16,8 @@ import Testing
     }
 
     @Test func wrongLengthsAreRefused() {
-        #expect(throws: RiskFeaturesError(.shapeMismatch, "ids has 1 entries; the feature matrix has 2 rows. Pass one id per row.")) {
+        #expect(throws: RiskFeaturesError(.shapeMismatch,
+                                          "ids has 1 entries; the feature matrix has 2 rows. Pass one id per row.")) {
             _ = try FittedFeaturePipeline.csvText(Self.matrix, ids: ["x"], labels: nil)
         }
         #expect(throws: RiskFeaturesError(.shapeMismatch, "labels has 3 entries; the feature matrix has 2 rows. "

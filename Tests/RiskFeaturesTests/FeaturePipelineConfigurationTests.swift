@@ -24,7 +24,8 @@ import Testing
     func invalidParameterIsNamed(configuration: FeaturePipelineConfiguration, message: String) {
         #expect(throws: RiskFeaturesError(.invalidConfiguration, message)) { try configuration.validate() }
         #expect(throws: RiskFeaturesError(.invalidConfiguration, message)) {
-            _ = try FeaturePipeline(configuration: configuration).fit(DeclarationFactory.synthetic(rowCount: 10, seed: 1).0)
+            let (table, _) = DeclarationFactory.synthetic(rowCount: 10, seed: 1)
+            _ = try FeaturePipeline(configuration: configuration).fit(table)
         }
     }
 }

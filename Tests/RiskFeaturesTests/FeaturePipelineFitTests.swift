@@ -17,7 +17,8 @@ import Testing
         var unlabelled = table
         unlabelled.labels = nil
         #expect(throws: RiskFeaturesError(.missingLabels, "Cannot fit the feature pipeline: the table has no labels "
-            + "(schema label column: \"illicit\"). Name the 0/1 label column in the schema and include it in the data.")) {
+            + "(schema label column: \"illicit\"). Name the 0/1 label column in the schema and include it "
+            + "in the data.")) {
             _ = try FeaturePipeline().fit(unlabelled)
         }
     }

@@ -111,6 +111,8 @@ import Testing
         #expect(reference.hs6[4] == ReferenceStatistic(count: 3, median: 1.5, scale: 0.2))
         #expect(reference.global == nil)
         let bad = good.replacingOccurrences(of: #""keys":[4]"#, with: #""keys":[4,5]"#)
-        #expect(throws: DecodingError.self) { _ = try JSONDecoder().decode(UnitValueReference.self, from: Data(bad.utf8)) }
+        #expect(throws: DecodingError.self) {
+            _ = try JSONDecoder().decode(UnitValueReference.self, from: Data(bad.utf8))
+        }
     }
 }

@@ -22,7 +22,9 @@ import Testing
             let after = try pipeline.fit(flipped)
             #expect(bits(before.treesMatrix.row(row)) == bits(after.treesMatrix.row(row)), "row \(row)")
             // The flip is visible to other rows, so the test can fail.
-            let changed = (0..<table.rowCount).contains { bits(before.treesMatrix.row($0)) != bits(after.treesMatrix.row($0)) }
+            let changed = (0..<table.rowCount).contains {
+                bits(before.treesMatrix.row($0)) != bits(after.treesMatrix.row($0))
+            }
             #expect(changed)
         }
     }
@@ -34,13 +36,17 @@ import Testing
         let before = try pipeline.fit(table)
         let cutoff = table.dates![table.rowCount / 2]!
         var changed = table
-        for row in 0..<table.rowCount where table.dates![row]! >= cutoff { changed.labels![row] = 1 - table.labels![row] }
+        for row in 0..<table.rowCount where table.dates![row]! >= cutoff {
+            changed.labels![row] = 1 - table.labels![row]
+        }
         let after = try pipeline.fit(changed)
         let columns = Self.profileColumns(before.treesMatrix.schema)
         var earlier = 0
         for row in 0..<table.rowCount where table.dates![row]! < cutoff {
             earlier += 1
-            for column in columns { #expect(before.treesMatrix[row, column].bitPattern == after.treesMatrix[row, column].bitPattern) }
+            for column in columns {
+                #expect(before.treesMatrix[row, column].bitPattern == after.treesMatrix[row, column].bitPattern)
+            }
         }
         #expect(earlier > 100)
     }

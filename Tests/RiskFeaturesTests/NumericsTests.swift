@@ -14,7 +14,8 @@ import Testing
         #expect(Numerics.median(selecting: &values) == expected)
     }
 
-    @Test(arguments: [(0, 1, 3), (31, 2, 6), (59, 3, 6), (365, 1, 4), (-1, 12, 2), (19_000, 1, 5)] as [(Int32, Int, Int)])
+    @Test(arguments: [(0, 1, 3), (31, 2, 6), (59, 3, 6), (365, 1, 4), (-1, 12, 2), (19_000, 1, 5)]
+              as [(Int32, Int, Int)])
     func calendarMatchesKnownDates(days: Int32, month: Int, weekday: Int) {
         // Checked with Python datetime: 1970-01-01 Thu, 1970-02-01 Sun, 1970-03-01 Sun, 1971-01-01 Fri,
         // 1969-12-31 Wed, 2022-01-08 Sat (Monday = 0).

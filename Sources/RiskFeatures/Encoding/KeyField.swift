@@ -64,6 +64,12 @@ package enum KeyField: Sendable, Hashable, Codable {
     }
 }
 
+/// Code of a key in a row: `≥ 0` fitted code, `missing` or `unseen`.
+enum KeyCode {
+    static let missing: Int32 = -1
+    static let unseen: Int32 = -2
+}
+
 /// The column names of a declaration schema, by role, as the pipeline uses them.
 package struct RoleColumns: Sendable, Hashable, Codable {
     package var hsCode: String?

@@ -39,8 +39,10 @@ public struct FeaturePipelineFit: Sendable {
 /// let features = try fit.pipeline.transform(newDeclarations, for: .trees)
 /// ```
 public struct FeaturePipeline: Sendable {
+    /// The parameters `fit` uses (validated by `fit`).
     public var configuration: FeaturePipelineConfiguration
 
+    /// Creates a pipeline with `configuration` (defaults suit customs data; see each property).
     public init(configuration: FeaturePipelineConfiguration = FeaturePipelineConfiguration()) {
         self.configuration = configuration
     }
@@ -67,7 +69,8 @@ public struct FeaturePipeline: Sendable {
         guard let labels = table.labels else {
             let column = table.schema.label.map { "\"\($0)\"" } ?? "none"
             throw RiskFeaturesError(.missingLabels, "Cannot fit the feature pipeline: the table has no labels "
-                + "(schema label column: \(column)). Name the 0/1 label column in the schema and include it in the data.")
+                + "(schema label column: \(column)). Name the 0/1 label column in the schema and include it "
+                + "in the data.")
         }
         guard labels.count == n, table.ids.count == n else {
             throw RiskFeaturesError(.shapeMismatch, "The table has \(n) rows but \(labels.count) labels and "
@@ -312,7 +315,8 @@ public struct FeaturePipeline: Sendable {
 
         var fitted = FittedFeaturePipeline(
             configuration: configuration, roles: roles, hasDate: hasDate, hasRevenue: revenue != nil,
-            keyFields: keyFields, vocabularies: vocabularies, routePairTable: RoutePairTable(routePairs), profiledFields: profiledFields,
+            keyFields: keyFields, vocabularies: vocabularies, routePairTable: RoutePairTable(routePairs),
+            profiledFields: profiledFields,
             profiles: profiles, prior: prior, priorRevenue: priorRevenue, referencePerKilogram: referencePerKilogram,
             referencePerUnit: referencePerUnit, importerFirstDate: importerFirstDate,
             categoricalLevels: categoricalLevels, treeSlots: slots, treeSchema: FeatureSchema(columns: columns),

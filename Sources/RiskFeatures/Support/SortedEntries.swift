@@ -31,9 +31,12 @@ extension UnitValueReference {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         pairs = try c.decode(SortedEntries<Int64, ReferenceStatistic>.self, forKey: .pairs)
             .dictionary(codingPath: c.codingPath)
-        hs6 = try c.decode(SortedEntries<Int32, ReferenceStatistic>.self, forKey: .hs6).dictionary(codingPath: c.codingPath)
-        hs4 = try c.decode(SortedEntries<Int32, ReferenceStatistic>.self, forKey: .hs4).dictionary(codingPath: c.codingPath)
-        hs2 = try c.decode(SortedEntries<Int32, ReferenceStatistic>.self, forKey: .hs2).dictionary(codingPath: c.codingPath)
+        hs6 = try c.decode(SortedEntries<Int32, ReferenceStatistic>.self, forKey: .hs6)
+            .dictionary(codingPath: c.codingPath)
+        hs4 = try c.decode(SortedEntries<Int32, ReferenceStatistic>.self, forKey: .hs4)
+            .dictionary(codingPath: c.codingPath)
+        hs2 = try c.decode(SortedEntries<Int32, ReferenceStatistic>.self, forKey: .hs2)
+            .dictionary(codingPath: c.codingPath)
         global = try c.decodeIfPresent(ReferenceStatistic.self, forKey: .global)
     }
 
