@@ -141,3 +141,16 @@ import Testing
         #expect(scored.values.allSatisfy { $0.isFinite })
     }
 }
+
+@Suite struct DegenerateSchemaTests {
+    @Test(arguments: [1, 3] as [Int])
+    func aSchemaWithoutFeatureRolesGivesZeroColumns(rowCount: Int) throws {
+        let schema = DeclarationSchema(id: "id", label: "y", fields: [.init(column: "notes", role: .ignore)])
+        let table = DeclarationTable(schema: schema, rowCount: rowCount, ids: (0..<rowCount).map { "r\($0)" },
+                                     labels: (0..<rowCount).map { Float($0 % 2) })
+        let fit = try FeaturePipeline().fit(table)
+        #expect(fit.treesMatrix.columnCount == 0 && fit.treesMatrix.rowCount == rowCount)
+        #expect(fit.linearMatrix.columnCount == 0)
+        #expect(try fit.pipeline.transform(table, for: .linear).rowCount == rowCount)
+    }
+}
