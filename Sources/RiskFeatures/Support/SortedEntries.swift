@@ -1,0 +1,87 @@
+/// A dictionary encoded as two sorted arrays, so that encoding is byte-for-byte deterministic
+/// (Swift encodes non-String-keyed dictionaries as arrays in hash order, which varies).
+struct SortedEntries<Key: Codable & Comparable & Hashable, Value: Codable>: Codable {
+    var keys: [Key]
+    var values: [Value]
+
+    init(_ dictionary: [Key: Value]) {
+        keys = dictionary.keys.sorted()
+        values = keys.map { dictionary[$0]! }
+    }
+
+    /// The dictionary back; throws on different lengths or a repeated key (a damaged file).
+    func dictionary(codingPath: [any CodingKey]) throws -> [Key: Value] {
+        guard keys.count == values.count else {
+            throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription:
+                "\(keys.count) keys but \(values.count) values; the fitted pipeline file is damaged."))
+        }
+        var out = [Key: Value](minimumCapacity: keys.count)
+        for (key, value) in zip(keys, values) where out.updateValue(value, forKey: key) != nil {
+            throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription:
+                "Key \(key) appears twice; the fitted pipeline file is damaged."))
+        }
+        return out
+    }
+}
+
+extension UnitValueReference {
+    private enum CodingKeys: String, CodingKey { case pairs, hs6, hs4, hs2, global }
+
+    package init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        pairs = try c.decode(SortedEntries<Int64, ReferenceStatistic>.self, forKey: .pairs)
+            .dictionary(codingPath: c.codingPath)
+        hs6 = try c.decode(SortedEntries<Int32, ReferenceStatistic>.self, forKey: .hs6)
+            .dictionary(codingPath: c.codingPath)
+        hs4 = try c.decode(SortedEntries<Int32, ReferenceStatistic>.self, forKey: .hs4)
+            .dictionary(codingPath: c.codingPath)
+        hs2 = try c.decode(SortedEntries<Int32, ReferenceStatistic>.self, forKey: .hs2)
+            .dictionary(codingPath: c.codingPath)
+        global = try c.decodeIfPresent(ReferenceStatistic.self, forKey: .global)
+    }
+
+    package func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(SortedEntries(pairs), forKey: .pairs)
+        try c.encode(SortedEntries(hs6), forKey: .hs6)
+        try c.encode(SortedEntries(hs4), forKey: .hs4)
+        try c.encode(SortedEntries(hs2), forKey: .hs2)
+        try c.encodeIfPresent(global, forKey: .global)
+    }
+}
+
+extension Vocabulary {
+    /// Only the names are stored; the index is rebuilt on load.
+    package init(from decoder: any Decoder) throws {
+        let names = try decoder.singleValueContainer().decode([String].self)
+        var index = [String: Int32](minimumCapacity: names.count)
+        for (code, name) in names.enumerated() where index.updateValue(Int32(code), forKey: name) != nil {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription:
+                "\"\(name)\" appears twice in a vocabulary; the fitted pipeline file is damaged."))
+        }
+        self.names = names
+        self.index = index
+    }
+
+    package func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(names)
+    }
+}
+
+/// Route codes by packed (departure, origin) country codes, encoded deterministically.
+package struct RoutePairTable: Sendable, Hashable, Codable {
+    package var codes: [Int64: Int32]
+
+    package init(_ codes: [Int64: Int32]) { self.codes = codes }
+
+    package init(from decoder: any Decoder) throws {
+        codes = try decoder.singleValueContainer().decode(SortedEntries<Int64, Int32>.self)
+            .dictionary(codingPath: decoder.codingPath)
+    }
+
+    package func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(SortedEntries(codes))
+    }
+}

@@ -1,1 +1,0 @@
-// Tests for RiskFeatures live in this folder.
