@@ -1,0 +1,104 @@
+import RiskData
+
+/// Maps the raw values of one feature to `UInt8` bins.
+///
+/// Numeric features: bin `b` holds the values `x` with `upperBounds[b-1] < x <= upperBounds[b]`;
+/// the last value bin is unbounded above. Edges are midpoints between distinct sample values
+/// when the sample has at most `binCount` of them, else quantiles of the sample (midpoints
+/// between the two sample values that straddle each quantile, as scikit-learn's `_BinMapper`
+/// does). By construction `bin(x) <= b ⇔ x <= upperBounds[b]`, so a split learned on bins is
+/// exactly the raw split `x <= upperBounds[b]`.
+///
+/// Categorical features: code `c` (the integer part of the value) has its own bin when
+/// `0 <= c < min(levelCount, 254)`; every other code (negative, ≥ 254, or ≥ `levelCount`)
+/// shares one "other" bin that never goes to the left set of a split, matching the routing
+/// rule that codes outside a split's bitset go right.
+///
+/// Missing values (NaN) always go to bin `missingBin` (255).
+package struct FeatureBinMapper: Sendable, Hashable {
+    /// The bin of missing values.
+    package static let missingBin: UInt8 = 255
+    /// Number of bins in a histogram (value bins plus the missing bin, with unused bins between).
+    package static let histogramBinCount = 256
+    /// Largest number of categories with their own bin.
+    package static let maximumOwnCategories = 254
+
+    package let isCategorical: Bool
+    /// Numeric: upper bound of each value bin except the last (`valueBinCount - 1` entries).
+    package let upperBounds: [Float]
+    /// Number of value bins (excluding the missing bin); ≥ 1.
+    package let valueBinCount: Int
+
+    package init(upperBounds: [Float]) {
+        self.isCategorical = false
+        self.upperBounds = upperBounds
+        self.valueBinCount = upperBounds.count + 1
+    }
+
+    package init(categoryCount: Int) {
+        self.isCategorical = true
+        self.upperBounds = []
+        // Own bins for 0..<own, then the shared "other" bin at index `own`.
+        self.valueBinCount = min(max(categoryCount, 0), Self.maximumOwnCategories) + 1
+    }
+
+    /// Number of categories with their own bin (categorical features only).
+    package var ownCategoryCount: Int { isCategorical ? valueBinCount - 1 : 0 }
+
+    /// The bin of a raw value.
+    @inline(__always)
+    package func bin(_ x: Float) -> UInt8 {
+        if x.isNaN { return Self.missingBin }
+        if isCategorical {
+            let own = valueBinCount - 1
+            guard x >= 0, x < Float(own) else { return UInt8(own) }
+            return UInt8(Int(x))
+        }
+        // First b with x <= upperBounds[b]; upperBounds.count when none.
+        var low = 0, high = upperBounds.count
+        while low < high {
+            let mid = (low &+ high) >> 1
+            if x <= upperBounds[mid] { high = mid } else { low = mid &+ 1 }
+        }
+        return UInt8(low)
+    }
+
+    /// The raw threshold of a numeric split that sends bins `0...bin` left.
+    package func threshold(afterBin bin: Int) -> Float {
+        bin < upperBounds.count ? upperBounds[bin] : Float.greatestFiniteMagnitude
+    }
+
+    /// Finds numeric bin edges from sample values (NaN allowed and ignored).
+    ///
+    /// - Complexity: O(*m* log *m*) for *m* sample values.
+    package static func numeric(sample: [Float], binCount: Int) -> FeatureBinMapper {
+        var values = sample.filter { !$0.isNaN }
+        values.sort()
+        guard let first = values.first, let last = values.last, first < last else {
+            return FeatureBinMapper(upperBounds: [])
+        }
+        var distinct: [Float] = []
+        distinct.reserveCapacity(min(values.count, 1024))
+        for v in values where distinct.last != v { distinct.append(v) }
+        var edges: [Float] = []
+        if distinct.count <= binCount {
+            edges.reserveCapacity(distinct.count - 1)
+            for i in 1..<distinct.count { edges.append(midpoint(distinct[i - 1], distinct[i])) }
+        } else {
+            let m = values.count
+            for k in 1..<binCount {
+                let position = min(max(Int(Double(k) * Double(m) / Double(binCount)), 1), m - 1)
+                let low = values[position - 1], high = values[position]
+                let edge = low < high ? midpoint(low, high) : low
+                if edge < last, edges.last.map({ edge > $0 }) ?? true { edges.append(edge) }
+            }
+        }
+        return FeatureBinMapper(upperBounds: edges)
+    }
+
+    /// A `Float` edge `e` with `low <= e < high` (so `low` goes left and `high` right).
+    private static func midpoint(_ low: Float, _ high: Float) -> Float {
+        let mid = Float((Double(low) + Double(high)) / 2)
+        return mid < high && mid >= low ? mid : low
+    }
+}
