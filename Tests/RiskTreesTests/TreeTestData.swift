@@ -4,12 +4,13 @@ import RiskData
 
 /// Small seeded data and naive oracles shared by the RiskTrees tests.
 enum TreeTestData {
-    /// Random bins (column-major, `featureCount` columns) with about 10% in the missing bin.
-    static func randomBins(rowCount: Int, featureCount: Int, valueBins: Int, seed: UInt64) -> BinnedMatrixParts {
+    /// Random bins (column-major, `featureCount` columns) with a fraction `missingRate` in the missing bin.
+    static func randomBins(rowCount: Int, featureCount: Int, valueBins: Int, seed: UInt64,
+                           missingRate: Double = 0.1) -> BinnedMatrixParts {
         var generator = SeededGenerator(seed: seed)
         var bins = [UInt8](repeating: 0, count: rowCount * featureCount)
         for i in bins.indices {
-            bins[i] = generator.nextUnit() < 0.1 ? FeatureBinMapper.missingBin : UInt8(generator.nextInt(below: valueBins))
+            bins[i] = generator.nextUnit() < missingRate ? FeatureBinMapper.missingBin : UInt8(generator.nextInt(below: valueBins))
         }
         let gradients = (0..<rowCount).map { _ in Float(generator.nextGaussian()) }
         let hessians = (0..<rowCount).map { _ in Float(0.05 + generator.nextUnit()) }
