@@ -34,6 +34,10 @@ X[:, :9] = np.round(X[:, :9], 1)
 for column, rate in [(0, 0.08), (3, 0.15), (7, 0.05), (9, 0.05)]:
     X[rng.uniform(size=n) < rate, column] = np.nan
 
+# Count-based limits are chosen where LightGBM's hessian-estimated counts (cnt_factor) cannot differ
+# from exact counts: min_data_in_leaf = 1, cat_smooth = 1, min_data_per_group = 1; the hessian floor
+# min_sum_hessian_in_leaf = 3 is the binding constraint (exact in both). cat_l2 = 0 so categorical
+# splits use lambda_l2 alone, as ours do.
 params = dict(
     objective="binary", num_iterations=100, learning_rate=0.1, num_leaves=15, max_depth=-1,
     min_data_in_leaf=1, min_sum_hessian_in_leaf=3.0, lambda_l1=0.0, lambda_l2=1.0, min_gain_to_split=0.0,
