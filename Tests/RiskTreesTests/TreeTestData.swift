@@ -112,3 +112,11 @@ func pearson(_ a: [Double], _ b: [Double]) -> Double {
     }
     return covariance / (varianceA * varianceB).squareRoot()
 }
+
+extension TreeTestData {
+    /// Four rows, one feature, both classes.
+    static func tinyDataset() -> Dataset {
+        let matrix = try! FeatureMatrix(rowCount: 4, schema: .numeric(count: 1), values: [1, 2, 3, 4])
+        return try! Dataset(features: matrix, labels: [0, 1, 0, 1])
+    }
+}
