@@ -24,7 +24,17 @@ package struct BinnedMatrix: Sendable {
                     let mapper = mappers[feature]
                     let column = values.baseAddress! + feature * n
                     let destination = base + feature * n
-                    for r in 0..<n { destination[r] = mapper.bin(column[r]) }
+                    if mapper.isCategorical {
+                        for r in 0..<n { destination[r] = mapper.bin(column[r]) }
+                        return
+                    }
+                    mapper.upperBounds.withUnsafeBufferPointer { bounds in
+                        for r in 0..<n {
+                            let x = column[r]
+                            destination[r] = x.isNaN ? FeatureBinMapper.missingBin
+                                : FeatureBinMapper.numericBin(x, bounds: bounds)
+                        }
+                    }
                 }
             }
         }

@@ -27,6 +27,8 @@ package final class TreeGrower {
     private var chunkLeftCounts: [Int]
     package private(set) var nodes: [GrowingNode] = []
     package private(set) var leaves: [LeafState] = []
+    /// `true` while the root holds every row in order (no row subsample): its histogram reads columns directly.
+    private var rootHoldsAllRows = false
 
     private var threadCount: Int { configuration.threadCount }
 
@@ -86,6 +88,8 @@ package final class TreeGrower {
         }
         nodes.append(GrowingNode(totals: totals, depth: 0, value: leafValue(totals)))
         var root = LeafState(node: 0, start: 0, count: rowCount, slot: -1, best: SplitCandidate())
+        rootHoldsAllRows = rows == nil
+        defer { rootHoldsAllRows = false }
         if canSplit(totals: totals, depth: 0) {
             root.slot = pool.acquire()
             root.best = buildAndFind(small: (root.start, root.count, root.slot, true, totals), large: nil, parentSlot: -1,
@@ -186,7 +190,10 @@ package final class TreeGrower {
         small: (start: Int, count: Int, slot: Int, find: Bool, totals: NodeTotals),
         large: NodeTotals?, parentSlot: Int, features: [Int], gradients: UnsafePointer<Float>, hessians: UnsafePointer<Float>
     ) -> (small: SplitCandidate, large: SplitCandidate) {
-        gatherOrderedGradients(start: small.start, count: small.count, gradients: gradients, hessians: hessians)
+        let sequential = rootHoldsAllRows && parentSlot < 0
+        if !sequential {
+            gatherOrderedGradients(start: small.start, count: small.count, gradients: gradients, hessians: hessians)
+        }
         let pool = self.pool, finder = self.finder, mappers = self.mappers
         let n = binned.rowCount
         partition.withUnsafeBufferPointer { partitionBuffer in
@@ -199,9 +206,14 @@ package final class TreeGrower {
                 for k in range {
                     let feature = features[k]
                     let smallHistogram = pool.histogram(slot: small.slot, feature: feature)
-                    HistogramKernels.build(histogram: smallHistogram, column: bins.baseAddress! + feature * n,
-                                           rows: partitionBuffer.baseAddress! + small.start, count: small.count,
-                                           orderedGradients: og.baseAddress!, orderedHessians: oh.baseAddress!)
+                    if sequential {
+                        HistogramKernels.buildAllRows(histogram: smallHistogram, column: bins.baseAddress! + feature * n,
+                                                      count: small.count, gradients: gradients, hessians: hessians)
+                    } else {
+                        HistogramKernels.build(histogram: smallHistogram, column: bins.baseAddress! + feature * n,
+                                               rows: partitionBuffer.baseAddress! + small.start, count: small.count,
+                                               orderedGradients: og.baseAddress!, orderedHessians: oh.baseAddress!)
+                    }
                     smallOut[k] = small.find
                         ? finder.bestSplit(feature: feature, mapper: mappers[feature],
                                            histogram: smallHistogram, totals: small.totals)

@@ -37,6 +37,22 @@ package enum HistogramKernels {
         }
     }
 
+    /// Overwrites `histogram[0..<256]` with the sums of rows `0..<count` of one feature (the root
+    /// without row subsampling): the column and the gradients are read sequentially, no row index.
+    @inline(__always)
+    package static func buildAllRows(
+        histogram: UnsafeMutablePointer<HistogramBin>, column: UnsafePointer<UInt8>, count: Int,
+        gradients: UnsafePointer<Float>, hessians: UnsafePointer<Float>
+    ) {
+        histogram.update(repeating: .zero, count: FeatureBinMapper.histogramBinCount)
+        for i in 0..<count {
+            let b = Int(column[i])
+            histogram[b].gradient += Double(gradients[i])
+            histogram[b].hessian += Double(hessians[i])
+            histogram[b].count += 1
+        }
+    }
+
     /// `parent[b] -= child[b]` for the 256 bins of one feature: the sibling's histogram.
     @inline(__always)
     package static func subtract(parent: UnsafeMutablePointer<HistogramBin>, child: UnsafePointer<HistogramBin>) {

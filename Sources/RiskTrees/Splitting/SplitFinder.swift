@@ -56,6 +56,8 @@ package struct SplitFinder: Sendable {
         var rightGradient = 0.0, rightHessian = 0.0, rightCount = 0.0
         for b in stride(from: valueBins - 2, through: 0, by: -1) {
             let bin = histogram[b + 1]
+            // An empty bin leaves the partition (and gain) of the previous threshold: skip it.
+            if bin.count == 0 { continue }
             rightGradient += bin.gradient
             rightHessian += bin.hessian
             rightCount += bin.count
@@ -80,6 +82,7 @@ package struct SplitFinder: Sendable {
         var leftGradient = 0.0, leftHessian = 0.0, leftCount = 0.0
         for b in 0..<valueBins {
             let bin = histogram[b]
+            if bin.count == 0 && b > 0 { continue }
             leftGradient += bin.gradient
             leftHessian += bin.hessian
             leftCount += bin.count
