@@ -29,11 +29,7 @@ package struct BinnedMatrix: Sendable {
                         return
                     }
                     mapper.upperBounds.withUnsafeBufferPointer { bounds in
-                        for r in 0..<n {
-                            let x = column[r]
-                            destination[r] = x.isNaN ? FeatureBinMapper.missingBin
-                                : FeatureBinMapper.numericBin(x, bounds: bounds)
-                        }
+                        FeatureBinMapper.binColumn(column, count: n, bounds: bounds, into: destination)
                     }
                 }
             }

@@ -1,8 +1,10 @@
 import RiskData
 
-/// A trained model laid out for fast scoring: every tree's internal nodes in one flat array,
-/// children addressed by absolute index, leaves encoded as negative child indices (`~leaf`) into
-/// one leaf-value array (the layout of LightGBM's and Treelite's predictors).
+/// A trained model laid out for fast scoring: every node of every tree in one flat array of
+/// 16-byte records, the two children of a node adjacent (right = left + 1) so the step to a child is
+/// an addition, and numeric routing branch-free (`x <= threshold`, NaN → the stored direction).
+/// Categorical bitsets and leaf values live in side arrays. (The layout follows the spirit of
+/// LightGBM's and Treelite's array predictors.)
 ///
 /// Immutable and `Sendable`: share one predictor across threads. Predictions are bit-identical to
 /// `BoostedTreesModel.rawScore(_:)` (same routing, same summation order: base score, then trees
@@ -10,54 +12,81 @@ import RiskData
 public struct BoostedTreesPredictor: Sendable {
     @usableFromInline
     struct Node: Sendable {
-        @usableFromInline var left: Int32
-        @usableFromInline var right: Int32
-        @usableFromInline var feature: Int32
         @usableFromInline var threshold: Float
-        @usableFromInline var categoryStart: Int32
-        @usableFromInline var categoryWordCount: Int32
-        @usableFromInline var missingGoesLeft: Bool
+        /// Index of the left child; the right child is `leftChild + 1`. For categorical nodes this
+        /// is also the key of `categorySlices`.
+        @usableFromInline var leftChild: Int32
+        @usableFromInline var feature: UInt16
+        /// Bit 0: missing goes left; bit 1: categorical split; bit 2: leaf.
+        @usableFromInline var flags: UInt8
     }
 
+    @usableFromInline static let missingLeftFlag: UInt8 = 1
+    @usableFromInline static let categoricalFlag: UInt8 = 2
+    @usableFromInline static let leafFlag: UInt8 = 4
+
     @usableFromInline let nodes: [Node]
-    @usableFromInline let leafValues: [Double]
+    /// Leaf value of node `i` (0 for internal nodes).
+    @usableFromInline let values: [Double]
+    /// Per node: start of its bitset in `categoryWords` and word count (0 for numeric nodes).
+    @usableFromInline let categoryStart: [Int32]
+    @usableFromInline let categoryWordCount: [Int32]
     @usableFromInline let categoryWords: [UInt64]
-    /// Root of each tree: a node index, or `~leaf` for a single-leaf tree.
+    /// Root node of each tree.
     @usableFromInline let roots: [Int32]
     public let baseScore: Double
     public let objective: ObjectiveKind
     public let featureCount: Int
 
     /// Lays out `model`. O(total nodes).
+    ///
+    /// - Precondition: the model has at most 65 536 features (the layout stores feature indices in 16 bits).
     public init(model: BoostedTreesModel) {
-        var nodes: [Node] = [], leafValues: [Double] = [], words: [UInt64] = [], roots: [Int32] = []
+        precondition(model.featureCount <= Int(UInt16.max) + 1, "at most 65536 features")
+        var nodes: [Node] = [], values: [Double] = [], starts: [Int32] = [], counts: [Int32] = []
+        var words: [UInt64] = [], roots: [Int32] = []
         for tree in model.trees {
-            // Map tree node → flat index (internal) or ~leaf index.
-            var flat = [Int32](repeating: 0, count: tree.nodeCount)
-            for i in 0..<tree.nodeCount {
-                if tree.isLeaf(i) {
-                    flat[i] = ~Int32(leafValues.count)
-                    leafValues.append(tree.value[i])
-                } else {
-                    flat[i] = Int32(nodes.count)
-                    nodes.append(Node(left: 0, right: 0, feature: tree.splitFeature[i], threshold: tree.threshold[i],
-                                      categoryStart: Int32(words.count),
-                                      categoryWordCount: tree.categoryWordCount[i],
-                                      missingGoesLeft: tree.missingGoesLeft[i]))
-                    if tree.categoryWordCount[i] > 0 {
-                        let start = Int(tree.categoryStart[i])
-                        words.append(contentsOf: tree.categoryWords[start..<(start + Int(tree.categoryWordCount[i]))])
-                    }
+            // Breadth-first, appending both children of a node together.
+            let root = Int32(nodes.count)
+            roots.append(root)
+            var queue: [(treeNode: Int, flat: Int)] = [(0, nodes.count)]
+            nodes.append(Node(threshold: 0, leftChild: 0, feature: 0, flags: 0))
+            values.append(0); starts.append(0); counts.append(0)
+            var head = 0
+            while head < queue.count {
+                let (t, f) = queue[head]
+                head += 1
+                if tree.isLeaf(t) {
+                    // A leaf is a fixed point of `step` (every value, NaN included, "goes left" to itself),
+                    // which lets the batch path advance several rows in lockstep.
+                    nodes[f] = Node(threshold: .infinity, leftChild: Int32(f), feature: 0,
+                                    flags: Self.leafFlag | Self.missingLeftFlag)
+                    values[f] = tree.value[t]
+                    continue
                 }
+                let left = nodes.count
+                for _ in 0..<2 {
+                    nodes.append(Node(threshold: 0, leftChild: 0, feature: 0, flags: 0))
+                    values.append(0); starts.append(0); counts.append(0)
+                }
+                var flags: UInt8 = tree.missingGoesLeft[t] ? Self.missingLeftFlag : 0
+                if tree.isCategoricalSplit(t) {
+                    flags |= Self.categoricalFlag
+                    let start = Int(tree.categoryStart[t]), count = Int(tree.categoryWordCount[t])
+                    starts[f] = Int32(words.count)
+                    counts[f] = Int32(count)
+                    words.append(contentsOf: tree.categoryWords[start..<(start + count)])
+                }
+                nodes[f] = Node(threshold: tree.threshold[t], leftChild: Int32(left),
+                                feature: UInt16(truncatingIfNeeded: tree.splitFeature[t]), flags: flags)
+                queue.append((Int(tree.leftChild[t]), left))
+                queue.append((Int(tree.rightChild[t]), left + 1))
             }
-            for i in 0..<tree.nodeCount where !tree.isLeaf(i) {
-                nodes[Int(flat[i])].left = flat[Int(tree.leftChild[i])]
-                nodes[Int(flat[i])].right = flat[Int(tree.rightChild[i])]
-            }
-            roots.append(flat[0])
         }
         self.nodes = nodes
-        self.leafValues = leafValues
+        self.values = values
+        self.categoryStart = starts
+        self.categoryWordCount = counts
         self.categoryWords = words
         self.roots = roots
         self.baseScore = model.baseScore
@@ -65,27 +94,103 @@ public struct BoostedTreesPredictor: Sendable {
         self.featureCount = model.featureCount
     }
 
-    @inlinable @inline(__always)
-    static func leaf(root: Int32, row: UnsafePointer<Float>, nodes: UnsafePointer<Node>,
-                     words: UnsafePointer<UInt64>?) -> Int {
-        var i = root
-        while i >= 0 {
-            let node = nodes[Int(i)]
-            let x = row[Int(node.feature)]
-            let goLeft: Bool
-            if x.isNaN {
-                goLeft = node.missingGoesLeft
-            } else if node.categoryWordCount == 0 {
-                goLeft = x <= node.threshold
-            } else if x >= 0 && x < Float(node.categoryWordCount &* 64) {
-                let code = Int(x)
-                goLeft = (words![Int(node.categoryStart) &+ (code >> 6)] >> UInt64(code & 63)) & 1 == 1
-            } else {
-                goLeft = false
-            }
-            i = goLeft ? node.left : node.right
+    /// Pointers to the flat arrays, taken once per call.
+    @usableFromInline
+    struct Layout {
+        @usableFromInline let nodes: UnsafePointer<Node>
+        @usableFromInline let values: UnsafePointer<Double>
+        @usableFromInline let categoryStart: UnsafePointer<Int32>
+        @usableFromInline let categoryWordCount: UnsafePointer<Int32>
+        @usableFromInline let categoryWords: UnsafePointer<UInt64>?
+
+        @inlinable
+        init(nodes: UnsafePointer<Node>, values: UnsafePointer<Double>, categoryStart: UnsafePointer<Int32>,
+             categoryWordCount: UnsafePointer<Int32>, categoryWords: UnsafePointer<UInt64>?) {
+            self.nodes = nodes
+            self.values = values
+            self.categoryStart = categoryStart
+            self.categoryWordCount = categoryWordCount
+            self.categoryWords = categoryWords
         }
-        return Int(~i)
+
+        /// The leaf value reached from `root` by `row`.
+        @inlinable @inline(__always)
+        func leafValue(root: Int32, row: UnsafePointer<Float>) -> Double {
+            var i = Int(root)
+            while true {
+                let node = nodes[i]
+                if node.flags & BoostedTreesPredictor.leafFlag != 0 { return values[i] }
+                let x = row[Int(node.feature)]
+                var goRight: Bool
+                if node.flags & BoostedTreesPredictor.categoricalFlag == 0 {
+                    // NaN: `x <= threshold` is false, so NaN goes right unless missing goes left.
+                    goRight = !(x <= node.threshold)
+                        && !(x.isNaN && node.flags & BoostedTreesPredictor.missingLeftFlag != 0)
+                } else {
+                    goRight = !categoryGoesLeft(node: i, flags: node.flags, x: x)
+                }
+                i = Int(node.leftChild) &+ (goRight ? 1 : 0)
+            }
+        }
+
+        /// One routing step from internal node `i` (a leaf maps to itself).
+        @inlinable @inline(__always)
+        func step(_ i: Int, _ row: UnsafePointer<Float>) -> Int {
+            let node = nodes[i]
+            let x = row[Int(node.feature)]
+            let goRight: Bool
+            if node.flags & BoostedTreesPredictor.categoricalFlag == 0 {
+                goRight = !(x <= node.threshold)
+                    && !(x.isNaN && node.flags & BoostedTreesPredictor.missingLeftFlag != 0)
+            } else {
+                goRight = !categoryGoesLeft(node: i, flags: node.flags, x: x)
+            }
+            return Int(node.leftChild) &+ (goRight ? 1 : 0)
+        }
+
+        /// Adds the leaf values reached from `root` by four rows, walked in lockstep so their
+        /// dependent loads overlap.
+        @inlinable @inline(__always)
+        func addLeafValues4(root: Int32, rows: UnsafePointer<Float>, stride: Int, into output: UnsafeMutablePointer<Double>) {
+            let r0 = rows, r1 = rows + stride, r2 = rows + 2 &* stride, r3 = rows + 3 &* stride
+            var a = Int(root), b = a, c = a, d = a
+            let leaf = BoostedTreesPredictor.leafFlag
+            while nodes[a].flags & nodes[b].flags & nodes[c].flags & nodes[d].flags & leaf == 0 {
+                a = step(a, r0)
+                b = step(b, r1)
+                c = step(c, r2)
+                d = step(d, r3)
+            }
+            output[0] += values[a]
+            output[1] += values[b]
+            output[2] += values[c]
+            output[3] += values[d]
+        }
+
+        @inlinable
+        func categoryGoesLeft(node: Int, flags: UInt8, x: Float) -> Bool {
+            if x.isNaN { return flags & BoostedTreesPredictor.missingLeftFlag != 0 }
+            let wordCount = Int(categoryWordCount[node])
+            guard x >= 0, x < Float(wordCount &* 64) else { return false }
+            let code = Int(x)
+            return (categoryWords![Int(categoryStart[node]) &+ (code >> 6)] >> UInt64(code & 63)) & 1 == 1
+        }
+    }
+
+    @inlinable
+    func withLayout<R>(_ body: (Layout) throws -> R) rethrows -> R {
+        try nodes.withUnsafeBufferPointer { n in
+            try values.withUnsafeBufferPointer { v in
+                try categoryStart.withUnsafeBufferPointer { s in
+                    try categoryWordCount.withUnsafeBufferPointer { c in
+                        try categoryWords.withUnsafeBufferPointer { w in
+                            try body(Layout(nodes: n.baseAddress!, values: v.baseAddress!, categoryStart: s.baseAddress!,
+                                            categoryWordCount: c.baseAddress!, categoryWords: w.baseAddress))
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// The raw score (log-odds for `.logistic`) of one row of `featureCount` values. Allocation-free.
@@ -95,17 +200,11 @@ public struct BoostedTreesPredictor: Sendable {
     @inlinable
     public func rawScore(_ row: UnsafeBufferPointer<Float>) -> Double {
         precondition(row.count >= featureCount, "row has \(row.count) values; the model needs \(featureCount)")
-        return nodes.withUnsafeBufferPointer { nodeBuffer in
-            leafValues.withUnsafeBufferPointer { values in
-                categoryWords.withUnsafeBufferPointer { words in
-                    var sum = baseScore
-                    for root in roots {
-                        sum += values[Self.leaf(root: root, row: row.baseAddress!, nodes: nodeBuffer.baseAddress!,
-                                                words: words.baseAddress)]
-                    }
-                    return sum
-                }
-            }
+        if roots.isEmpty { return baseScore }
+        return withLayout { layout in
+            var sum = baseScore
+            for root in roots { sum += layout.leafValue(root: root, row: row.baseAddress!) }
+            return sum
         }
     }
 
@@ -132,9 +231,8 @@ public struct BoostedTreesPredictor: Sendable {
         var out = [Double](repeating: baseScore, count: n)
         let blockSize = 64
         let blockCount = (n + blockSize - 1) / blockSize
-        nodes.withUnsafeBufferPointer { nodeBuffer in
-        leafValues.withUnsafeBufferPointer { values in
-        categoryWords.withUnsafeBufferPointer { words in
+        if roots.isEmpty { return out }
+        withLayout { layout in
         matrix.withUnsafeValues { matrixValues in
         out.withUnsafeMutableBufferPointer { output in
             ParallelLoop.forEachChunk(count: blockCount, threadCount: threadCount) { _, blocks in
@@ -146,16 +244,22 @@ public struct BoostedTreesPredictor: Sendable {
                         let column = matrixValues.baseAddress! + f * n + first
                         for r in 0..<count { rowBuffer[r * features + f] = column[r] }
                     }
+                    let out = output.baseAddress! + first
                     for root in roots {
-                        for r in 0..<count {
-                            output[first + r] += values[Self.leaf(root: root, row: rowBuffer + r * features,
-                                                                  nodes: nodeBuffer.baseAddress!,
-                                                                  words: words.baseAddress)]
+                        var r = 0
+                        while r + 4 <= count {
+                            layout.addLeafValues4(root: root, rows: rowBuffer + r * features, stride: features,
+                                                  into: out + r)
+                            r += 4
+                        }
+                        while r < count {
+                            out[r] += layout.leafValue(root: root, row: rowBuffer + r * features)
+                            r += 1
                         }
                     }
                 }
             }
-        }}}}}
+        }}}
         return out
     }
 
