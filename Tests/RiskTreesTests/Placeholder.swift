@@ -1,1 +1,0 @@
-// Tests for RiskTrees live in this folder.
