@@ -1,6 +1,6 @@
 import RiskData
 import RiskMetrics
-import RiskScoring
+import CustomsRisk
 import Testing
 
 @Suite struct TargetingPolicyTests {
