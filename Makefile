@@ -25,19 +25,20 @@ test: deps
 ## End to end on generated declarations: generate, train, evaluate, score with reasons, explain.
 demo: build
 	@mkdir -p $(DEMO_DIR)
-	$(RISKCTL) synth --rows $(DEMO_ROWS) --seed 1 --out $(DEMO_DIR)/declarations.csv
+	$(RISKCTL) synth --rows $(DEMO_ROWS) --seed 1 --out $(DEMO_DIR)/declarations.csv --force
 	$(RISKCTL) split --data $(DEMO_DIR)/declarations.csv --schema $(DEMO_DIR)/declarations.schema.json \
-		--test-fraction 0.25 --out-train $(DEMO_DIR)/train.csv --out-test $(DEMO_DIR)/test.csv
+		--test-fraction 0.25 --out-train $(DEMO_DIR)/train.csv --out-test $(DEMO_DIR)/test.csv --force
 	$(RISKCTL) train --data $(DEMO_DIR)/train.csv --schema $(DEMO_DIR)/declarations.schema.json \
-		--model gbt --seed 1 --out $(DEMO_DIR)/model.json
+		--model gbt --seed 1 --out $(DEMO_DIR)/model.json --force
 	$(RISKCTL) evaluate --model $(DEMO_DIR)/model.json --data $(DEMO_DIR)/test.csv \
 		--report $(DEMO_DIR)/report.html
 	$(RISKCTL) score --model $(DEMO_DIR)/model.json --data $(DEMO_DIR)/test.csv \
-		--out $(DEMO_DIR)/scores.csv --reasons 3 --inspection-rate 0.05
+		--out $(DEMO_DIR)/scores.csv --reasons 3 --inspection-rate 0.05 --force
 	@echo "First scored declarations ($(DEMO_DIR)/scores.csv):"
 	@head -n 6 $(DEMO_DIR)/scores.csv
 	$(RISKCTL) explain --model $(DEMO_DIR)/model.json --data $(DEMO_DIR)/test.csv \
-		--id "$$(awk -F, 'NR==2{print $$1}' $(DEMO_DIR)/scores.csv)"
+		--id "$$(awk -F, '$$4==1{print $$1}' $(DEMO_DIR)/scores.csv)"
+	$(RISKCTL) inspect --model $(DEMO_DIR)/model.json
 
 ## Side-by-side comparison with LightGBM, XGBoost and scikit-learn (installs them in a venv).
 compare: build
