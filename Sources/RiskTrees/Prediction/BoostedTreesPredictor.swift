@@ -1,7 +1,7 @@
 import RiskData
 
 /// A trained model laid out for fast scoring: every node of every tree in one flat array of
-/// 16-byte records, the two children of a node adjacent (right = left + 1) so the step to a child is
+/// 12-byte records, the two children of a node adjacent (right = left + 1) so the step to a child is
 /// an addition, and numeric routing branch-free (`x <= threshold`, NaN → the stored direction).
 /// Categorical bitsets and leaf values live in side arrays. (The layout follows the spirit of
 /// LightGBM's and Treelite's array predictors.)
