@@ -37,7 +37,7 @@ package final class TreeGrower {
         self.finder = SplitFinder(configuration: configuration)
         self.binned = binned
         self.mappers = mappers
-        self.pool = HistogramPool(featureCount: binned.featureCount, slotCount: configuration.maximumLeafCount + 1)
+        self.pool = HistogramPool(featureCount: binned.featureCount)
         partition = [UInt32](repeating: 0, count: binned.rowCount)
         scratch = [UInt32](repeating: 0, count: binned.rowCount)
         orderedGradients = [Float](repeating: 0, count: binned.rowCount)
@@ -92,7 +92,8 @@ package final class TreeGrower {
         defer { rootHoldsAllRows = false }
         if canSplit(totals: totals, depth: 0) {
             root.slot = pool.acquire()
-            root.best = buildAndFind(small: (root.start, root.count, root.slot, true, totals), large: nil, parentSlot: -1,
+            root.best = buildAndFind(small: (root.start, root.count, root.slot, true, totals), large: nil,
+                                     parentSlot: -1,
                                      features: features, gradients: gradients, hessians: hessians).small
         }
         leaves.append(root)
@@ -188,7 +189,8 @@ package final class TreeGrower {
     /// the parent's slot, and finds the best split of each child that needs one.
     private func buildAndFind(
         small: (start: Int, count: Int, slot: Int, find: Bool, totals: NodeTotals),
-        large: NodeTotals?, parentSlot: Int, features: [Int], gradients: UnsafePointer<Float>, hessians: UnsafePointer<Float>
+        large: NodeTotals?, parentSlot: Int, features: [Int], gradients: UnsafePointer<Float>,
+        hessians: UnsafePointer<Float>
     ) -> (small: SplitCandidate, large: SplitCandidate) {
         let sequential = rootHoldsAllRows && parentSlot < 0
         if !sequential {
@@ -207,8 +209,9 @@ package final class TreeGrower {
                     let feature = features[k]
                     let smallHistogram = pool.histogram(slot: small.slot, feature: feature)
                     if sequential {
-                        HistogramKernels.buildAllRows(histogram: smallHistogram, column: bins.baseAddress! + feature * n,
-                                                      count: small.count, gradients: gradients, hessians: hessians)
+                        HistogramKernels.buildAllRows(histogram: smallHistogram,
+                                                      column: bins.baseAddress! + feature * n, count: small.count,
+                                                      gradients: gradients, hessians: hessians)
                     } else {
                         HistogramKernels.build(histogram: smallHistogram, column: bins.baseAddress! + feature * n,
                                                rows: partitionBuffer.baseAddress! + small.start, count: small.count,
