@@ -157,7 +157,6 @@ package final class TreeGrower {
             let smallNeeded = leftIsSmall ? needLeft : needRight
             let largeNeeded = leftIsSmall ? needRight : needLeft
             let small = leftIsSmall ? left : right
-            let large = leftIsSmall ? right : left
             let smallSlot = pool.acquire()
             let smallTotals = leftIsSmall ? best.left : best.right
             let largeTotals = leftIsSmall ? best.right : best.left
