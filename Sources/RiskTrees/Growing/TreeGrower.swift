@@ -203,7 +203,9 @@ package final class TreeGrower {
         orderedHessians.withUnsafeBufferPointer { oh in
         smallCandidates.withUnsafeMutableBufferPointer { smallOut in
         largeCandidates.withUnsafeMutableBufferPointer { largeOut in
-            ParallelLoop.forEachChunk(count: features.count, threadCount: threadCount) { _, range in
+            // Small nodes are not worth waking a second thread (results do not depend on it).
+            let threads = small.count * features.count < 1 << 16 ? 1 : threadCount
+            ParallelLoop.forEachChunk(count: features.count, threadCount: threads) { _, range in
                 for k in range {
                     let feature = features[k]
                     let smallHistogram = pool.histogram(slot: small.slot, feature: feature)
