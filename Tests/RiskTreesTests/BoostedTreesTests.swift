@@ -81,7 +81,8 @@ struct BoostedTreesTests {
         let tree = try #require(model.trees.first)
         #expect(tree.splitFeature[0] == 1)
         #expect(tree.isCategoricalSplit(0))
-        let words = tree.categoryWords[Int(tree.categoryStart[0])..<Int(tree.categoryStart[0] + tree.categoryWordCount[0])]
+        let start = Int(tree.categoryStart[0])
+        let words = tree.categoryWords[start..<(start + Int(tree.categoryWordCount[0]))]
         let leftCodes = (0..<10).filter { code in (words[words.startIndex + code / 64] >> UInt64(code % 64)) & 1 == 1 }
         // Either side may hold the risky set; the partition must be exactly {2, 5, 7} vs the rest.
         #expect(leftCodes == [2, 5, 7] || leftCodes == [0, 1, 3, 4, 6, 8, 9])
@@ -208,11 +209,13 @@ struct BoostedTreesTests {
     func dataErrors() throws {
         let matrix = try FeatureMatrix(rowCount: 3, schema: .numeric(count: 1), values: [1, 2, 3])
         let trees = BoostedTrees(configuration: TreeTestData.smallConfiguration())
-        #expect(throws: RiskTreesError(.invalidData, "training label of row 1 is 0.5; the logistic objective needs 0 or 1.")) {
+        #expect(throws: RiskTreesError(.invalidData,
+                                       "training label of row 1 is 0.5; the logistic objective needs 0 or 1.")) {
             try trees.fit(try Dataset(features: matrix, labels: [0, 0.5, 1]))
         }
         #expect(throws: RiskTreesError(.invalidData,
-                                       "training labels hold only negatives; the logistic objective needs both classes.")) {
+                                       "training labels hold only negatives; the logistic objective needs "
+                                        + "both classes.")) {
             try trees.fit(try Dataset(features: matrix, labels: [0, 0, 0]))
         }
         let other = try FeatureMatrix(rowCount: 3, schema: .numeric(count: 2), values: [Float](repeating: 0, count: 6))

@@ -10,7 +10,8 @@ enum TreeTestData {
         var generator = SeededGenerator(seed: seed)
         var bins = [UInt8](repeating: 0, count: rowCount * featureCount)
         for i in bins.indices {
-            bins[i] = generator.nextUnit() < missingRate ? FeatureBinMapper.missingBin : UInt8(generator.nextInt(below: valueBins))
+            bins[i] = generator.nextUnit() < missingRate
+                ? FeatureBinMapper.missingBin : UInt8(generator.nextInt(below: valueBins))
         }
         let gradients = (0..<rowCount).map { _ in Float(generator.nextGaussian()) }
         let hessians = (0..<rowCount).map { _ in Float(0.05 + generator.nextUnit()) }
@@ -85,7 +86,8 @@ enum TreeTestData {
     }
 
     /// A configuration for small tests: no subsampling, no early stopping, `threadCount` threads.
-    static func smallConfiguration(iterations: Int = 10, leaves: Int = 8, threads: Int = 1) -> BoostedTreesConfiguration {
+    static func smallConfiguration(iterations: Int = 10, leaves: Int = 8,
+                                   threads: Int = 1) -> BoostedTreesConfiguration {
         var configuration = BoostedTreesConfiguration()
         configuration.iterationCount = iterations
         configuration.learningRate = 0.1

@@ -37,7 +37,7 @@ package final class TreeGrower {
         self.finder = SplitFinder(configuration: configuration)
         self.binned = binned
         self.mappers = mappers
-        self.pool = HistogramPool(featureCount: binned.featureCount, slotCount: configuration.maximumLeafCount + 1)
+        self.pool = HistogramPool(featureCount: binned.featureCount)
         partition = [UInt32](repeating: 0, count: binned.rowCount)
         scratch = [UInt32](repeating: 0, count: binned.rowCount)
         orderedGradients = [Float](repeating: 0, count: binned.rowCount)
@@ -92,7 +92,8 @@ package final class TreeGrower {
         defer { rootHoldsAllRows = false }
         if canSplit(totals: totals, depth: 0) {
             root.slot = pool.acquire()
-            root.best = buildAndFind(small: (root.start, root.count, root.slot, true, totals), large: nil, parentSlot: -1,
+            root.best = buildAndFind(small: (root.start, root.count, root.slot, true, totals), large: nil,
+                                     parentSlot: -1,
                                      features: features, gradients: gradients, hessians: hessians).small
         }
         leaves.append(root)
@@ -156,7 +157,6 @@ package final class TreeGrower {
             let smallNeeded = leftIsSmall ? needLeft : needRight
             let largeNeeded = leftIsSmall ? needRight : needLeft
             let small = leftIsSmall ? left : right
-            let large = leftIsSmall ? right : left
             let smallSlot = pool.acquire()
             let smallTotals = leftIsSmall ? best.left : best.right
             let largeTotals = leftIsSmall ? best.right : best.left
@@ -188,7 +188,8 @@ package final class TreeGrower {
     /// the parent's slot, and finds the best split of each child that needs one.
     private func buildAndFind(
         small: (start: Int, count: Int, slot: Int, find: Bool, totals: NodeTotals),
-        large: NodeTotals?, parentSlot: Int, features: [Int], gradients: UnsafePointer<Float>, hessians: UnsafePointer<Float>
+        large: NodeTotals?, parentSlot: Int, features: [Int], gradients: UnsafePointer<Float>,
+        hessians: UnsafePointer<Float>
     ) -> (small: SplitCandidate, large: SplitCandidate) {
         let sequential = rootHoldsAllRows && parentSlot < 0
         if !sequential {
@@ -202,13 +203,16 @@ package final class TreeGrower {
         orderedHessians.withUnsafeBufferPointer { oh in
         smallCandidates.withUnsafeMutableBufferPointer { smallOut in
         largeCandidates.withUnsafeMutableBufferPointer { largeOut in
-            ParallelLoop.forEachChunk(count: features.count, threadCount: threadCount) { _, range in
+            // Small nodes are not worth waking a second thread (results do not depend on it).
+            let threads = small.count * features.count < 1 << 16 ? 1 : threadCount
+            ParallelLoop.forEachChunk(count: features.count, threadCount: threads) { _, range in
                 for k in range {
                     let feature = features[k]
                     let smallHistogram = pool.histogram(slot: small.slot, feature: feature)
                     if sequential {
-                        HistogramKernels.buildAllRows(histogram: smallHistogram, column: bins.baseAddress! + feature * n,
-                                                      count: small.count, gradients: gradients, hessians: hessians)
+                        HistogramKernels.buildAllRows(histogram: smallHistogram,
+                                                      column: bins.baseAddress! + feature * n, count: small.count,
+                                                      gradients: gradients, hessians: hessians)
                     } else {
                         HistogramKernels.build(histogram: smallHistogram, column: bins.baseAddress! + feature * n,
                                                rows: partitionBuffer.baseAddress! + small.start, count: small.count,

@@ -64,32 +64,35 @@ package enum HistogramKernels {
     }
 }
 
-/// A fixed set of reusable node histograms ("histogram pool"): allocated once per training run,
-/// each slot holds `featureCount × 256` bins. Slots are handed out and returned by index.
+/// Reusable node histograms ("histogram pool"): each slot holds `featureCount × 256` bins. Slots
+/// are handed out and returned by index and allocated on first use only, so the pool grows to the
+/// number of leaves that may still split at once (at most `maximumLeafCount + 1`) and is then
+/// reused by every later node and tree: no allocation per node in steady state.
 package final class HistogramPool: @unchecked Sendable {
     package let featureCount: Int
-    package let slotCount: Int
-    package let storage: UnsafeMutablePointer<HistogramBin>
-    private var free: [Int]
+    private var slots: [UnsafeMutablePointer<HistogramBin>] = []
+    private var free: [Int] = []
 
-    package init(featureCount: Int, slotCount: Int) {
+    package init(featureCount: Int) {
         self.featureCount = featureCount
-        self.slotCount = slotCount
-        let total = max(1, featureCount * FeatureBinMapper.histogramBinCount * slotCount)
-        storage = .allocate(capacity: total)
-        storage.initialize(repeating: .zero, count: total)
-        free = Array((0..<slotCount).reversed())
     }
 
-    deinit { storage.deallocate() }
+    deinit { for slot in slots { slot.deallocate() } }
+
+    /// Number of slots allocated so far.
+    package var allocatedSlotCount: Int { slots.count }
 
     /// Returns all slots to the pool.
-    package func reset() { free = Array((0..<slotCount).reversed()) }
+    package func reset() { free = Array((0..<slots.count).reversed()) }
 
-    /// Takes a free slot.
+    /// Takes a free slot, allocating one when none is free.
     package func acquire() -> Int {
-        guard let slot = free.popLast() else { preconditionFailure("histogram pool exhausted") }
-        return slot
+        if let slot = free.popLast() { return slot }
+        let capacity = max(1, featureCount * FeatureBinMapper.histogramBinCount)
+        let storage = UnsafeMutablePointer<HistogramBin>.allocate(capacity: capacity)
+        storage.initialize(repeating: .zero, count: capacity)
+        slots.append(storage)
+        return slots.count - 1
     }
 
     /// Returns a slot.
@@ -98,6 +101,6 @@ package final class HistogramPool: @unchecked Sendable {
     /// The histogram of `feature` in `slot`.
     @inline(__always)
     package func histogram(slot: Int, feature: Int) -> UnsafeMutablePointer<HistogramBin> {
-        storage + (slot * featureCount + feature) * FeatureBinMapper.histogramBinCount
+        slots[slot] + feature * FeatureBinMapper.histogramBinCount
     }
 }

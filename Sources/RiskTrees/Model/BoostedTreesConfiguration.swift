@@ -100,7 +100,8 @@ public struct BoostedTreesConfiguration: Sendable, Hashable, Codable {
         try Self.check("binCount", binCount, 2...255)
         try Self.check("binningSampleCount", binningSampleCount, 1...Int(Int32.max))
         try Self.check("maximumCategoriesPerSplit", maximumCategoriesPerSplit, 1...255)
-        try Self.check("categoricalSmoothing", categoricalSmoothing, valid: categoricalSmoothing >= 0, range: "[0, ∞)")
+        try Self.check("categoricalSmoothing", categoricalSmoothing, valid: categoricalSmoothing >= 0,
+                       range: "[0, ∞)")
         try Self.check("minimumSamplesPerCategory", minimumSamplesPerCategory, 1...Int(Int32.max))
         if let rounds = earlyStoppingRounds { try Self.check("earlyStoppingRounds", rounds, 1...100_000) }
         try Self.check("positiveClassWeight", positiveClassWeight, valid: positiveClassWeight > 0, range: "(0, ∞)")
@@ -115,7 +116,8 @@ public struct BoostedTreesConfiguration: Sendable, Hashable, Codable {
     private static func check(_ name: String, _ value: Int, _ range: ClosedRange<Int>) throws {
         guard range.contains(value) else {
             throw RiskTreesError(.invalidParameter,
-                                 "\(name) is \(value); expected an integer in \(range.lowerBound)...\(range.upperBound).")
+                                 "\(name) is \(value); expected an integer in "
+                                    + "\(range.lowerBound)...\(range.upperBound).")
         }
     }
 

@@ -1,7 +1,7 @@
 import RiskData
 
 /// A trained model laid out for fast scoring: every node of every tree in one flat array of
-/// 16-byte records, the two children of a node adjacent (right = left + 1) so the step to a child is
+/// 12-byte records, the two children of a node adjacent (right = left + 1) so the step to a child is
 /// an addition, and numeric routing branch-free (`x <= threshold`, NaN → the stored direction).
 /// Categorical bitsets and leaf values live in side arrays. (The layout follows the spirit of
 /// LightGBM's and Treelite's array predictors.)
@@ -151,7 +151,8 @@ public struct BoostedTreesPredictor: Sendable {
         /// Adds the leaf values reached from `root` by four rows, walked in lockstep so their
         /// dependent loads overlap.
         @inlinable @inline(__always)
-        func addLeafValues4(root: Int32, rows: UnsafePointer<Float>, stride: Int, into output: UnsafeMutablePointer<Double>) {
+        func addLeafValues4(root: Int32, rows: UnsafePointer<Float>, stride: Int,
+                            into output: UnsafeMutablePointer<Double>) {
             let r0 = rows, r1 = rows + stride, r2 = rows + 2 &* stride, r3 = rows + 3 &* stride
             var a = Int(root), b = a, c = a, d = a
             let leaf = BoostedTreesPredictor.leafFlag
@@ -184,7 +185,8 @@ public struct BoostedTreesPredictor: Sendable {
                 try categoryStart.withUnsafeBufferPointer { s in
                     try categoryWordCount.withUnsafeBufferPointer { c in
                         try categoryWords.withUnsafeBufferPointer { w in
-                            try body(Layout(nodes: n.baseAddress!, values: v.baseAddress!, categoryStart: s.baseAddress!,
+                            try body(Layout(nodes: n.baseAddress!, values: v.baseAddress!,
+                                            categoryStart: s.baseAddress!,
                                             categoryWordCount: c.baseAddress!, categoryWords: w.baseAddress))
                         }
                     }

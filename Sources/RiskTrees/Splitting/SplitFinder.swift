@@ -108,58 +108,63 @@ package struct SplitFinder: Sendable {
                                       totals: NodeTotals) -> SplitCandidate {
         var best = SplitCandidate()
         // Candidate bins: own categories (the shared "other" bin and the missing bin always go right).
-        var candidates: [Int] = []
-        candidates.reserveCapacity(mapper.ownCategoryCount)
-        let minimumCategoryCount = Double(minimumSamplesPerCategory)
-        for b in 0..<mapper.ownCategoryCount where histogram[b].count >= minimumCategoryCount { candidates.append(b) }
-        let used = candidates.count
-        guard used >= 1 else { return best }
-        let smoothing = categoricalSmoothing
-        func ratio(_ b: Int) -> Double { histogram[b].gradient / (histogram[b].hessian + smoothing) }
-        // Stable order: by ratio, ties by bin.
-        candidates.sort { a, b in
-            let ra = ratio(a), rb = ratio(b)
-            return ra < rb || (ra == rb && a < b)
-        }
-        let maximumCategories = min(maximumCategoriesPerSplit, (used + 1) / 2)
-        let parentScore = score(totals.gradient, totals.hessian)
-        let totalCount = Double(totals.count)
-        let minimumCount = Double(minimumSamplesPerLeaf)
-        for direction in 0..<2 {
-            let fromEnd = direction == 1
-            var gradient = 0.0, hessian = 0.0, count = 0.0
-            // Rows added since the last evaluated split: a split is tried only once a new group of
-            // at least `minimumSamplesPerCategory` rows joined the left side (LightGBM's `cnt_cur_group`).
-            var group = 0.0
-            for i in 0..<min(used, maximumCategories) {
-                let b = candidates[fromEnd ? used - 1 - i : i]
-                gradient += histogram[b].gradient
-                hessian += histogram[b].hessian
-                count += histogram[b].count
-                group += histogram[b].count
-                if count < minimumCount || hessian < minimumChildWeight { continue }
-                let rightCount = totalCount - count
-                let rightHessian = totals.hessian - hessian
-                if rightCount < minimumCount || rightCount < minimumCategoryCount
-                    || rightHessian < minimumChildWeight { break }
-                if group < minimumCategoryCount { continue }
-                group = 0
-                let rightGradient = totals.gradient - gradient
-                let gain = score(gradient, hessian) + score(rightGradient, rightHessian) - parentScore
-                if gain > best.gain && gain > minimumSplitGain {
-                    var bits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-                    for j in 0...i { SplitCandidate.insert(&bits, candidates[fromEnd ? used - 1 - j : j]) }
-                    best.feature = feature
-                    best.gain = gain
-                    best.isCategorical = true
-                    best.leftBins = bits
-                    best.missingGoesLeft = false
-                    best.left = NodeTotals(gradient: gradient, hessian: hessian, count: Int(count))
-                    best.right = NodeTotals(gradient: rightGradient, hessian: rightHessian,
-                                            count: totals.count - Int(count))
+        // A stack buffer: no heap allocation per node and feature.
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: FeatureBinMapper.maximumOwnCategories) { buffer in
+            var used = 0
+            let minimumCategoryCount = Double(minimumSamplesPerCategory)
+            for b in 0..<mapper.ownCategoryCount where histogram[b].count >= minimumCategoryCount {
+                buffer[used] = b
+                used += 1
+            }
+            guard used >= 1 else { return best }
+            var candidates = UnsafeMutableBufferPointer(rebasing: buffer[0..<used])
+            let smoothing = categoricalSmoothing
+            func ratio(_ b: Int) -> Double { histogram[b].gradient / (histogram[b].hessian + smoothing) }
+            // Stable order: by ratio, ties by bin.
+            candidates.sort { a, b in
+                let ra = ratio(a), rb = ratio(b)
+                return ra < rb || (ra == rb && a < b)
+            }
+            let maximumCategories = min(maximumCategoriesPerSplit, (used + 1) / 2)
+            let parentScore = score(totals.gradient, totals.hessian)
+            let totalCount = Double(totals.count)
+            let minimumCount = Double(minimumSamplesPerLeaf)
+            for direction in 0..<2 {
+                let fromEnd = direction == 1
+                var gradient = 0.0, hessian = 0.0, count = 0.0
+                // Rows added since the last evaluated split: a split is tried only once a new group of
+                // at least `minimumSamplesPerCategory` rows joined the left side (LightGBM's `cnt_cur_group`).
+                var group = 0.0
+                for i in 0..<min(used, maximumCategories) {
+                    let b = candidates[fromEnd ? used - 1 - i : i]
+                    gradient += histogram[b].gradient
+                    hessian += histogram[b].hessian
+                    count += histogram[b].count
+                    group += histogram[b].count
+                    if count < minimumCount || hessian < minimumChildWeight { continue }
+                    let rightCount = totalCount - count
+                    let rightHessian = totals.hessian - hessian
+                    if rightCount < minimumCount || rightCount < minimumCategoryCount
+                        || rightHessian < minimumChildWeight { break }
+                    if group < minimumCategoryCount { continue }
+                    group = 0
+                    let rightGradient = totals.gradient - gradient
+                    let gain = score(gradient, hessian) + score(rightGradient, rightHessian) - parentScore
+                    if gain > best.gain && gain > minimumSplitGain {
+                        var bits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+                        for j in 0...i { SplitCandidate.insert(&bits, candidates[fromEnd ? used - 1 - j : j]) }
+                        best.feature = feature
+                        best.gain = gain
+                        best.isCategorical = true
+                        best.leftBins = bits
+                        best.missingGoesLeft = false
+                        best.left = NodeTotals(gradient: gradient, hessian: hessian, count: Int(count))
+                        best.right = NodeTotals(gradient: rightGradient, hessian: rightHessian,
+                                                count: totals.count - Int(count))
+                    }
                 }
             }
+            return best
         }
-        return best
     }
 }
