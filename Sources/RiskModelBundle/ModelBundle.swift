@@ -106,7 +106,10 @@ public struct ModelBundle: Sendable, Hashable, Codable {
 
     /// Writes the bundle atomically: a crash never leaves a half-written file at `url`.
     ///
-    /// - Parameter overwrite: When `false`, refuses to replace an existing file.
+    /// - Parameters:
+    ///   - url: Destination file (written through a temporary file in the same directory).
+    ///   - overwrite: When `false`, refuses to replace an existing file.
+    /// - Throws: `BundleError` when the bundle fails validation, `RiskDataError` when writing fails.
     public func write(to url: URL, overwrite: Bool = true) throws {
         try AtomicFile.write(try encoded(), to: url, overwrite: overwrite)
     }

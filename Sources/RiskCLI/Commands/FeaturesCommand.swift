@@ -8,8 +8,8 @@ struct FeaturesCommand: ParsableCommand {
         commandName: "features",
         abstract: "Fit the feature pipeline on labelled declarations and export the feature matrix as CSV.",
         discussion: """
-            The --out matrix of the training data uses out-of-fold risk profiles (no row sees its own label);
-            --apply FILE transforms other declarations with the pipeline fitted on --data, as scoring would.
+            The --out matrix of the training data uses out-of-fold risk profiles (no row sees its own label); \
+            --apply FILE transforms other declarations with the pipeline fitted on --data, as scoring would. \
             Columns: id, the features, label. Missing values are empty fields (trees view).
             """)
 

@@ -24,7 +24,11 @@ struct ImportanceCommand: ParsableCommand {
         if table.rowCount > rows { table = table.selectingRows(Array(0..<rows)) }
         let importance = try RiskScorer(bundle: bundle).importance(of: table, threadCount: threads.threads)
         if json {
-            print(try jsonLine(importance.map { ["group": $0.name, "mean_abs_contribution": "\($0.meanAbsoluteContribution)"] }))
+            struct Line: Encodable {
+                var group: String
+                var mean_abs_contribution: Double
+            }
+            print(try jsonLine(importance.map { Line(group: $0.name, mean_abs_contribution: $0.meanAbsoluteContribution) }))
             return
         }
         print("mean |contribution| (log-odds) over \(table.rowCount) declarations:")

@@ -8,9 +8,9 @@ struct ScoreCommand: ParsableCommand {
         commandName: "score",
         abstract: "Score declarations: probability, rank, lane, selection under an inspection budget, top reasons.",
         discussion: """
-            Output columns (csv): id, probability, raw_score, rank, lane, selected, selection_probability,
-            expected_revenue (when the model has a revenue head), reason_1 … reason_k, reason_codes.
-            The output is written atomically and never over an input file. With --on-bad-row skip, every good row
+            Output columns (csv): id, probability, raw_score, rank, lane, selected, selection_probability, \
+            expected_revenue (when the model has a revenue head), reason_1 … reason_k, reason_codes. \
+            The output is written atomically and never over an input file. With --on-bad-row skip, every good row \
             is scored and the bad ones are listed in a reject file (default: OUT.rejects.csv).
             """)
 
@@ -58,7 +58,7 @@ struct ScoreCommand: ParsableCommand {
         let dataURL = URL(fileURLWithPath: data)
         try checkNotOverwritingInput(output: outURL, inputs: [dataURL, URL(fileURLWithPath: modelInput.model)])
         if !force && FileManager.default.fileExists(atPath: outURL.path) {
-            throw ValidationError("\(out) already exists; pass --force to replace it.")
+            throw CommandFailure("\(out) already exists; pass --force to replace it.")
         }
         let bundle = try modelInput.load()
         let scorer = try RiskScorer(bundle: bundle)

@@ -8,8 +8,8 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train a risk model on labelled declarations and write a model bundle.",
         discussion: """
-            Without --valid, the latest 20% of declarations by date (or a seeded 20% when the schema has no
-            date) are held out for early stopping, calibration and lane thresholds. Defaults are tuned for
+            Without --valid, the latest 20% of declarations by date (or a seeded 20% when the schema has no \
+            date) are held out for early stopping, calibration and lane thresholds. Defaults are tuned for \
             customs data; no flag is needed for a good first model.
             """)
 
@@ -53,7 +53,7 @@ struct TrainCommand: ParsableCommand {
         let outURL = URL(fileURLWithPath: out)
         try checkNotOverwritingInput(output: outURL, inputs: [input.dataURL] + (valid.map { [URL(fileURLWithPath: $0)] } ?? []))
         if !force && FileManager.default.fileExists(atPath: outURL.path) {
-            throw ValidationError("\(out) already exists; pass --force to replace it.")
+            throw CommandFailure("\(out) already exists; pass --force to replace it.")
         }
         let schema = try DeclarationSchema.load(contentsOf: input.schemaURL())
         let training = try input.read(schema: schema, requireLabel: true).table

@@ -19,7 +19,7 @@ public struct RiskAssessment: Sendable, Hashable, Codable {
     public var reasons: [Reason]
     /// The full grouped explanation, when requested.
     public var explanation: GroupedExplanation?
-    /// What was unusual about the input (missing fields, unseen values) and how it was handled.
+    /// Input fields that were missing and how they were handled (scored as missing / as the training prior).
     public var warnings: [String]
 
     public init(id: String, probability: Double, rawScore: Double, expectedRevenue: Double?, lane: Lane,

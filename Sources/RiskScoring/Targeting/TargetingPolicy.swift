@@ -21,7 +21,9 @@ public struct TargetingPolicy: Sendable, Hashable, Codable {
         case expectedRevenue = "expected_revenue"
     }
 
+    /// What limits the selection (rate, threshold or capacity).
     public var budget: Budget
+    /// The value declarations are ranked by.
     public var rankBy: RankingKey
     /// Share of the budget spent on declarations drawn uniformly at random from the unselected
     /// rest (exploration), `0 ≤ share < 1`. Keeps the label data of future models unbiased.

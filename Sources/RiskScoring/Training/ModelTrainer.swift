@@ -20,7 +20,9 @@ public enum ModelFamily: String, Sendable, Hashable, Codable, CaseIterable {
 public enum CalibrationMethod: String, Sendable, Hashable, Codable, CaseIterable {
     /// Isotonic when the validation set has at least 500 positives, else Platt.
     case automatic
+    /// Platt scaling: a logistic fit of the raw score (smooth, robust with few positives).
     case platt
+    /// Isotonic regression (monotone step function; needs many positives).
     case isotonic
     /// Keep the model's own sigmoid (no calibration step).
     case none
@@ -28,9 +30,13 @@ public enum CalibrationMethod: String, Sendable, Hashable, Codable, CaseIterable
 
 /// Everything `ModelTrainer` needs besides the data.
 public struct TrainingOptions: Sendable, Hashable, Codable {
+    /// Model family to train.
     public var family: ModelFamily = .boostedTrees
+    /// Boosted-trees hyperparameters (used when `family == .boostedTrees`).
     public var trees: BoostedTreesConfiguration = ModelTrainer.defaultTreesConfiguration
+    /// Logistic-regression hyperparameters (used when `family == .logistic`).
     public var logistic: LogisticRegressionConfiguration = LogisticRegressionConfiguration()
+    /// Feature pipeline settings (folds, smoothing, reference groups…).
     public var features: FeaturePipelineConfiguration = FeaturePipelineConfiguration()
     /// Fraction held out for early stopping and calibration when no validation table is given:
     /// the latest declarations by date when the schema has a date, else a seeded random sample.
