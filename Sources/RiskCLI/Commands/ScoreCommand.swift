@@ -8,10 +8,10 @@ struct ScoreCommand: ParsableCommand {
         commandName: "score",
         abstract: "Score declarations: probability, rank, lane, selection under an inspection budget, top reasons.",
         discussion: """
-            Output columns (csv): id, probability, raw_score, rank, lane, selected, selection_probability,
+            Output columns (csv): id, probability, raw_score, rank, lane, selected, selection_probability, \
             expected_revenue (when the model has a revenue head), reason_1 … reason_k, reason_codes.
-            The output is written atomically and never over an input file. With --on-bad-row skip, every good row
-            is scored and the bad ones are listed in a reject file (default: OUT.rejects.csv).
+            The output is written atomically and never over an input file. With --on-bad-row skip, every good \
+            row is scored and the bad ones are listed in a reject file (default: OUT.rejects.csv).
             """)
 
     @OptionGroup var modelInput: ModelInput

@@ -8,8 +8,8 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train a risk model on labelled declarations and write a model bundle.",
         discussion: """
-            Without --valid, the latest 20% of declarations by date (or a seeded 20% when the schema has no
-            date) are held out for early stopping, calibration and lane thresholds. Defaults are tuned for
+            Without --valid, the latest 20% of declarations by date (or a seeded 20% when the schema has no \
+            date) are held out for early stopping, calibration and lane thresholds. Defaults are tuned for \
             customs data; no flag is needed for a good first model.
             """)
 
