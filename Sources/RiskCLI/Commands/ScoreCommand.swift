@@ -51,6 +51,27 @@ struct ScoreCommand: ParsableCommand {
         guard budgets <= 1 else {
             throw ValidationError("give at most one of --inspection-rate, --capacity and --threshold.")
         }
+        // A bad budget is a usage error (exit 2), found before any file is read.
+        do {
+            _ = try targetingPolicy()
+        } catch let error as ScoringError {
+            throw ValidationError(error.message)
+        }
+    }
+
+    /// The policy the options ask for; without a budget, every row is ranked and none selected.
+    func targetingPolicy() throws -> TargetingPolicy {
+        if let inspectionRate {
+            return try TargetingPolicy(budget: .inspectionRate(inspectionRate), rankBy: rankBy,
+                                       explorationShare: explorationShare, explorationSeed: seed)
+        } else if let capacity {
+            return try TargetingPolicy(budget: .capacity(capacity), rankBy: rankBy,
+                                       explorationShare: explorationShare, explorationSeed: seed)
+        } else if let threshold {
+            return try TargetingPolicy(budget: .threshold(threshold), rankBy: rankBy,
+                                       explorationShare: explorationShare, explorationSeed: seed)
+        }
+        return try TargetingPolicy(budget: .capacity(0), rankBy: rankBy)
     }
 
     func run() throws {
@@ -64,20 +85,7 @@ struct ScoreCommand: ParsableCommand {
         let scorer = try RiskScorer(bundle: bundle)
         let read = try DeclarationInput(data: data, schema: nil, onBadRow: onBadRow)
             .read(schema: bundle.schema, requireLabel: false)
-        var policy: TargetingPolicy?
-        if let inspectionRate {
-            policy = try TargetingPolicy(budget: .inspectionRate(inspectionRate), rankBy: rankBy,
-                                         explorationShare: explorationShare, explorationSeed: seed)
-        } else if let capacity {
-            policy = try TargetingPolicy(budget: .capacity(capacity), rankBy: rankBy,
-                                         explorationShare: explorationShare, explorationSeed: seed)
-        } else if let threshold {
-            policy = try TargetingPolicy(budget: .threshold(threshold), rankBy: rankBy,
-                                         explorationShare: explorationShare, explorationSeed: seed)
-        } else {
-            // Rank every row without selecting any.
-            policy = try TargetingPolicy(budget: .capacity(0), rankBy: rankBy)
-        }
+        let policy = try targetingPolicy()
         let assessments = try scorer.score(read.table, policy: policy,
                                            options: ScoringOptions(reasonCount: reasons, threadCount: threads.threads))
         let hasRevenue = bundle.revenueModel != nil
