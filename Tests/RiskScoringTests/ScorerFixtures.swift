@@ -19,7 +19,11 @@ enum ScorerFixtures {
         try ModelBundle.load(contentsOf: modelsDirectory.appendingPathComponent("reference-\(kind).json"))
     }
 
-    static func scorer(_ kind: String) throws -> RiskScorer { try RiskScorer(bundle: bundle(kind)) }
+    /// Loaded once per test run (parsing and validating a bundle is the slow part in debug builds).
+    private static let scorers: [String: Result<RiskScorer, any Error>] = Dictionary(
+        uniqueKeysWithValues: kinds.map { kind in (kind, Result { try RiskScorer(bundle: bundle(kind)) }) })
+
+    static func scorer(_ kind: String) throws -> RiskScorer { try scorers[kind]!.get() }
 
     /// The sample read as a batch, the way `riskctl score` reads it.
     static func sampleTable(_ scorer: RiskScorer) throws -> DeclarationTable {
