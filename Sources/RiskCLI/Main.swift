@@ -6,13 +6,24 @@ import Foundation
 @main
 enum Main {
     static func main() async {
+        var command: any ParsableCommand
         do {
-            var command = try RiskControl.parseAsRoot()
+            command = try RiskControl.parseAsRoot()
+        } catch {
+            exit(with: error)
+        }
+        do {
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
                 try command.run()
             }
+        } catch let error as ValidationError {
+            // A usage problem found while running (an existing --out without --force, a missing schema):
+            // exit code 2 with the message alone. ArgumentParser's own formatting would print the root
+            // command's usage here, which names no subcommand and misleads.
+            FileHandle.standardError.write(Data(("error: " + error.message + "\n").utf8))
+            Foundation.exit(2)
         } catch {
             exit(with: error)
         }

@@ -9,9 +9,9 @@ struct ScoreCommand: ParsableCommand {
         abstract: "Score declarations: probability, rank, lane, selection under an inspection budget, top reasons.",
         discussion: """
             Output columns (csv): id, probability, raw_score, rank, lane, selected, selection_probability, \
-            expected_revenue (when the model has a revenue head), reason_1 … reason_k, reason_codes. \
-            The output is written atomically and never over an input file. With --on-bad-row skip, every good row \
-            is scored and the bad ones are listed in a reject file (default: OUT.rejects.csv).
+            expected_revenue (when the model has a revenue head), reason_1 … reason_k, reason_codes.
+            The output is written atomically and never over an input file. With --on-bad-row skip, every good \
+            row is scored and the bad ones are listed in a reject file (default: OUT.rejects.csv).
             """)
 
     @OptionGroup var modelInput: ModelInput
@@ -51,6 +51,27 @@ struct ScoreCommand: ParsableCommand {
         guard budgets <= 1 else {
             throw ValidationError("give at most one of --inspection-rate, --capacity and --threshold.")
         }
+        // A bad budget is a usage error (exit 2), found before any file is read.
+        do {
+            _ = try targetingPolicy()
+        } catch let error as ScoringError {
+            throw ValidationError(error.message)
+        }
+    }
+
+    /// The policy the options ask for; without a budget, every row is ranked and none selected.
+    func targetingPolicy() throws -> TargetingPolicy {
+        if let inspectionRate {
+            return try TargetingPolicy(budget: .inspectionRate(inspectionRate), rankBy: rankBy,
+                                       explorationShare: explorationShare, explorationSeed: seed)
+        } else if let capacity {
+            return try TargetingPolicy(budget: .capacity(capacity), rankBy: rankBy,
+                                       explorationShare: explorationShare, explorationSeed: seed)
+        } else if let threshold {
+            return try TargetingPolicy(budget: .threshold(threshold), rankBy: rankBy,
+                                       explorationShare: explorationShare, explorationSeed: seed)
+        }
+        return try TargetingPolicy(budget: .capacity(0), rankBy: rankBy)
     }
 
     func run() throws {
@@ -58,26 +79,13 @@ struct ScoreCommand: ParsableCommand {
         let dataURL = URL(fileURLWithPath: data)
         try checkNotOverwritingInput(output: outURL, inputs: [dataURL, URL(fileURLWithPath: modelInput.model)])
         if !force && FileManager.default.fileExists(atPath: outURL.path) {
-            throw CommandFailure("\(out) already exists; pass --force to replace it.")
+            throw ValidationError("\(out) already exists; pass --force to replace it.")
         }
         let bundle = try modelInput.load()
         let scorer = try RiskScorer(bundle: bundle)
         let read = try DeclarationInput(data: data, schema: nil, onBadRow: onBadRow)
             .read(schema: bundle.schema, requireLabel: false)
-        var policy: TargetingPolicy?
-        if let inspectionRate {
-            policy = try TargetingPolicy(budget: .inspectionRate(inspectionRate), rankBy: rankBy,
-                                         explorationShare: explorationShare, explorationSeed: seed)
-        } else if let capacity {
-            policy = try TargetingPolicy(budget: .capacity(capacity), rankBy: rankBy,
-                                         explorationShare: explorationShare, explorationSeed: seed)
-        } else if let threshold {
-            policy = try TargetingPolicy(budget: .threshold(threshold), rankBy: rankBy,
-                                         explorationShare: explorationShare, explorationSeed: seed)
-        } else {
-            // Rank every row without selecting any.
-            policy = try TargetingPolicy(budget: .capacity(0), rankBy: rankBy)
-        }
+        let policy = try targetingPolicy()
         let assessments = try scorer.score(read.table, policy: policy,
                                            options: ScoringOptions(reasonCount: reasons, threadCount: threads.threads))
         let hasRevenue = bundle.revenueModel != nil

@@ -50,10 +50,16 @@ struct DeclarationInput: ParsableArguments {
 extension DeclarationReadOptions.BadRowPolicy: ExpressibleByArgument {}
 
 /// `--threads`.
+///
+/// The option has no declared default, so `--help` reads the same on every machine (a default of
+/// `ParallelLoop.processorCount` would print "(default: 2)" here and "(default: 64)" elsewhere).
 struct ThreadOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Worker threads (results do not depend on it). Default: all cores.",
-                                            valueName: "n"))
-    var threads: Int = ParallelLoop.processorCount
+    @Option(name: .customLong("threads"),
+            help: ArgumentHelp("Worker threads (results do not depend on it). Default: all cores.", valueName: "n"))
+    var requestedThreads: Int?
+
+    /// `--threads`, or every core when it is not given.
+    var threads: Int { requestedThreads ?? ParallelLoop.processorCount }
 
     func validate() throws {
         guard threads >= 1, threads <= 1024 else {

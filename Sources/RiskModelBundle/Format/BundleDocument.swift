@@ -46,9 +46,14 @@ package enum BundleDocument {
         let header: Header
         do {
             header = try JSONDecoder().decode(Header.self, from: data)
+        } catch DecodingError.typeMismatch {
+            // Well-formed JSON whose top level is not an object (an array, a string, a number).
+            throw BundleError(.notABundle, "\(source) is not a CustomsRisk model bundle: the document is not a JSON "
+                              + "object with \"format\": \"\(formatName)\".")
         } catch {
-            throw BundleError(.malformed, "\(source) is not well-formed JSON (truncated or edited?): "
-                              + describe(error) + ". Re-export the bundle with `riskctl train`.")
+            // The decoder gives no position for a syntax error; `describe` would blame "content".
+            throw BundleError(.malformed, "\(source) is not well-formed JSON; it is truncated or was edited. "
+                              + "Restore it from the original, or re-export the bundle with `riskctl train`.")
         }
         guard header.format == formatName else {
             let found = header.format.map { "\"\($0)\"" } ?? "no \"format\" field"
@@ -79,6 +84,10 @@ package enum BundleDocument {
         do {
             return (try JSONDecoder().decode(Content.self, from: data[span]), version)
         } catch {
+            if let number = unrepresentableNumber(in: data[span]) {
+                throw BundleError(.invalidContent, "\(source): \(number.path) is \(number.text), which is not a finite "
+                                  + "number this field can hold.")
+            }
             throw BundleError(.invalidContent, "\(source): \(describe(error)).")
         }
     }
@@ -142,7 +151,8 @@ package enum BundleDocument {
             return "\(path(context.codingPath)) is null (expected \(type))"
         case DecodingError.dataCorrupted(let context):
             let under = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            return "\(path(context.codingPath)): \(under ?? context.debugDescription)"
+            let detail = under ?? context.debugDescription
+            return "\(path(context.codingPath)): " + (detail.hasSuffix(".") ? String(detail.dropLast()) : detail)
         case let error as BundleError:
             return error.message
         case let error as RiskDataError:

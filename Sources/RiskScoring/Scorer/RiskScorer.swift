@@ -10,7 +10,7 @@ import RiskTrees
 
 /// What a scoring call returns besides the probability.
 public struct ScoringOptions: Sendable, Hashable {
-    /// Number of reasons per declaration (0 = none; explanations are then skipped entirely).
+    /// Largest number of reasons per declaration (0 = none; explanations are then skipped entirely).
     public var reasonCount: Int
     /// Attach the full grouped explanation to every assessment.
     public var includeExplanation: Bool
@@ -139,7 +139,10 @@ public struct RiskScorer: Sendable {
                         let explanation = Explanation(baseValue: base, contributions: contributions, rawScore: raw[r])
                         grouped = try? GroupedExplanation(explanation, grouping: grouping)
                         if let grouped, options.reasonCount > 0 {
-                            reasons = generator.reasons(for: grouped, evidence: bundle.pipeline.evidence(for: table, row: r))
+                            // `reasonCount` is a maximum: the generator may append an AEO reason beyond
+                            // its `maximumCount`, which would give `--reasons 3` four reasons.
+                            reasons = Array(generator.reasons(for: grouped, evidence: bundle.pipeline.evidence(
+                                for: table, row: r)).prefix(options.reasonCount))
                         }
                     }
                     out[r] = RiskAssessment(
@@ -154,13 +157,24 @@ public struct RiskScorer: Sendable {
         return assessments.map { $0! }
     }
 
-    /// Missing inputs of row `r`, each with how it was handled.
+    /// Missing or unusable inputs of row `r`, each with how it was handled.
+    ///
+    /// A quantity or customs value ≤ 0 leaves the ratios divided by it undefined; the feature
+    /// pipeline scores those ratios as missing (Docs/FeatureEngineering.md), and the warning says so.
     func warnings(_ table: DeclarationTable, row r: Int) -> [String] {
         var out: [String] = []
         for (column, role) in checkedColumns {
             if role.isNumeric {
-                if let values = table.numbers[column], values[r].isNaN {
-                    out.append("\(column) is missing; scored as missing (trees learned a direction for it).")
+                guard let values = table.numbers[column] else { continue }
+                let value = values[r]
+                if value.isNaN {
+                    out.append(treePredictor != nil
+                               ? "\(column) is missing; scored as missing (trees learned a direction for it)."
+                               : "\(column) is missing; scored as missing (imputed with the training median).")
+                } else if value <= 0, role == .quantity {
+                    out.append("\(column) is \(value); the unit value is undefined and scored as missing.")
+                } else if value <= 0, role == .customsValue {
+                    out.append("\(column) is \(value); the tax and FOB ratios are undefined and scored as missing.")
                 }
             } else if let text = table.text[column], text.codes[r] < 0 {
                 out.append("\(column) is missing; scored as an unseen value (the training prior).")

@@ -134,8 +134,10 @@ public struct ModelTrainer: Sendable {
         var treesReport: TrainingReport?
         var logisticReport: LogisticTrainingReport?
         var iterations = 0
-        var configurationText: [String: String] = ["model": options.family.rawValue, "seed": "\(options.seed)",
-                                                   "threads": "\(options.threadCount)"]
+        var configurationText: [String: String] = ["model": options.family.rawValue, "seed": "\(options.seed)"]
+        // The thread count does not change the model; recording it would make reproducible bundles
+        // differ between machines with different core counts, so it is left out when reproducible.
+        if !options.reproducible { configurationText["threads"] = "\(options.threadCount)" }
         switch options.family {
         case .boostedTrees:
             var configuration = options.trees

@@ -1,0 +1,242 @@
+import Foundation
+import Testing
+
+/// train → evaluate → score → explain → inspect through the real `riskctl` binary, for both model
+/// kinds, on generated declarations. Outputs are checked against naive oracles computed here.
+@Suite struct EndToEndTests {
+    // MARK: - train and inspect
+
+    @Test(arguments: Workspace.kinds)
+    func trainReportsAndInspectReadsTheBundle(kind: String) throws {
+        let w = try Workspace.shared()
+        let trained = try #require(w.trainOutput[kind]).split(separator: "\n").map(String.init)
+        let kindName = kind == "gbt" ? "boosted_trees" : "logistic"
+        #expect(trained.first?.hasPrefix("model: \(kindName), ") == true)
+        #expect(trained.last == "wrote \(w.model(kind))")
+        #expect(trained.contains { $0.hasPrefix("ROC AUC ") })
+
+        let inspect = try Riskctl.succeed(["inspect", "--model", w.model(kind)])
+        let lines = inspect.standardOutput.split(separator: "\n").map(String.init)
+        #expect(lines.first == "\(w.model(kind)): CustomsRisk bundle format 1.0.0, valid")
+        #expect(lines.dropFirst().first?.hasPrefix(kind == "gbt" ? "model: boosted trees, " : "model: logistic regression, ")
+                == true)
+        let (holdout, positives) = try validationSet(w)
+        #expect(lines.contains("validation: \(holdout) declarations (\(positives) illicit), latest 20% by date"))
+
+        let json = try Riskctl.succeed(["inspect", "--model", w.model(kind), "--json"])
+        let metadata = try JSONValue.parse(json.standardOutput)
+        let trainRows = try CSVTable(contentsOf: URL(fileURLWithPath: w.train)).rows.count
+        #expect(metadata["trainingRows"]?.int == trainRows - holdout)
+        #expect(metadata["validationRows"]?.int == holdout)
+        #expect(metadata["seed"]?.int == 3)
+    }
+
+    /// The size of the latest 20% of the training file by date (ISO dates sort as text; ties by
+    /// row) and its illicit rows, counted here.
+    func validationSet(_ w: Workspace) throws -> (rows: Int, positives: Int) {
+        let table = try CSVTable(contentsOf: URL(fileURLWithPath: w.train))
+        let dates = try table.column("date"), labels = try table.numbers("illicit")
+        let holdout = Int((Double(dates.count) * 0.2).rounded())
+        let order = dates.indices.sorted { dates[$0] != dates[$1] ? dates[$0] < dates[$1] : $0 < $1 }
+        return (holdout, order.suffix(holdout).filter { labels[$0] == 1 }.count)
+    }
+
+    // MARK: - evaluate
+
+    @Test(arguments: Workspace.kinds)
+    func evaluateJSONMatchesNaiveMetricsOfTheScores(kind: String) throws {
+        let w = try Workspace.shared()
+        let result = try Riskctl.succeed(["evaluate", "--model", w.model(kind), "--data", w.test, "--json"])
+        #expect(result.standardOutput.hasSuffix("}\n") && !result.standardOutput.dropLast().contains("\n"),
+                "one JSON object on one line")
+        let json = try JSONValue.parse(result.standardOutput)
+        for key in ["rows", "positives", "auc", "pr_auc", "logloss", "brier", "precision_at", "recall_at", "revenue_at"] {
+            #expect(json[key] != nil, "evaluate --json lacks \(key)")
+        }
+        for key in ["precision_at", "recall_at", "revenue_at"] {
+            #expect(json[key]?.keys == ["1", "2", "5", "10"], "\(key) keys")
+        }
+
+        // Oracle inputs: the probabilities `score` writes and the labels read from the file here.
+        let (ids, labels) = try w.testIDsAndLabels()
+        let scores = try CSVTable(contentsOf: URL(fileURLWithPath: w.scores(kind)))
+        #expect(try scores.column("id") == ids)
+        let p = try scores.numbers("probability")
+        let n = p.count, positives = labels.filter { $0 == 1 }.count
+        #expect(json["rows"]?.int == n)
+        #expect(json["positives"]?.int == positives)
+
+        // AUC over all positive–negative pairs, ties half (O(n²) on 1,003 rows).
+        var wins = 0.0
+        for i in 0..<n where labels[i] == 1 {
+            for j in 0..<n where labels[j] == 0 {
+                wins += p[i] > p[j] ? 1 : (p[i] == p[j] ? 0.5 : 0)
+            }
+        }
+        let auc = wins / Double(positives * (n - positives))
+        // Tolerances: the same probabilities summed in another order; relative error ≲ n·ε ≈ 1e-13.
+        #expect(abs(try #require(json["auc"]?.double) - auc) <= 1e-12)
+        let logLoss = -zip(p, labels).map { p, y in y == 1 ? log(p) : log(1 - p) }.reduce(0, +) / Double(n)
+        let brier = zip(p, labels).map { p, y in (p - y) * (p - y) }.reduce(0, +) / Double(n)
+        #expect(abs(try #require(json["logloss"]?.double) - logLoss) <= 1e-12 * max(1, logLoss))
+        #expect(abs(try #require(json["brier"]?.double) - brier) <= 1e-12)
+
+        // precision@5% / recall@5%: the top ceil(5% × n) by probability, earlier row first on ties.
+        let k = (5 * n + 99) / 100
+        let top = (0..<n).sorted { p[$0] != p[$1] ? p[$0] > p[$1] : $0 < $1 }.prefix(k)
+        let hits = Double(top.filter { labels[$0] == 1 }.count)
+        let precision = try #require(json["precision_at"]?["5"]?.double)
+        let recall = try #require(json["recall_at"]?["5"]?.double)
+        #expect(precision == hits / Double(k))
+        #expect(recall == hits / Double(positives))
+    }
+
+    @Test(arguments: Workspace.kinds)
+    func evaluateTableNamesTheFileAndWritesTheReport(kind: String) throws {
+        let w = try Workspace.shared()
+        let report = w.path("report-\(kind).html")
+        let result = try Riskctl.succeed(["evaluate", "--model", w.model(kind), "--data", w.test, "--report", report])
+        let (ids, labels) = try w.testIDsAndLabels()
+        #expect(result.standardOutput.hasPrefix("test.csv: \(ids.count) declarations, \(labels.filter { $0 == 1 }.count) illicit\n"))
+        #expect(result.standardOutput.hasSuffix("wrote \(report)\n"))
+        let html = try String(contentsOfFile: report, encoding: .utf8)
+        #expect(html.contains("<svg"))
+        #expect(!html.contains("src=\"http") && !html.contains("href=\"http"), "self-contained: no network resources")
+    }
+
+    // MARK: - score
+
+    @Test(arguments: Workspace.kinds)
+    func scoreCSVKeepsOrderSelectsTheBudgetAndListsReasons(kind: String) throws {
+        let w = try Workspace.shared()
+        let (ids, _) = try w.testIDsAndLabels()
+        let out = w.scores(kind)  // score --inspection-rate 0.05 --reasons 3, run by the workspace
+        let n = ids.count
+        let k = (5 * n + 99) / 100  // ceil(5% × n) in integers
+        #expect(n % 20 != 0, "the budget should not be a whole number of rows")
+        #expect(w.scoreLog[kind] == "scored \(n) declarations (\(k) selected) → \(out)\n")
+        let table = try CSVTable(contentsOf: URL(fileURLWithPath: out))
+        #expect(table.header == ["id", "probability", "raw_score", "rank", "lane", "selected", "selection_probability",
+                                 "expected_revenue", "reason_1", "reason_2", "reason_3", "reason_codes"])
+        #expect(try table.column("id") == ids)
+        let p = try table.numbers("probability")
+        let rank = try table.column("rank").map { Int($0)! }
+        let selected = try table.column("selected")
+        #expect(p.allSatisfy { $0.isFinite && $0 >= 0 && $0 <= 1 })
+        #expect(Set(rank) == Set(1...n))
+        #expect(selected.filter { $0 == "1" }.count == k)
+        #expect(Set(selected.indices.filter { selected[$0] == "1" }) == Set(rank.indices.filter { rank[$0] <= k }))
+        #expect(Set(selected) == ["0", "1"])
+        // Ranks follow probability (descending, earlier row first on ties).
+        let byRank = rank.indices.sorted { rank[$0] < rank[$1] }
+        for (a, b) in zip(byRank, byRank.dropFirst()) {
+            #expect(p[a] > p[b] || (p[a] == p[b] && a < b))
+        }
+        #expect(Set(try table.column("lane")).isSubset(of: ["red", "yellow", "blue", "green"]))
+        #expect(try table.numbers("expected_revenue").allSatisfy { $0.isFinite && $0 >= 0 })
+        // Reasons: the codes column lists one code per non-empty reason column, non-empty ones first.
+        let reasons = try (1...3).map { try table.column("reason_\($0)") }
+        let codes = try table.column("reason_codes")
+        for row in 0..<n {
+            let texts = reasons.map { $0[row] }
+            let count = texts.filter { !$0.isEmpty }.count
+            #expect(texts.prefix(count).allSatisfy { !$0.isEmpty })
+            let list = codes[row].isEmpty ? [] : codes[row].split(separator: ";").map(String.init)
+            #expect(list.count == count, "row \(row)")
+            #expect(list.allSatisfy { $0.allSatisfy { $0.isUppercase || $0 == "_" } })
+        }
+        #expect(reasons[0].filter { !$0.isEmpty }.count > n / 2, "most declarations get at least one reason")
+    }
+
+    @Test(arguments: Workspace.kinds)
+    func scoreJSONLinesMatchesTheCSV(kind: String) throws {
+        let w = try Workspace.shared()
+        let csv = try CSVTable(contentsOf: URL(fileURLWithPath: w.scores(kind)))
+        let out = w.path("scores-\(kind).jsonl")
+        try? FileManager.default.removeItem(atPath: out)
+        try Riskctl.succeed(["score", "--model", w.model(kind), "--data", w.test, "--out", out, "--format", "jsonl",
+                             "--inspection-rate", "0.05"])
+        let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == csv.rows.count)
+        let ids = try csv.column("id"), p = try csv.numbers("probability"), raw = try csv.numbers("raw_score")
+        let selected = try csv.column("selected"), rank = try csv.column("rank")
+        for (row, line) in lines.enumerated() {
+            let object = try JSONValue.parse(line)
+            #expect(object.keys == ["id", "probability", "raw_score", "rank", "lane", "selected",
+                                    "selection_probability", "expected_revenue", "reasons", "warnings"])
+            #expect(object["id"]?.string == ids[row])
+            #expect(object["probability"]?.double?.bitPattern == p[row].bitPattern)
+            #expect(object["raw_score"]?.double?.bitPattern == raw[row].bitPattern)
+            #expect(object["selected"]?.bool == (selected[row] == "1"))
+            #expect(object["rank"]?.int.map(String.init) == rank[row])
+            let reasons = try #require(object["reasons"]?.array)
+            #expect(reasons.count <= 3)
+            for reason in reasons { #expect(reason.keys == ["code", "text", "value"]) }
+        }
+    }
+
+    // MARK: - explain
+
+    @Test(arguments: Workspace.kinds)
+    func explainJSONAddsUpToTheScoredRawScore(kind: String) throws {
+        let w = try Workspace.shared()
+        let scores = try CSVTable(contentsOf: URL(fileURLWithPath: w.scores(kind)))
+        let ids = try scores.column("id"), raw = try scores.numbers("raw_score"), p = try scores.numbers("probability")
+        let rank = try scores.column("rank").map { Int($0)! }, codes = try scores.column("reason_codes")
+        // The first row, the riskiest and the least risky.
+        let rows = [0] + rank.indices.filter { rank[$0] == 1 || rank[$0] == ids.count }
+        for row in rows {
+            let result = try Riskctl.succeed(["explain", "--model", w.model(kind), "--data", w.test, "--id", ids[row],
+                                              "--json"])
+            let json = try JSONValue.parse(result.standardOutput)
+            #expect(json.keys == ["id", "raw_score", "probability", "base_value", "lane", "contributions",
+                                  "reasons", "warnings"])
+            #expect(json["id"]?.string == ids[row])
+            let rawScore = try #require(json["raw_score"]?.double)
+            #expect(rawScore.bitPattern == raw[row].bitPattern, "explain and score agree on \(ids[row])")
+            #expect(json["probability"]?.double?.bitPattern == p[row].bitPattern)
+            let base = try #require(json["base_value"]?.double)
+            let contributions = try #require(json["contributions"]?.array)
+            #expect(contributions.allSatisfy { $0.keys == ["group", "value"] })
+            let groups = contributions.compactMap { $0["group"]?.string }
+            #expect(Set(groups).count == contributions.count, "each group once")
+            let sum = contributions.compactMap { $0["value"]?.double }.reduce(0, +)
+            // Additivity of TreeSHAP / linear contributions; rounding over ~20 terms ≪ 1e-9.
+            #expect(abs(base + sum - rawScore) <= 1e-9, "\(ids[row]): \(base) + \(sum) vs \(rawScore)")
+            let reasons = try #require(json["reasons"]?.array)
+            #expect(reasons.allSatisfy { $0.keys == ["code", "text", "value"] })
+            #expect(reasons.compactMap { $0["code"]?.string }.joined(separator: ";") == codes[row])
+        }
+    }
+
+    @Test(arguments: Workspace.kinds)
+    func explainTextNamesTheDeclaration(kind: String) throws {
+        let w = try Workspace.shared()
+        let (ids, _) = try w.testIDsAndLabels()
+        let result = try Riskctl.succeed(["explain", "--model", w.model(kind), "--data", w.test, "--id", ids[5]])
+        let lines = result.standardOutput.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("declaration \(ids[5]): probability ") == true)
+        #expect(lines.dropFirst().first?.hasPrefix("base value ") == true)
+    }
+
+    // MARK: - reproducibility
+
+    /// `--reproducible` with the same seed and threads gives byte-identical bundles; another thread
+    /// count gives the same model (identical score files).
+    @Test func reproducibleTrainingIsByteIdenticalAndThreadIndependent() throws {
+        let w = try Workspace.shared()
+        var bundles: [Data] = []
+        var scoreFiles: [Data] = []
+        for (index, threads) in ["1", "1", "2"].enumerated() {
+            let model = w.path("repro-\(index).json"), out = w.path("repro-\(index).csv")
+            try Riskctl.succeed(["train", "--data", w.train, "--schema", w.schema, "--model", "gbt", "--seed", "5",
+                                 "--iterations", "10", "--threads", threads, "--reproducible", "--out", model])
+            try Riskctl.succeed(["score", "--model", model, "--data", w.test, "--out", out, "--threads", threads])
+            bundles.append(try Data(contentsOf: URL(fileURLWithPath: model)))
+            scoreFiles.append(try Data(contentsOf: URL(fileURLWithPath: out)))
+        }
+        #expect(bundles[0] == bundles[1])
+        #expect(scoreFiles[0] == scoreFiles[1])
+        #expect(scoreFiles[2] == scoreFiles[0])
+    }
+}

@@ -1,1 +1,0 @@
-// Tests for RiskCLI live in this folder.
