@@ -9,8 +9,7 @@ import Testing
         OVERVIEW: Train, evaluate and apply customs risk models.
 
         Exit codes: 0 success, 1 runtime failure (bad data, unreadable model, I/O), 2
-        usage error.
-        Every error names the file, line and field involved.
+        usage error. Every error names the file, line and field involved.
 
         USAGE: riskctl <subcommand>
 

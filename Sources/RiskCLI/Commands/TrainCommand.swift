@@ -53,7 +53,7 @@ struct TrainCommand: ParsableCommand {
         let outURL = URL(fileURLWithPath: out)
         try checkNotOverwritingInput(output: outURL, inputs: [input.dataURL] + (valid.map { [URL(fileURLWithPath: $0)] } ?? []))
         if !force && FileManager.default.fileExists(atPath: outURL.path) {
-            throw CommandFailure("\(out) already exists; pass --force to replace it.")
+            throw ValidationError("\(out) already exists; pass --force to replace it.")
         }
         let schema = try DeclarationSchema.load(contentsOf: input.schemaURL())
         let training = try input.read(schema: schema, requireLabel: true).table

@@ -81,7 +81,7 @@ struct ModelInput: ParsableArguments {
 /// Refuses to write an output over an input file.
 func checkNotOverwritingInput(output: URL, inputs: [URL]) throws {
     for input in inputs where AtomicFile.sameFile(output, input) {
-        throw CommandFailure("the output \(output.path) is the input file \(input.path); refusing to overwrite "
+        throw ValidationError("the output \(output.path) is the input file \(input.path); refusing to overwrite "
                               + "what you gave. Choose another --out.")
     }
 }
