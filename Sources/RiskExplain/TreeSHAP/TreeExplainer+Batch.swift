@@ -30,14 +30,15 @@ extension TreeExplainer {
                         let valuesBase = values.baseAddress!, outBase = out.baseAddress!, rawBase = raw.baseAddress!
                         ParallelLoop.forEachChunk(count: rowCount, threadCount: threadCount, minimumChunk: 8) { _, range in
                             let rowBuffer = UnsafeMutablePointer<Float>.allocate(capacity: featureCount)
-                            let path = UnsafeMutablePointer<PathElement>.allocate(capacity: pathCapacity)
+                            let workspace = UnsafeMutableRawPointer.allocate(byteCount: workspaceByteCount,
+                                                                             alignment: 64)
                             defer {
                                 rowBuffer.deallocate()
-                                path.deallocate()
+                                workspace.deallocate()
                             }
                             for r in range {
                                 for c in 0..<featureCount { rowBuffer[c] = valuesBase[c &* rowCount &+ r] }
-                                accumulate(row: rowBuffer, phi: outBase + r &* featureCount, path: path)
+                                accumulate(row: rowBuffer, phi: outBase + r &* featureCount, workspace: workspace)
                                 rawBase[r] = rawScore(row: rowBuffer)
                             }
                         }

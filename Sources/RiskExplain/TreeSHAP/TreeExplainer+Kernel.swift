@@ -204,11 +204,29 @@ struct TreeShapKernel {
 }
 
 extension TreeExplainer {
-    /// Adds every tree's contributions for `row` to `phi` using `path` as workspace
-    /// (`pathCapacity` elements). Pointers must be valid; `phi` is not cleared.
+    /// Adds every tree's contributions for `row` to `phi` with the chosen algorithm, using
+    /// `workspace` (`workspaceByteCount` bytes, 64-byte aligned). Pointers must be valid; `phi`
+    /// is not cleared.
     package func accumulate(row: UnsafePointer<Float>, phi: UnsafeMutablePointer<Double>,
-                            path: UnsafeMutablePointer<PathElement>) {
+                            workspace: UnsafeMutableRawPointer) {
         guard !roots.isEmpty else { return }
+        guard let plan = quadrature else {
+            let path = workspace.bindMemory(to: PathElement.self, capacity: pathCapacity)
+            accumulateByPathRecursion(row: row, phi: phi, path: path)
+            return
+        }
+        switch plan.laneCount {
+        case 2: accumulateByQuadrature(plan, as: SIMD2<Double>.self, row: row, phi: phi, workspace: workspace)
+        case 4: accumulateByQuadrature(plan, as: SIMD4<Double>.self, row: row, phi: phi, workspace: workspace)
+        case 8: accumulateByQuadrature(plan, as: SIMD8<Double>.self, row: row, phi: phi, workspace: workspace)
+        default: accumulateByQuadrature(plan, as: SIMD16<Double>.self, row: row, phi: phi, workspace: workspace)
+        }
+    }
+
+    /// Adds every tree's contributions for `row` to `phi` by the path recursion, using `path` as
+    /// workspace (`pathCapacity` elements).
+    func accumulateByPathRecursion(row: UnsafePointer<Float>, phi: UnsafeMutablePointer<Double>,
+                                   path: UnsafeMutablePointer<PathElement>) {
         nodes.withUnsafeBufferPointer { nodeBuffer in
             categoryWords.withUnsafeBufferPointer { words in
                 reciprocals.withUnsafeBufferPointer { reciprocals in
@@ -260,8 +278,8 @@ extension TreeExplainer {
         guard featureCount > 0 else { return baseValue }
         let phi = contributions.baseAddress!
         phi.update(repeating: 0, count: featureCount)
-        withUnsafeTemporaryAllocation(of: PathElement.self, capacity: pathCapacity) { path in
-            accumulate(row: row.baseAddress!, phi: phi, path: path.baseAddress!)
+        withUnsafeTemporaryAllocation(byteCount: workspaceByteCount, alignment: 64) { workspace in
+            accumulate(row: row.baseAddress!, phi: phi, workspace: workspace.baseAddress!)
         }
         return baseValue
     }
