@@ -122,10 +122,13 @@ public struct RiskScorer: Sendable {
         let explain = options.reasonCount > 0 || options.includeExplanation
         var assessments = [RiskAssessment?](repeating: nil, count: n)
         let featureCount = matrix.columnCount
+        let warningSources = self.warningSources(table)
         assessments.withUnsafeMutableBufferPointer { out in
             ParallelLoop.forEachChunk(count: n, threadCount: options.threadCount, minimumChunk: 256) { _, range in
+                // Buffers reused for every row of the chunk.
                 var row = [Float](repeating: 0, count: featureCount)
                 var contributions = [Double](repeating: 0, count: featureCount)
+                var scratch = ReasonGenerator.Scratch()
                 for r in range {
                     var reasons: [Reason] = []
                     var grouped: GroupedExplanation?
@@ -136,10 +139,21 @@ public struct RiskScorer: Sendable {
                                 self.treeExplainer?.explain(x, into: c) ?? self.linearExplainer!.explain(x, into: c)
                             }
                         }
-                        let explanation = Explanation(baseValue: base, contributions: contributions, rawScore: raw[r])
-                        grouped = try? GroupedExplanation(explanation, grouping: grouping)
-                        if let grouped, options.reasonCount > 0 {
-                            reasons = generator.reasons(for: grouped, evidence: bundle.pipeline.evidence(for: table, row: r))
+                        if options.includeExplanation {
+                            let explanation = Explanation(baseValue: base, contributions: contributions,
+                                                          rawScore: raw[r])
+                            grouped = try? GroupedExplanation(explanation, grouping: grouping)
+                            if let grouped, options.reasonCount > 0 {
+                                reasons = generator.reasons(for: grouped,
+                                                            evidence: bundle.pipeline.evidence(for: table, row: r))
+                            }
+                        } else if options.reasonCount > 0 && featureCount == grouping.featureCount {
+                            // Same reasons without the grouped explanation; evidence only when needed.
+                            reasons = contributions.withUnsafeBufferPointer { c in
+                                generator.reasons(contributions: c, grouping: grouping, scratch: &scratch) {
+                                    bundle.pipeline.evidence(for: table, row: r)
+                                }
+                            }
                         }
                     }
                     out[r] = RiskAssessment(
@@ -147,22 +161,29 @@ public struct RiskScorer: Sendable {
                         expectedRevenue: expected?[r], lane: bundle.lanes.lane(for: probabilities[r]),
                         decision: decisions?[r], reasons: reasons,
                         explanation: options.includeExplanation ? grouped : nil,
-                        warnings: warnings(table, row: r))
+                        warnings: Self.warnings(warningSources, row: r))
                 }
             }
         }
         return assessments.map { $0! }
     }
 
-    /// Missing inputs of row `r`, each with how it was handled.
-    func warnings(_ table: DeclarationTable, row r: Int) -> [String] {
+    /// The checked columns of `table`, looked up once per batch rather than once per row.
+    func warningSources(_ table: DeclarationTable) -> [(column: String, numbers: [Double]?, codes: [Int32]?)] {
+        checkedColumns.map { column, role in
+            role.isNumeric ? (column, table.numbers[column] ?? [], nil) : (column, nil, table.text[column]?.codes ?? [])
+        }
+    }
+
+    /// Missing inputs of row `r`, each with how it was handled, in schema order.
+    static func warnings(_ sources: [(column: String, numbers: [Double]?, codes: [Int32]?)], row r: Int) -> [String] {
         var out: [String] = []
-        for (column, role) in checkedColumns {
-            if role.isNumeric {
-                if let values = table.numbers[column], values[r].isNaN {
+        for (column, numbers, codes) in sources {
+            if let numbers {
+                if r < numbers.count, numbers[r].isNaN {
                     out.append("\(column) is missing; scored as missing (trees learned a direction for it).")
                 }
-            } else if let text = table.text[column], text.codes[r] < 0 {
+            } else if let codes, r < codes.count, codes[r] < 0 {
                 out.append("\(column) is missing; scored as an unseen value (the training prior).")
             }
         }
