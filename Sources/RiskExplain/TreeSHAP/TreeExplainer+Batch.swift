@@ -4,7 +4,7 @@ extension TreeExplainer {
     /// Contributions of every row of `matrix`, computed on up to `threadCount` threads.
     ///
     /// Each row is computed by the same sequential code whatever the thread count, so the result is
-    /// bit-identical for every `threadCount`. One row buffer and one path workspace are allocated
+    /// bit-identical for every `threadCount`. One row buffer and one workspace are allocated
     /// per chunk of rows, nothing per row.
     ///
     /// - Parameters:
@@ -12,7 +12,7 @@ extension TreeExplainer {
     ///   - threadCount: Maximum number of threads (values < 1 mean 1).
     /// - Returns: Row-major contributions plus every row's raw score.
     /// - Throws: `RiskExplainError` with code `.shapeMismatch` when the column count differs.
-    /// - Complexity: O(*n* · *T* · *L* · *D*²) work.
+    /// - Complexity: O(*n* · *T* · *N* · *D*) work with the quadrature (see `TreeExplainer`).
     public func contributions(for matrix: FeatureMatrix, threadCount: Int = ParallelLoop.processorCount) throws
         -> ContributionMatrix {
         guard matrix.columnCount == featureCount else {

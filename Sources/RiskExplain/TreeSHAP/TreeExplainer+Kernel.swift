@@ -260,15 +260,14 @@ extension TreeExplainer {
 
     /// Writes the contribution of every feature of `row` into `contributions` and returns the base value.
     ///
-    /// Allocation-free: the path workspace is a stack buffer of `(maximumDepth + 2)(maximumDepth + 3)/2`
-    /// elements. `baseValue + Σ contributions` equals the model's raw score for `row` up to rounding.
+    /// Allocation-free: the workspace (`workspaceByteCount` bytes) is a stack buffer. `baseValue + Σ contributions` equals the model's raw score for `row` up to rounding.
     ///
     /// - Parameters:
     ///   - row: The row's feature values in schema order (`featureCount` values; NaN = missing).
     ///   - contributions: Receives `featureCount` values (overwritten, not accumulated).
     /// - Returns: `baseValue`.
     /// - Precondition: both buffers hold at least `featureCount` elements.
-    /// - Complexity: O(*T* · *L* · *D*²).
+    /// - Complexity: O(*T* · *N* · *D*) with the quadrature, O(*T* · *L* · *D*²) with the path recursion.
     public func explain(_ row: UnsafeBufferPointer<Float>, into contributions: UnsafeMutableBufferPointer<Double>)
         -> Double {
         precondition(row.count >= featureCount,
@@ -289,7 +288,7 @@ extension TreeExplainer {
     /// - Parameter row: `featureCount` values in schema order (NaN = missing).
     /// - Returns: Base value, one contribution per feature, and the model's raw score.
     /// - Precondition: `row.count == featureCount`.
-    /// - Complexity: O(*T* · *L* · *D*²).
+    /// - Complexity: O(*T* · *N* · *D*) with the quadrature, O(*T* · *L* · *D*²) with the path recursion.
     public func explain(_ row: [Float]) -> Explanation {
         precondition(row.count == featureCount, "row has \(row.count) values; the model expects \(featureCount)")
         var contributions = [Double](repeating: 0, count: featureCount)

@@ -18,8 +18,14 @@ import RiskTrees
 /// Invariant: `baseValue + Σ contributions == rawScore` up to rounding (1e-9 relative, tested).
 /// The explainer is an immutable `Sendable` value: share one across threads.
 ///
-/// - Complexity: O(*T* · *L* · *D*²) per row for *T* trees of at most *L* leaves and depth *D*;
-///   no allocation per row (the path workspace, (*D* + 2)(*D* + 3)/2 elements, lives on the stack).
+/// Two exact algorithms compute the same values (see `Algorithm`, Docs/Explanations.md): Gauss–
+/// Legendre quadrature of the Shapley integral (Linear TreeShap's identity, Yu et al. 2022) with a
+/// precomputed per-edge plan, chosen when paths have ≤ 32 distinct features and the plan fits in
+/// `quadratureByteBudget`; otherwise the path recursion.
+///
+/// - Complexity: per row, O(*T* · *N* · *D*) with the quadrature (*N* nodes per tree, vectors of
+///   ≈ *D*/2 lanes), O(*T* · *L* · *D*²) with the path recursion (*L* leaves, depth *D*); no
+///   allocation per row (the workspace lives on the stack).
 public struct TreeExplainer: Sendable {
     /// One node of the flattened ensemble, with what TreeSHAP needs precomputed.
     package struct Node: Sendable {
