@@ -150,4 +150,40 @@ struct ReasonGeneratorTests {
             try ReasonGenerator(maximumCount: -1)
         }
     }
+
+    /// The scorer's fast path (straight from contributions, evidence built lazily) returns exactly
+    /// the reasons of the grouped path, on random contributions with ties, zeros and an AEO group,
+    /// and builds the evidence only when a reason is produced.
+    @Test(arguments: [1, 2, 3, 5] as [UInt64], [0, 1, 3] as [Int])
+    func fastPathEqualsGroupedPath(seed: UInt64, maximumCount: Int) throws {
+        let groups = [FeatureGroup.unitValue, FeatureGroup.aeo, FeatureGroup.origin, FeatureGroup.hsCode,
+                      FeatureGroup.route, FeatureGroup.entity("consignor"), "numeric:gross_mass"]
+        let schema = FeatureSchema(columns: (0..<17).map { FeatureColumn(name: "f\($0)", group: groups[$0 % groups.count]) })
+        let grouping = FeatureGrouping(schema: schema)
+        var generator = SeededGenerator(seed: seed)
+        var scratch = ReasonGenerator.Scratch()
+        for share in [0.0, 0.05, 0.3] {
+            let reasonGenerator = try ReasonGenerator(maximumCount: maximumCount, minimumShare: share)
+            for trial in 0..<200 {
+                // Values on a coarse grid so that ties and exact zeros happen.
+                let contributions = (0..<17).map { _ in
+                    generator.nextUnit() < 0.3 ? 0 : (Double(generator.nextInt(below: 9)) - 4) / 8
+                }
+                let evidence = trial % 2 == 0 ? Self.fullEvidence : Evidence(facts: [EvidenceKey.aeo: "no"])
+                let grouped = try GroupedExplanation(Explanation(baseValue: 0, contributions: contributions,
+                                                                 rawScore: 0), grouping: grouping)
+                let expected = reasonGenerator.reasons(for: grouped, evidence: evidence)
+                var evidenceCalls = 0
+                let fast = contributions.withUnsafeBufferPointer { c in
+                    reasonGenerator.reasons(contributions: c, grouping: grouping, scratch: &scratch) {
+                        evidenceCalls += 1
+                        return evidence
+                    }
+                }
+                #expect(fast == expected, "seed \(seed) trial \(trial) share \(share)")
+                #expect(evidenceCalls <= 1)
+                if !expected.isEmpty { #expect(evidenceCalls == 1) }
+            }
+        }
+    }
 }

@@ -76,6 +76,77 @@ public struct ReasonGenerator: Sendable {
         return reasons
     }
 
+    /// Reusable buffers for `reasons(contributions:grouping:scratch:evidence:)`: one per thread.
+    package struct Scratch {
+        var sums: [Double] = []
+        var order: [Int] = []
+        var candidates: [Int] = []
+
+        package init() {}
+    }
+
+    /// The reasons for one declaration straight from its feature contributions: the same result as
+    /// `reasons(for: GroupedExplanation(explanation, grouping: grouping), evidence: evidence())`,
+    /// bit for bit, without building the grouped explanation, and calling `evidence` only when a
+    /// reason will be produced. The batch scorer uses it; nothing is allocated but the reasons.
+    ///
+    /// - Parameters:
+    ///   - contributions: One value per feature of `grouping`.
+    ///   - grouping: The model's feature grouping.
+    ///   - scratch: Buffers reused across calls (one per thread).
+    ///   - evidence: Builds the declaration's evidence; called at most once.
+    /// - Complexity: O(features + groups log groups).
+    package func reasons(contributions: UnsafeBufferPointer<Double>, grouping: FeatureGrouping,
+                         scratch: inout Scratch, evidence: () -> Evidence) -> [Reason] {
+        let names = grouping.groups
+        let groupCount = names.count
+        if scratch.sums.count != groupCount {
+            scratch.sums = [Double](repeating: 0, count: groupCount)
+        }
+        grouping.sum(contributions, into: &scratch.sums)
+        let sums = scratch.sums
+        // Σ|values| in GroupedExplanation's order (|value| descending, ties by name), so the total
+        // and every share are the same Doubles as on the grouped path.
+        scratch.order.removeAll(keepingCapacity: true)
+        scratch.order.append(contentsOf: 0..<groupCount)
+        scratch.order.sort { i, j in
+            let a = abs(sums[i]), b = abs(sums[j])
+            return a != b ? a > b : names[i] < names[j]
+        }
+        var total = 0.0
+        for i in scratch.order { total += abs(sums[i]) }
+        guard total > 0, total.isFinite else { return [] }
+        scratch.candidates.removeAll(keepingCapacity: true)
+        var aeoIndex: Int?
+        for i in scratch.order {
+            if names[i] == FeatureGroup.aeo {
+                aeoIndex = i
+            } else if sums[i] != 0 && abs(sums[i]) / total >= minimumShare {
+                scratch.candidates.append(i)
+            }
+        }
+        scratch.candidates.sort { i, j in
+            let a = sums[i], b = sums[j]
+            if (a > 0) != (b > 0) { return a > 0 }
+            if a != b { return a > 0 ? a > b : a < b }
+            return names[i] < names[j]
+        }
+        let selected = scratch.candidates.prefix(maximumCount)
+        let mitigating = aeoIndex.map { sums[$0] < 0 } ?? false
+        guard !selected.isEmpty || mitigating else { return [] }
+        let evidence = evidence()
+        var reasons = selected.map {
+            reason(for: GroupContribution(group: names[$0], value: sums[$0]), total: total, evidence: evidence)
+        }
+        if let aeoIndex, mitigating, evidence[EvidenceKey.aeo]?.lowercased() != "no" {
+            let value = sums[aeoIndex]
+            reasons.append(Reason(code: ReasonCode.aeoTrusted.code,
+                                  text: "Importer is an Authorised Economic Operator (trusted trader).",
+                                  value: value, group: names[aeoIndex], share: abs(value) / total))
+        }
+        return reasons
+    }
+
     private func reason(for contribution: GroupContribution, total: Double, evidence: Evidence) -> Reason {
         let (code, text) = Self.sentence(group: contribution.group, value: contribution.value, evidence: evidence)
         return Reason(code: code.code, text: text, value: contribution.value, group: contribution.group,

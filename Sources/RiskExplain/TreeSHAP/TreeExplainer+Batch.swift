@@ -4,7 +4,7 @@ extension TreeExplainer {
     /// Contributions of every row of `matrix`, computed on up to `threadCount` threads.
     ///
     /// Each row is computed by the same sequential code whatever the thread count, so the result is
-    /// bit-identical for every `threadCount`. One row buffer and one path workspace are allocated
+    /// bit-identical for every `threadCount`. One row buffer and one workspace are allocated
     /// per chunk of rows, nothing per row.
     ///
     /// - Parameters:
@@ -12,7 +12,7 @@ extension TreeExplainer {
     ///   - threadCount: Maximum number of threads (values < 1 mean 1).
     /// - Returns: Row-major contributions plus every row's raw score.
     /// - Throws: `RiskExplainError` with code `.shapeMismatch` when the column count differs.
-    /// - Complexity: O(*n* · *T* · *L* · *D*²) work.
+    /// - Complexity: O(*n* · *T* · *N* · *D*) work with the quadrature (see `TreeExplainer`).
     public func contributions(for matrix: FeatureMatrix, threadCount: Int = ParallelLoop.processorCount) throws
         -> ContributionMatrix {
         guard matrix.columnCount == featureCount else {
@@ -30,14 +30,15 @@ extension TreeExplainer {
                         let valuesBase = values.baseAddress!, outBase = out.baseAddress!, rawBase = raw.baseAddress!
                         ParallelLoop.forEachChunk(count: rowCount, threadCount: threadCount, minimumChunk: 8) { _, range in
                             let rowBuffer = UnsafeMutablePointer<Float>.allocate(capacity: featureCount)
-                            let path = UnsafeMutablePointer<PathElement>.allocate(capacity: pathCapacity)
+                            let workspace = UnsafeMutableRawPointer.allocate(byteCount: workspaceByteCount,
+                                                                             alignment: 64)
                             defer {
                                 rowBuffer.deallocate()
-                                path.deallocate()
+                                workspace.deallocate()
                             }
                             for r in range {
                                 for c in 0..<featureCount { rowBuffer[c] = valuesBase[c &* rowCount &+ r] }
-                                accumulate(row: rowBuffer, phi: outBase + r &* featureCount, path: path)
+                                accumulate(row: rowBuffer, phi: outBase + r &* featureCount, workspace: workspace)
                                 rawBase[r] = rawScore(row: rowBuffer)
                             }
                         }

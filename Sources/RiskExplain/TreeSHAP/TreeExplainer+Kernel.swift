@@ -204,11 +204,29 @@ struct TreeShapKernel {
 }
 
 extension TreeExplainer {
-    /// Adds every tree's contributions for `row` to `phi` using `path` as workspace
-    /// (`pathCapacity` elements). Pointers must be valid; `phi` is not cleared.
+    /// Adds every tree's contributions for `row` to `phi` with the chosen algorithm, using
+    /// `workspace` (`workspaceByteCount` bytes, 64-byte aligned). Pointers must be valid; `phi`
+    /// is not cleared.
     package func accumulate(row: UnsafePointer<Float>, phi: UnsafeMutablePointer<Double>,
-                            path: UnsafeMutablePointer<PathElement>) {
+                            workspace: UnsafeMutableRawPointer) {
         guard !roots.isEmpty else { return }
+        guard let plan = quadrature else {
+            let path = workspace.bindMemory(to: PathElement.self, capacity: pathCapacity)
+            accumulateByPathRecursion(row: row, phi: phi, path: path)
+            return
+        }
+        switch plan.laneCount {
+        case 2: accumulateByQuadrature(plan, as: SIMD2<Double>.self, row: row, phi: phi, workspace: workspace)
+        case 4: accumulateByQuadrature(plan, as: SIMD4<Double>.self, row: row, phi: phi, workspace: workspace)
+        case 8: accumulateByQuadrature(plan, as: SIMD8<Double>.self, row: row, phi: phi, workspace: workspace)
+        default: accumulateByQuadrature(plan, as: SIMD16<Double>.self, row: row, phi: phi, workspace: workspace)
+        }
+    }
+
+    /// Adds every tree's contributions for `row` to `phi` by the path recursion, using `path` as
+    /// workspace (`pathCapacity` elements).
+    func accumulateByPathRecursion(row: UnsafePointer<Float>, phi: UnsafeMutablePointer<Double>,
+                                   path: UnsafeMutablePointer<PathElement>) {
         nodes.withUnsafeBufferPointer { nodeBuffer in
             categoryWords.withUnsafeBufferPointer { words in
                 reciprocals.withUnsafeBufferPointer { reciprocals in
@@ -242,15 +260,14 @@ extension TreeExplainer {
 
     /// Writes the contribution of every feature of `row` into `contributions` and returns the base value.
     ///
-    /// Allocation-free: the path workspace is a stack buffer of `(maximumDepth + 2)(maximumDepth + 3)/2`
-    /// elements. `baseValue + Σ contributions` equals the model's raw score for `row` up to rounding.
+    /// Allocation-free: the workspace (`workspaceByteCount` bytes) is a stack buffer. `baseValue + Σ contributions` equals the model's raw score for `row` up to rounding.
     ///
     /// - Parameters:
     ///   - row: The row's feature values in schema order (`featureCount` values; NaN = missing).
     ///   - contributions: Receives `featureCount` values (overwritten, not accumulated).
     /// - Returns: `baseValue`.
     /// - Precondition: both buffers hold at least `featureCount` elements.
-    /// - Complexity: O(*T* · *L* · *D*²).
+    /// - Complexity: O(*T* · *N* · *D*) with the quadrature, O(*T* · *L* · *D*²) with the path recursion.
     public func explain(_ row: UnsafeBufferPointer<Float>, into contributions: UnsafeMutableBufferPointer<Double>)
         -> Double {
         precondition(row.count >= featureCount,
@@ -260,8 +277,8 @@ extension TreeExplainer {
         guard featureCount > 0 else { return baseValue }
         let phi = contributions.baseAddress!
         phi.update(repeating: 0, count: featureCount)
-        withUnsafeTemporaryAllocation(of: PathElement.self, capacity: pathCapacity) { path in
-            accumulate(row: row.baseAddress!, phi: phi, path: path.baseAddress!)
+        withUnsafeTemporaryAllocation(byteCount: workspaceByteCount, alignment: 64) { workspace in
+            accumulate(row: row.baseAddress!, phi: phi, workspace: workspace.baseAddress!)
         }
         return baseValue
     }
@@ -271,7 +288,7 @@ extension TreeExplainer {
     /// - Parameter row: `featureCount` values in schema order (NaN = missing).
     /// - Returns: Base value, one contribution per feature, and the model's raw score.
     /// - Precondition: `row.count == featureCount`.
-    /// - Complexity: O(*T* · *L* · *D*²).
+    /// - Complexity: O(*T* · *N* · *D*) with the quadrature, O(*T* · *L* · *D*²) with the path recursion.
     public func explain(_ row: [Float]) -> Explanation {
         precondition(row.count == featureCount, "row has \(row.count) values; the model expects \(featureCount)")
         var contributions = [Double](repeating: 0, count: featureCount)

@@ -18,8 +18,14 @@ import RiskTrees
 /// Invariant: `baseValue + Σ contributions == rawScore` up to rounding (1e-9 relative, tested).
 /// The explainer is an immutable `Sendable` value: share one across threads.
 ///
-/// - Complexity: O(*T* · *L* · *D*²) per row for *T* trees of at most *L* leaves and depth *D*;
-///   no allocation per row (the path workspace, (*D* + 2)(*D* + 3)/2 elements, lives on the stack).
+/// Two exact algorithms compute the same values (see `Algorithm`, Docs/Explanations.md): Gauss–
+/// Legendre quadrature of the Shapley integral (Linear TreeShap's identity, Yu et al. 2022) with a
+/// precomputed per-edge plan, chosen when paths have ≤ 32 distinct features and the plan fits in
+/// `quadratureByteBudget`; otherwise the path recursion.
+///
+/// - Complexity: per row, O(*T* · *N* · *D*) with the quadrature (*N* nodes per tree, vectors of
+///   ≈ *D*/2 lanes), O(*T* · *L* · *D*²) with the path recursion (*L* leaves, depth *D*); no
+///   allocation per row (the workspace lives on the stack).
 public struct TreeExplainer: Sendable {
     /// One node of the flattened ensemble, with what TreeSHAP needs precomputed.
     package struct Node: Sendable {
@@ -64,6 +70,29 @@ public struct TreeExplainer: Sendable {
     package let pathCapacity: Int
     /// `1 / k` for `k` in `0...maximumDepth + 2` (entry 0 is 0, never used).
     package let reciprocals: [Double]
+    /// The precomputed quadrature plan when that algorithm was chosen (see `algorithm`).
+    package let quadrature: QuadraturePlan?
+    /// Bytes of per-call workspace `accumulate` needs (path elements or quadrature vectors).
+    package let workspaceByteCount: Int
+
+    /// How contributions are computed; both give the same values (to ~1e-13 relative, tested).
+    package enum Algorithm: Sendable, Hashable {
+        /// Lundberg et al.'s path recursion: O(*T* · *L* · *D*²) per row, no precomputation.
+        case pathRecursion
+        /// Gauss–Legendre quadrature of the Shapley integral: O(*T* · *N* · *n*) per row for *N*
+        /// nodes per tree and *n* lanes (`laneCount` ≥ distinct features per path / 2).
+        case quadrature(laneCount: Int)
+    }
+
+    /// The algorithm `init(model:)` chose.
+    package var algorithm: Algorithm {
+        quadrature.map { .quadrature(laneCount: $0.laneCount) } ?? .pathRecursion
+    }
+
+    /// Largest quadrature plan `init(model:)` builds: 256 MiB. The plan takes about
+    /// (56 + 8n) bytes per node plus 16n per repeated-feature edge: 200 trees × 125 nodes with
+    /// n = 8 lanes is ≈ 3.5 MB, so the budget only bites on models of millions of nodes.
+    package static let quadratureByteBudget = 256 << 20
 
     /// Number of features a row must have.
     public var featureCount: Int { featureSchema.columns.count }
@@ -75,8 +104,18 @@ public struct TreeExplainer: Sendable {
     ///   a child index is out of range, a node is reached twice (cycle or shared child), a split
     ///   feature is outside the schema or a category bitset is out of range; `.invalidValue` when a
     ///   reached leaf value or cover is not finite or a cover is negative.
-    /// - Complexity: O(total nodes).
+    /// The algorithm is chosen here: the quadrature algorithm (O(*T* · *N* · *D*) per row, see
+    /// Docs/Explanations.md) when no root-to-leaf path has more than 32 distinct features and its
+    /// precomputed plan fits in `quadratureByteBudget`; otherwise the path recursion
+    /// (O(*T* · *L* · *D*²) per row, no precomputation). Both compute the same values.
+    ///
+    /// - Complexity: O(total nodes · *D*).
     public init(model: BoostedTreesModel) throws {
+        try self.init(model: model, allowQuadrature: true)
+    }
+
+    /// Same as `init(model:)`; `allowQuadrature: false` forces the path recursion (tests compare the two).
+    package init(model: BoostedTreesModel, allowQuadrature: Bool) throws {
         let featureCount = model.featureCount
         var nodes: [Node] = []
         nodes.reserveCapacity(model.trees.reduce(0) { $0 + $1.nodeCount })
@@ -107,6 +146,26 @@ public struct TreeExplainer: Sendable {
         self.roots = roots
         self.pathCapacity = (maximumDepth + 2) * (maximumDepth + 3) / 2 + 1
         self.reciprocals = (0...(maximumDepth + 2)).map { $0 == 0 ? 0 : 1 / Double($0) }
+        let plan = allowQuadrature ? Self.quadraturePlan(nodes: nodes, roots: roots, featureCount: featureCount)
+            : nil
+        self.quadrature = plan
+        if let plan {
+            self.workspaceByteCount = (maximumDepth + 1) * (plan.laneCount * 8 + 1)
+        } else {
+            self.workspaceByteCount = pathCapacity * MemoryLayout<PathElement>.stride
+        }
+    }
+
+    /// The quadrature plan when paths have at most 32 distinct features and the plan fits the budget.
+    private static func quadraturePlan(nodes: [Node], roots: [Int32], featureCount: Int) -> QuadraturePlan? {
+        guard !roots.isEmpty, featureCount > 0 else { return nil }
+        let distinct = QuadraturePlan.maximumDistinctFeatures(nodes: nodes, roots: roots, featureCount: featureCount)
+        guard let lanes = QuadraturePlan.laneCount(distinctFeatures: distinct) else { return nil }
+        // Upper bound before building: every non-root edge a repeated one.
+        let bound = nodes.count * (MemoryLayout<QuadratureNode>.stride + 8 * lanes + 16 * lanes)
+        guard bound <= quadratureByteBudget else { return nil }
+        return QuadraturePlan(nodes: nodes, roots: roots, featureCount: featureCount, laneCount: lanes,
+                              maximumDistinctFeatures: distinct)
     }
 
     /// Checks one tree, converts it to absolute-index nodes and computes its depth and expected value.

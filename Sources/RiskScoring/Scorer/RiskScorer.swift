@@ -122,10 +122,13 @@ public struct RiskScorer: Sendable {
         let explain = options.reasonCount > 0 || options.includeExplanation
         var assessments = [RiskAssessment?](repeating: nil, count: n)
         let featureCount = matrix.columnCount
+        let warningSources = self.warningSources(table)
         assessments.withUnsafeMutableBufferPointer { out in
             ParallelLoop.forEachChunk(count: n, threadCount: options.threadCount, minimumChunk: 256) { _, range in
+                // Buffers reused for every row of the chunk.
                 var row = [Float](repeating: 0, count: featureCount)
                 var contributions = [Double](repeating: 0, count: featureCount)
+                var scratch = ReasonGenerator.Scratch()
                 for r in range {
                     var reasons: [Reason] = []
                     var grouped: GroupedExplanation?
@@ -136,13 +139,24 @@ public struct RiskScorer: Sendable {
                                 self.treeExplainer?.explain(x, into: c) ?? self.linearExplainer!.explain(x, into: c)
                             }
                         }
-                        let explanation = Explanation(baseValue: base, contributions: contributions, rawScore: raw[r])
-                        grouped = try? GroupedExplanation(explanation, grouping: grouping)
-                        if let grouped, options.reasonCount > 0 {
-                            // `reasonCount` is a maximum: the generator may append an AEO reason beyond
-                            // its `maximumCount`, which would give `--reasons 3` four reasons.
-                            reasons = Array(generator.reasons(for: grouped, evidence: bundle.pipeline.evidence(
-                                for: table, row: r)).prefix(options.reasonCount))
+                        // `reasonCount` is a maximum: the generator may append an AEO reason beyond
+                        // its `maximumCount`, which would give `--reasons 3` four reasons.
+                        if options.includeExplanation {
+                            let explanation = Explanation(baseValue: base, contributions: contributions,
+                                                          rawScore: raw[r])
+                            grouped = try? GroupedExplanation(explanation, grouping: grouping)
+                            if let grouped, options.reasonCount > 0 {
+                                reasons = Array(generator.reasons(
+                                    for: grouped, evidence: bundle.pipeline.evidence(for: table, row: r))
+                                    .prefix(options.reasonCount))
+                            }
+                        } else if options.reasonCount > 0 && featureCount == grouping.featureCount {
+                            // Same reasons without the grouped explanation; evidence only when needed.
+                            reasons = Array(contributions.withUnsafeBufferPointer { c in
+                                generator.reasons(contributions: c, grouping: grouping, scratch: &scratch) {
+                                    bundle.pipeline.evidence(for: table, row: r)
+                                }
+                            }.prefix(options.reasonCount))
                         }
                     }
                     out[r] = RiskAssessment(
@@ -150,33 +164,50 @@ public struct RiskScorer: Sendable {
                         expectedRevenue: expected?[r], lane: bundle.lanes.lane(for: probabilities[r]),
                         decision: decisions?[r], reasons: reasons,
                         explanation: options.includeExplanation ? grouped : nil,
-                        warnings: warnings(table, row: r))
+                        warnings: warnings(warningSources, row: r))
                 }
             }
         }
         return assessments.map { $0! }
     }
 
-    /// Missing or unusable inputs of row `r`, each with how it was handled.
+    /// A checked column of a batch, looked up once per batch rather than once per row.
+    struct WarningSource {
+        var column: String
+        var role: FieldRole
+        var numbers: [Double]?
+        var codes: [Int32]?
+    }
+
+    func warningSources(_ table: DeclarationTable) -> [WarningSource] {
+        checkedColumns.map { column, role in
+            role.isNumeric ? WarningSource(column: column, role: role, numbers: table.numbers[column] ?? [], codes: nil)
+                           : WarningSource(column: column, role: role, numbers: nil,
+                                           codes: table.text[column]?.codes ?? [])
+        }
+    }
+
+    /// Missing or unusable inputs of row `r`, each with how it was handled, in schema order.
     ///
     /// A quantity or customs value ≤ 0 leaves the ratios divided by it undefined; the feature
     /// pipeline scores those ratios as missing (Docs/FeatureEngineering.md), and the warning says so.
-    func warnings(_ table: DeclarationTable, row r: Int) -> [String] {
+    func warnings(_ sources: [WarningSource], row r: Int) -> [String] {
         var out: [String] = []
-        for (column, role) in checkedColumns {
-            if role.isNumeric {
-                guard let values = table.numbers[column] else { continue }
-                let value = values[r]
+        for source in sources {
+            let column = source.column
+            if let numbers = source.numbers {
+                guard r < numbers.count else { continue }
+                let value = numbers[r]
                 if value.isNaN {
                     out.append(treePredictor != nil
                                ? "\(column) is missing; scored as missing (trees learned a direction for it)."
                                : "\(column) is missing; scored as missing (imputed with the training median).")
-                } else if value <= 0, role == .quantity {
+                } else if value <= 0, source.role == .quantity {
                     out.append("\(column) is \(value); the unit value is undefined and scored as missing.")
-                } else if value <= 0, role == .customsValue {
+                } else if value <= 0, source.role == .customsValue {
                     out.append("\(column) is \(value); the tax and FOB ratios are undefined and scored as missing.")
                 }
-            } else if let text = table.text[column], text.codes[r] < 0 {
+            } else if let codes = source.codes, r < codes.count, codes[r] < 0 {
                 out.append("\(column) is missing; scored as an unseen value (the training prior).")
             }
         }
