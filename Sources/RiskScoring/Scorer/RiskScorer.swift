@@ -51,18 +51,25 @@ public struct RiskScorer: Sendable {
     /// - Throws: `BundleError` when the bundle fails validation.
     public init(bundle: ModelBundle) throws {
         try bundle.validate()
-        self.bundle = bundle
+        // Build every part in locals first, so that a throwing step never leaves `self` half-initialised.
+        let predictor: BoostedTreesPredictor?
+        let trees: TreeExplainer?
+        let linear: LinearExplainer?
         switch bundle.model {
         case .boostedTrees(let model):
-            treePredictor = BoostedTreesPredictor(model: model)
-            treeExplainer = try TreeExplainer(model: model)
-            linearExplainer = nil
+            predictor = BoostedTreesPredictor(model: model)
+            trees = try TreeExplainer(model: model)
+            linear = nil
         case .logistic(let model):
-            treePredictor = nil
-            treeExplainer = nil
-            linearExplainer = try LinearExplainer(intercept: model.intercept, coefficients: model.coefficients,
-                                                  reference: model.featureMeans)
+            predictor = nil
+            trees = nil
+            linear = try LinearExplainer(intercept: model.intercept, coefficients: model.coefficients,
+                                         reference: model.featureMeans)
         }
+        self.bundle = bundle
+        treePredictor = predictor
+        treeExplainer = trees
+        linearExplainer = linear
         revenuePredictor = bundle.revenueModel.map { BoostedTreesPredictor(model: $0) }
         grouping = FeatureGrouping(schema: bundle.model.featureSchema)
         checkedColumns = bundle.schema.fields.filter { $0.role != .ignore }.map { ($0.column, $0.role) }
