@@ -99,6 +99,9 @@ extension FittedFeaturePipeline {
             case .standardized(let source, let logarithm, let median, let mean, let scale):
                 out[column] = Float(Self.standardize(Double(tree[source]), logarithm: logarithm, median: median,
                                                      mean: mean, scale: scale))
+            case .standardizedLogOdds(let source, let median, let mean, let scale):
+                out[column] = Float(Self.standardize(Double(tree[source]), transform: .logOdds, median: median,
+                                                     mean: mean, scale: scale))
             case .missingIndicator(let source):
                 out[column] = tree[source].isNaN ? 1 : 0
             case .oneHot(let field, let code):
@@ -115,9 +118,25 @@ extension FittedFeaturePipeline {
             : min(max(x, -Numerics.linearIdentityLimit), Numerics.linearIdentityLimit)
     }
 
+    /// The linear pre-transform `transform` of a trees value; NaN stays NaN.
+    @inline(__always)
+    static func linearInput(_ x: Double, transform: LinearTransform) -> Double {
+        switch transform {
+        case .identity: linearInput(x, logarithm: false)
+        case .signedLogarithm: linearInput(x, logarithm: true)
+        case .logOdds: Numerics.logOdds(x)
+        }
+    }
+
     @inline(__always)
     static func standardize(_ x: Double, logarithm: Bool, median: Double, mean: Double, scale: Double) -> Double {
-        let t = x.isNaN ? median : linearInput(x, logarithm: logarithm)
+        standardize(x, transform: logarithm ? .signedLogarithm : .identity, median: median, mean: mean, scale: scale)
+    }
+
+    @inline(__always)
+    static func standardize(_ x: Double, transform: LinearTransform, median: Double, mean: Double,
+                            scale: Double) -> Double {
+        let t = x.isNaN ? median : linearInput(x, transform: transform)
         let z = (t - mean) / scale
         return min(max(z, -Numerics.standardClip), Numerics.standardClip)
     }

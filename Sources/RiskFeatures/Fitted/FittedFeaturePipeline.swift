@@ -23,6 +23,12 @@ package enum Slot: Sendable, Hashable, Codable {
     /// The schema's `numeric` role column `roles.numerics[column]`, passed through.
     case numeric(column: Int)
 
+    /// How the linear matrix transforms this column before standardising it.
+    package var linearTransform: LinearTransform {
+        if case .rate = self { return .logOdds }
+        return usesLogarithmInLinear ? .signedLogarithm : .identity
+    }
+
     /// `true` when the linear matrix takes sign(x)·log1p(|x|) of this column (money, mass, counts, heavy tails).
     package var usesLogarithmInLinear: Bool {
         switch self {
@@ -33,6 +39,17 @@ package enum Slot: Sendable, Hashable, Codable {
             false
         }
     }
+}
+
+/// The transform a linear column applies to its trees value before standardising.
+package enum LinearTransform: Sendable, Hashable {
+    /// x clamped to ±1e15.
+    case identity
+    /// sign(x)·log1p(|x|): money, mass, counts, heavy-tailed ratios.
+    case signedLogarithm
+    /// ln(p / (1 − p)) of a rate clamped to [1e-6, 1 − 1e-6]: risk profiles. A logistic model adds
+    /// log-odds, so evidence from independent profiles combines the way naive Bayes would combine it.
+    case logOdds
 }
 
 /// Tree codes of one categorical field: frequent levels keep a code, the rest share "other".
@@ -49,6 +66,9 @@ package enum LinearColumnPlan: Sendable, Hashable, Codable {
     /// `clip((t(x) − mean) / scale, ±10)` of trees column `source`, where `t` is log1p or identity and
     /// a missing `x` takes `median` (of `t(x)` over training).
     case standardized(source: Int, logarithm: Bool, median: Double, mean: Double, scale: Double)
+    /// `clip((logit(x) − mean) / scale, ±10)` of a rate column `source` (risk profiles); a missing `x`
+    /// takes `median` (of `logit(x)` over training). Added in 0.2; older bundles keep `.standardized`.
+    case standardizedLogOdds(source: Int, median: Double, mean: Double, scale: Double)
     /// 1 when trees column `source` is missing, else 0.
     case missingIndicator(source: Int)
     /// 1 when the row's fitted code of `keyFields[field]` is `code`, else 0.

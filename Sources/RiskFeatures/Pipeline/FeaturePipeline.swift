@@ -345,12 +345,17 @@ public struct FeaturePipeline: Sendable {
                 }
                 continue
             }
-            let logarithm = slot.usesLogarithmInLinear
+            let transform = slot.linearTransform
             let statistics = trees.withUnsafeColumn(source) { values in
-                Self.linearStatistics(values, logarithm: logarithm)
+                Self.linearStatistics(values, transform: transform)
             }
-            plan.append(.standardized(source: source, logarithm: logarithm, median: statistics.median,
-                                      mean: statistics.mean, scale: statistics.scale))
+            if transform == .logOdds {
+                plan.append(.standardizedLogOdds(source: source, median: statistics.median, mean: statistics.mean,
+                                                 scale: statistics.scale))
+            } else {
+                plan.append(.standardized(source: source, logarithm: transform == .signedLogarithm,
+                                          median: statistics.median, mean: statistics.mean, scale: statistics.scale))
+            }
             linearColumns.append(FeatureColumn(name: column.name, group: column.group))
             if statistics.hasMissing {
                 plan.append(.missingIndicator(source: source))
@@ -366,12 +371,12 @@ public struct FeaturePipeline: Sendable {
     }
 
     /// Median (over present values), mean and scale (over imputed values) of the linear input.
-    static func linearStatistics(_ values: UnsafeBufferPointer<Float>, logarithm: Bool)
+    static func linearStatistics(_ values: UnsafeBufferPointer<Float>, transform: LinearTransform)
         -> (median: Double, mean: Double, scale: Double, hasMissing: Bool) {
         var present: [Double] = []
         present.reserveCapacity(values.count)
         for x in values where !x.isNaN {
-            present.append(FittedFeaturePipeline.linearInput(Double(x), logarithm: logarithm))
+            present.append(FittedFeaturePipeline.linearInput(Double(x), transform: transform))
         }
         let median = present.isEmpty ? 0 : Numerics.median(selecting: &present)
         let missing = values.count - present.count

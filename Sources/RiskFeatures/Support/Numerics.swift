@@ -16,6 +16,8 @@ enum Numerics {
     static let logRatioLimit: Double = 20
     /// Smallest robust scale (in natural-log units) of a reference group.
     static let minimumReferenceScale: Double = 0.05
+    /// Rates are clamped to `[ε, 1 − ε]` before their log-odds are taken (|log-odds| ≤ 13.8).
+    static let logOddsEpsilon: Double = 1e-6
 
     /// NaN stays NaN (missing); ±∞ and huge values become ±`floatLimit`.
     @inline(__always)
@@ -31,6 +33,14 @@ enum Numerics {
 
     @inline(__always)
     static func logarithm(_ x: Double) -> Double { log(x) }
+
+    /// ln(p / (1 − p)) of `p` clamped to `[logOddsEpsilon, 1 − logOddsEpsilon]`; NaN stays NaN.
+    @inline(__always)
+    static func logOdds(_ p: Double) -> Double {
+        if p.isNaN { return .nan }
+        let q = Swift.min(Swift.max(p, logOddsEpsilon), 1 - logOddsEpsilon)
+        return log(q / (1 - q))
+    }
 
     @inline(__always)
     static func exponential(_ x: Double) -> Double { exp(x) }
