@@ -76,9 +76,12 @@ import Testing
         #expect(assessment.probability > 0 && assessment.probability < 1)
         #expect(!assessment.reasons.isEmpty)
         #expect(Set(assessment.reasons.map(\.code)).isSubset(of: Set(ReasonCodeCatalog.standard.codes.map(\.code))))
-        #expect(assessment.warnings.isEmpty)  // every schema column is given
+        // Every schema column is given, so the only notes are about traders and goods the model has
+        // never seen (the example's ids are new to the training data).
+        #expect(assessment.warnings.allSatisfy { $0.hasSuffix("was not seen in training; scored with the training prior (no history).") })
         let expected = ["\(assessment.id): probability \(assessment.probability), lane \(assessment.lane)"]
             + assessment.reasons.map { "  [\($0.code)] \($0.text)" }
+            + assessment.warnings.map { "  note: \($0)" }
         #expect(printed == expected)
         #expect(printed[0].hasPrefix("D202599000001: probability 0."))
     }

@@ -171,11 +171,18 @@ public struct RiskScorer: Sendable {
                         expectedRevenue: expected?[r], lane: bundle.lanes.lane(for: probabilities[r]),
                         decision: decisions?[r], reasons: reasons,
                         explanation: options.includeExplanation ? grouped : nil,
-                        warnings: warnings(warningSources, row: r))
+                        warnings: warnings(warningSources, row: r) + unseenWarnings(table, row: r))
                 }
             }
         }
         return assessments.map { $0! }
+    }
+
+    /// Identifier and category values of row `r` never seen in training, each with how it was handled.
+    func unseenWarnings(_ table: DeclarationTable, row r: Int) -> [String] {
+        bundle.pipeline.unseenValues(for: table, row: r).map { column, value in
+            "\(column) \"\(value)\" was not seen in training; scored with the training prior (no history)."
+        }
     }
 
     /// A checked column of a batch, looked up once per batch rather than once per row.
