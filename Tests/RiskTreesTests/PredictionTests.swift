@@ -59,6 +59,9 @@ struct PredictionTests {
         #expect(zip(probabilities, batch1).allSatisfy { $0 == 1 / (1 + Foundation.exp(-$1)) })
     }
 
+    /// Rows per batch block for the three-feature model of `modelAndRows`.
+    static let block = BoostedTreesPredictor.blockSize(featureCount: 3)
+
     /// `count` rows cycled from `rows` (so every kind of value — NaN, unseen codes, infinities — lands
     /// on both sides of every block boundary).
     static func cycled(_ rows: FeatureMatrix, count: Int) throws -> FeatureMatrix {
@@ -73,8 +76,7 @@ struct PredictionTests {
     /// remainder) with a one-leaf tree in the middle of the forest, for several thread counts: every
     /// row equals the per-tree oracle bit for bit.
     @Test("batch scores at block boundaries equal the per-tree walk",
-          arguments: [0, 1, BoostedTreesPredictor.blockSize - 1, BoostedTreesPredictor.blockSize,
-                      BoostedTreesPredictor.blockSize + 1, 5 * BoostedTreesPredictor.blockSize + 37])
+          arguments: [0, 1, Self.block - 1, Self.block, Self.block + 1, 5 * Self.block + 37])
     func blockBoundaries(rowCount: Int) throws {
         let (trained, rows) = try Self.modelAndRows(seed: 7)
         var trees = trained.trees

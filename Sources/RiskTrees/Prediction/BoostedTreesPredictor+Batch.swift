@@ -2,13 +2,16 @@ import RiskData
 import Synchronization
 
 extension BoostedTreesPredictor {
-    /// Rows per block of the batch path. A block's features (`blockSize × featureCount` floats,
-    /// 15 KB for 30 features) stay in L1 while every tree routes the whole block.
-    package static let blockSize = 128
+    /// Rows per block of the batch path: as many as keep the block's features (`rows × featureCount`
+    /// floats) within 32 KB of L1, between 16 and 256 (256 rows for 30 features). Measured on the
+    /// 1M × 30, 200-tree benchmark model: 256 rows ≈ 128 rows, both ahead of 64.
+    package static func blockSize(featureCount: Int) -> Int {
+        max(16, min(256, 8192 / max(1, featureCount)))
+    }
 
     /// Raw scores of every row of `matrix`, in parallel over row blocks.
     ///
-    /// Rows are taken `blockSize` at a time: the block's columns are copied once into a small
+    /// Rows are taken `blockSize(featureCount:)` at a time: the block's columns are copied once into a small
     /// buffer that stays in L1, then trees are the outer loop and each tree routes every row of the
     /// block level by level (`routeBlock`), so the tree's nodes stay hot and the rows' walks are
     /// independent (their loads overlap). Threads take blocks from a shared counter, so a thread
@@ -23,7 +26,7 @@ extension BoostedTreesPredictor {
             throw RiskTreesError(.shapeMismatch, "feature matrix has \(matrix.columnCount) columns; the model "
                                  + "expects \(featureCount). Build the matrix with the model's feature schema.")
         }
-        let n = matrix.rowCount, features = featureCount, blockSize = Self.blockSize
+        let n = matrix.rowCount, features = featureCount, blockSize = Self.blockSize(featureCount: features)
         var out = [Double](repeating: baseScore, count: n)
         if roots.isEmpty || n == 0 { return out }
         let blockCount = (n + blockSize - 1) / blockSize
@@ -38,7 +41,7 @@ extension BoostedTreesPredictor {
                 // Per worker: the block's columns, each row's current node, the rows still walking.
                 let block = UnsafeMutablePointer<Float>.allocate(capacity: max(1, blockSize * features))
                 let current = UnsafeMutablePointer<Int32>.allocate(capacity: blockSize)
-                let walking = UnsafeMutablePointer<Int32>.allocate(capacity: blockSize)
+                let walking = UnsafeMutablePointer<UInt64>.allocate(capacity: blockSize)
                 defer {
                     block.deallocate()
                     current.deallocate()
@@ -86,7 +89,7 @@ extension BoostedTreesPredictor.Layout {
     /// XGBoost's and Treelite's block predictors; compaction as in stream compaction.
     @inline(__always)
     func routeBlock(root: Int32, columns: UnsafePointer<Float>, stride: Int, count: Int,
-                    current: UnsafeMutablePointer<Int32>, walking: UnsafeMutablePointer<Int32>,
+                    current: UnsafeMutablePointer<Int32>, walking: UnsafeMutablePointer<UInt64>,
                     scores: UnsafeMutablePointer<Double>) {
         let rootNode = nodes[Int(root)]
         if rootNode.flags & BoostedTreesPredictor.leafFlag != 0 {
@@ -94,16 +97,17 @@ extension BoostedTreesPredictor.Layout {
             for r in 0..<count { scores[r] += value }
             return
         }
-        for r in 0..<count {
-            current[r] = root
-            walking[r] = Int32(truncatingIfNeeded: r)
-        }
+        // Each walking entry packs the row's current node (high 32 bits) and the row (low 32 bits):
+        // one load per step instead of two.
+        let rootBits = UInt64(UInt32(bitPattern: root)) << 32
+        for r in 0..<count { walking[r] = rootBits | UInt64(r) }
         var walkingCount = count
         while walkingCount > 0 {
             var kept = 0
             for j in 0..<walkingCount {
-                let r = Int(walking[j])
-                let i = Int(current[r])
+                let entry = walking[j]
+                let r = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF)
+                let i = Int(truncatingIfNeeded: entry >> 32)
                 let node = nodes[i]
                 let x = columns[Int(node.feature) &* stride &+ r]
                 let goRight: Bool
@@ -114,8 +118,9 @@ extension BoostedTreesPredictor.Layout {
                 } else {
                     goRight = !categoryGoesLeft(node: i, flags: node.flags, x: x)
                 }
-                current[r] = node.leftChild &+ (goRight ? 1 : 0)
-                walking[kept] = Int32(truncatingIfNeeded: r)
+                let child = node.leftChild &+ (goRight ? 1 : 0)
+                current[r] = child
+                walking[kept] = UInt64(UInt32(bitPattern: child)) << 32 | UInt64(r)
                 let childIsLeaf = node.flags &>> (goRight ? BoostedTreesPredictor.rightChildIsLeafShift
                                                           : BoostedTreesPredictor.leftChildIsLeafShift) & 1
                 kept &+= Int(childIsLeaf ^ 1)
