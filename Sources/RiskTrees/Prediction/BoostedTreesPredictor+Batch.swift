@@ -1,5 +1,4 @@
 import RiskData
-import Synchronization
 
 extension BoostedTreesPredictor {
     /// Rows per block of the batch path: as many as keep the block's features (`rows × featureCount`
@@ -14,8 +13,7 @@ extension BoostedTreesPredictor {
     /// Rows are taken `blockSize(featureCount:)` at a time: the block's columns are copied once into a small
     /// buffer that stays in L1, then trees are the outer loop and each tree routes every row of the
     /// block level by level (`routeBlock`), so the tree's nodes stay hot and the rows' walks are
-    /// independent (their loads overlap). Threads take blocks from a shared counter, so a thread
-    /// slowed by other work on the machine does not hold up the others. Each row's score is
+    /// independent (their loads overlap). Threads take contiguous runs of blocks. Each row's score is
     /// `baseScore` plus the trees' leaf values added in tree order: bit-identical to
     /// `rawScore(_:)` and to `BoostedTreesModel.rawScore(_:)`, whatever `threadCount` is.
     ///
@@ -30,14 +28,12 @@ extension BoostedTreesPredictor {
         var out = [Double](repeating: baseScore, count: n)
         if roots.isEmpty || n == 0 { return out }
         let blockCount = (n + blockSize - 1) / blockSize
-        // Two blocks at least per thread: below that, waking a thread costs more than it saves.
-        let workers = ParallelLoop.chunkCount(count: blockCount, threadCount: threadCount, minimumChunk: 2)
-        let nextBlock = Atomic<Int>(0)
         withLayout { layout in
         roots.withUnsafeBufferPointer { roots in
         matrix.withUnsafeValues { matrixValues in
         out.withUnsafeMutableBufferPointer { output in
-            ParallelLoop.forEachChunk(count: workers, threadCount: workers) { _, _ in
+            // Two blocks at least per thread: below that, waking a thread costs more than it saves.
+            ParallelLoop.forEachChunk(count: blockCount, threadCount: threadCount, minimumChunk: 2) { _, blocks in
                 // Per worker: the block's columns, each row's current node, the rows still walking.
                 let block = UnsafeMutablePointer<Float>.allocate(capacity: max(1, blockSize * features))
                 let current = UnsafeMutablePointer<Int32>.allocate(capacity: blockSize)
@@ -47,9 +43,7 @@ extension BoostedTreesPredictor {
                     current.deallocate()
                     walking.deallocate()
                 }
-                while true {
-                    let index = nextBlock.wrappingAdd(1, ordering: .relaxed).oldValue
-                    if index >= blockCount { break }
+                for index in blocks {
                     let first = index * blockSize, count = min(blockSize, n - first)
                     for f in 0..<features {
                         (block + f * blockSize).update(from: matrixValues.baseAddress! + f * n + first, count: count)
