@@ -62,8 +62,9 @@ public struct BoostedTreesPredictor: Sendable {
                 let (t, f) = queue[head]
                 head += 1
                 if tree.isLeaf(t) {
-                    // A leaf is a fixed point of `step` (every value, NaN included, "goes left" to itself),
-                    // which lets the batch path advance several rows in lockstep.
+                    // A leaf routes every value, NaN included, "left" to itself (a fixed point), so a walk
+                    // that oversteps a leaf stays on it; the batch walk stops at leaves by the parent's
+                    // child-is-leaf flags and never steps from one.
                     nodes[f] = Node(threshold: .infinity, leftChild: Int32(f), feature: 0,
                                     flags: Self.leafFlag | Self.missingLeftFlag)
                     values[f] = tree.value[t]
