@@ -61,6 +61,23 @@ struct BoostedTreesTests {
         #expect(models[0].trees.allSatisfy { $0.leafCount > 1 })
     }
 
+    /// Without sample weights (and `positiveClassWeight` 1) training keeps no array of ones; the
+    /// weight-free kernels must give exactly what explicit unit weights give.
+    @Test("no weights equal explicit unit weights bit for bit", arguments: [ObjectiveKind.logistic, .squaredError])
+    func unitWeights(objective: ObjectiveKind) throws {
+        let data = SyntheticClassification.make(rowCount: 3_000, featureCount: 5, seed: 29, missingRate: 0.05)
+        let weighted = try Dataset(features: data.features, labels: data.labels,
+                                   weights: [Float](repeating: 1, count: data.rowCount))
+        var configuration = TreeTestData.smallConfiguration(iterations: 12, leaves: 10)
+        configuration.objective = objective
+        configuration.rowSubsample = 0.8
+        #expect(BoostedTrees.rowWeights(data, configuration: configuration) == nil)
+        let plain = try BoostedTrees(configuration: configuration).fit(data)
+        let unit = try BoostedTrees(configuration: configuration).fit(weighted)
+        #expect(plain.model == unit.model)
+        #expect(plain.report.trainingLossHistory == unit.report.trainingLossHistory)
+    }
+
     @Test("a planted categorical effect is learned as one category-set split", arguments: [3, 17] as [UInt64])
     func plantedCategoricalSplit(seed: UInt64) throws {
         // Codes {2, 5, 7} of a 10-level column carry a 60% positive rate, the others 5%.

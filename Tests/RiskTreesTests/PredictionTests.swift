@@ -59,6 +59,75 @@ struct PredictionTests {
         #expect(zip(probabilities, batch1).allSatisfy { $0 == 1 / (1 + Foundation.exp(-$1)) })
     }
 
+    /// Rows per batch block for the three-feature model of `modelAndRows`.
+    static let block = BoostedTreesPredictor.blockSize(featureCount: 3)
+
+    /// `count` rows cycled from `rows` (so every kind of value — NaN, unseen codes, infinities — lands
+    /// on both sides of every block boundary).
+    static func cycled(_ rows: FeatureMatrix, count: Int) throws -> FeatureMatrix {
+        var values = [Float](repeating: 0, count: count * rows.columnCount)
+        for c in 0..<rows.columnCount {
+            for r in 0..<count { values[c * count + r] = rows[(r * 7 + c) % rows.rowCount, c] }
+        }
+        return try FeatureMatrix(rowCount: count, schema: rows.schema, values: values)
+    }
+
+    /// The blocked batch path at block boundaries (empty, one row, a block ± 1, several blocks and a
+    /// remainder) with a one-leaf tree in the middle of the forest, for several thread counts: every
+    /// row equals the per-tree oracle bit for bit.
+    @Test("batch scores at block boundaries equal the per-tree walk",
+          arguments: [0, 1, Self.block - 1, Self.block, Self.block + 1, 5 * Self.block + 37])
+    func blockBoundaries(rowCount: Int) throws {
+        let (trained, rows) = try Self.modelAndRows(seed: 7)
+        var trees = trained.trees
+        trees.insert(.leaf(value: 0.125, cover: 1), at: trees.count / 2)
+        let model = BoostedTreesModel(trees: trees, baseScore: trained.baseScore, objective: trained.objective,
+                                      featureSchema: trained.featureSchema)
+        let matrix = try Self.cycled(rows, count: rowCount)
+        let predictor = BoostedTreesPredictor(model: model)
+        var expected = [Double](repeating: model.baseScore, count: rowCount)
+        for r in 0..<rowCount {
+            let row = matrix.row(r)
+            for tree in model.trees { expected[r] += tree.predict(row) }
+        }
+        for threads in [1, 2, 3, 8] {
+            #expect(try predictor.rawScores(matrix, threadCount: threads) == expected, "threads \(threads)")
+        }
+    }
+
+    /// Deep, unbalanced trees (leaf-wise, many leaves, small leaves) route rows to very different
+    /// depths: the level-by-level batch walk must drop each row exactly at its own leaf.
+    @Test("batch scores on deep unbalanced trees equal the per-tree walk", arguments: [5, 19] as [UInt64])
+    func deepTrees(seed: UInt64) throws {
+        var generator = SeededGenerator(seed: seed)
+        let n = 3_000, features = 4
+        var values = [Float](repeating: 0, count: n * features), labels = [Float](repeating: 0, count: n)
+        for r in 0..<n {
+            var z = 0.0
+            for c in 0..<features {
+                let x = generator.nextGaussian()
+                values[c * n + r] = generator.nextUnit() < 0.05 ? .nan : Float(x)
+                z += x * x * (c.isMultiple(of: 2) ? 1 : -1)
+            }
+            labels[r] = generator.nextUnit() < 1 / (1 + Self._exp(-z)) ? 1 : 0
+        }
+        let data = try Dataset(features: FeatureMatrix(rowCount: n, schema: .numeric(count: features), values: values),
+                               labels: labels)
+        var configuration = TreeTestData.smallConfiguration(iterations: 8, leaves: 60)
+        configuration.minimumSamplesPerLeaf = 2
+        configuration.randomSeed = seed
+        let model = try BoostedTrees(configuration: configuration).fit(data).model
+        #expect(model.trees.map(\.depth).max()! >= 10)
+        let predictor = BoostedTreesPredictor(model: model)
+        let batch = try predictor.rawScores(data.features, threadCount: 2)
+        for r in 0..<n {
+            let row = data.features.row(r)
+            var expected = model.baseScore
+            for tree in model.trees { expected += tree.predict(row) }
+            #expect(batch[r] == expected)
+        }
+    }
+
     @Test("a matrix with the wrong column count is rejected")
     func wrongShape() throws {
         let (model, _) = try Self.modelAndRows(seed: 2)

@@ -64,8 +64,9 @@ public struct BoostedTrees: Sendable {
         let weights = Self.rowWeights(training, configuration: configuration)
         var weightSum = 0.0, weightedLabelSum = 0.0
         for i in 0..<n {
-            weightSum += Double(weights[i])
-            weightedLabelSum += Double(weights[i]) * Double(training.labels[i])
+            let weight = Double(weights?[i] ?? 1)
+            weightSum += weight
+            weightedLabelSum += weight * Double(training.labels[i])
         }
         guard weightSum > 0 else {
             throw RiskTreesError(.invalidData, "training weights sum to 0; at least one row needs a positive weight.")
@@ -169,8 +170,11 @@ public struct BoostedTrees: Sendable {
 
     // MARK: - Steps
 
-    /// Sample weight × `positiveClassWeight` for positives (logistic).
-    static func rowWeights(_ dataset: Dataset, configuration: BoostedTreesConfiguration) -> [Float] {
+    /// Sample weight × `positiveClassWeight` for positives (logistic); `nil` when every weight is 1
+    /// (no n-element array of ones).
+    static func rowWeights(_ dataset: Dataset, configuration: BoostedTreesConfiguration) -> [Float]? {
+        let reweightsPositives = configuration.objective == .logistic && configuration.positiveClassWeight != 1
+        if dataset.weights == nil && !reweightsPositives { return nil }
         var weights = dataset.weights ?? [Float](repeating: 1, count: dataset.rowCount)
         if configuration.objective == .logistic && configuration.positiveClassWeight != 1 {
             let factor = Float(configuration.positiveClassWeight)

@@ -12,14 +12,17 @@ package enum ObjectiveKernels {
     ///
     /// Logistic: p = σ(f), g = w(p − y), h = w·p(1 − p), loss = w(softplus(f) − y·f).
     /// Squared error: g = w(f − y), h = w, loss = w(f − y)².
-    package static func gradients(objective: ObjectiveKind, scores: [Double], labels: [Float], weights: [Float],
+    /// `weights == nil` means every weight is 1 (the same values bit for bit: ×1 is exact), without an
+    /// n-element array of ones.
+    package static func gradients(objective: ObjectiveKind, scores: [Double], labels: [Float], weights: [Float]?,
                                   gradients: inout [Float], hessians: inout [Float], threadCount: Int) -> Double {
         let n = scores.count
         let blocks = (n + reductionBlock - 1) / reductionBlock
         var partial = [Double](repeating: 0, count: blocks)
+        let hasWeights = weights != nil
         scores.withUnsafeBufferPointer { f in
         labels.withUnsafeBufferPointer { y in
-        weights.withUnsafeBufferPointer { w in
+        (weights ?? []).withUnsafeBufferPointer { w in
         gradients.withUnsafeMutableBufferPointer { g in
         hessians.withUnsafeMutableBufferPointer { h in
         partial.withUnsafeMutableBufferPointer { partialSums in
@@ -30,7 +33,7 @@ package enum ObjectiveKernels {
                     switch objective {
                     case .logistic:
                         for i in (block * reductionBlock)..<end {
-                            let score = f[i], label = Double(y[i]), weight = Double(w[i])
+                            let score = f[i], label = Double(y[i]), weight = hasWeights ? Double(w[i]) : 1
                             let e = _exponential(-abs(score))
                             let p = score >= 0 ? 1 / (1 + e) : e / (1 + e)
                             g[i] = Float(weight * (p - label))
@@ -39,7 +42,7 @@ package enum ObjectiveKernels {
                         }
                     case .squaredError:
                         for i in (block * reductionBlock)..<end {
-                            let residual = f[i] - Double(y[i]), weight = Double(w[i])
+                            let residual = f[i] - Double(y[i]), weight = hasWeights ? Double(w[i]) : 1
                             g[i] = Float(weight * residual)
                             h[i] = Float(weight)
                             loss += weight * residual * residual
@@ -53,7 +56,7 @@ package enum ObjectiveKernels {
     }
 
     /// Weighted loss Σ wᵢ·lossᵢ of `scores` (the same formula as `gradients`).
-    package static func loss(objective: ObjectiveKind, scores: [Double], labels: [Float], weights: [Float],
+    package static func loss(objective: ObjectiveKind, scores: [Double], labels: [Float], weights: [Float]?,
                              threadCount: Int) -> Double {
         let n = scores.count
         let blocks = (n + reductionBlock - 1) / reductionBlock
@@ -64,7 +67,7 @@ package enum ObjectiveKernels {
                     var loss = 0.0
                     for i in (block * reductionBlock)..<min(n, (block + 1) * reductionBlock) {
                         loss += rowLoss(objective: objective, score: scores[i], label: Double(labels[i]))
-                            * Double(weights[i])
+                            * Double(weights?[i] ?? 1)
                     }
                     partialSums[block] = loss
                 }

@@ -17,13 +17,18 @@ public struct BoostedTreesPredictor: Sendable {
         /// is also the key of `categorySlices`.
         @usableFromInline var leftChild: Int32
         @usableFromInline var feature: UInt16
-        /// Bit 0: missing goes left; bit 1: categorical split; bit 2: leaf.
+        /// Bit 0: missing goes left; bit 1: categorical split; bit 2: leaf; bits 3 and 4: left / right
+        /// child is a leaf.
         @usableFromInline var flags: UInt8
     }
 
     @usableFromInline static let missingLeftFlag: UInt8 = 1
     @usableFromInline static let categoricalFlag: UInt8 = 2
     @usableFromInline static let leafFlag: UInt8 = 4
+    /// Set on an internal node whose left child is a leaf (bit 3) / whose right child is a leaf (bit 4):
+    /// the batch walk learns that a row is done from the node it is leaving, without loading the child.
+    @usableFromInline static let leftChildIsLeafShift: UInt8 = 3
+    @usableFromInline static let rightChildIsLeafShift: UInt8 = 4
 
     @usableFromInline let nodes: [Node]
     /// Leaf value of node `i` (0 for internal nodes).
@@ -57,8 +62,9 @@ public struct BoostedTreesPredictor: Sendable {
                 let (t, f) = queue[head]
                 head += 1
                 if tree.isLeaf(t) {
-                    // A leaf is a fixed point of `step` (every value, NaN included, "goes left" to itself),
-                    // which lets the batch path advance several rows in lockstep.
+                    // A leaf routes every value, NaN included, "left" to itself (a fixed point), so a walk
+                    // that oversteps a leaf stays on it; the batch walk stops at leaves by the parent's
+                    // child-is-leaf flags and never steps from one.
                     nodes[f] = Node(threshold: .infinity, leftChild: Int32(f), feature: 0,
                                     flags: Self.leafFlag | Self.missingLeftFlag)
                     values[f] = tree.value[t]
@@ -70,6 +76,8 @@ public struct BoostedTreesPredictor: Sendable {
                     values.append(0); starts.append(0); counts.append(0)
                 }
                 var flags: UInt8 = tree.missingGoesLeft[t] ? Self.missingLeftFlag : 0
+                if tree.isLeaf(Int(tree.leftChild[t])) { flags |= 1 << Self.leftChildIsLeafShift }
+                if tree.isLeaf(Int(tree.rightChild[t])) { flags |= 1 << Self.rightChildIsLeafShift }
                 if tree.isCategoricalSplit(t) {
                     flags |= Self.categoricalFlag
                     let start = Int(tree.categoryStart[t]), count = Int(tree.categoryWordCount[t])
@@ -133,41 +141,6 @@ public struct BoostedTreesPredictor: Sendable {
             }
         }
 
-        /// One routing step from internal node `i` (a leaf maps to itself).
-        @inlinable @inline(__always)
-        func step(_ i: Int, _ row: UnsafePointer<Float>) -> Int {
-            let node = nodes[i]
-            let x = row[Int(node.feature)]
-            let goRight: Bool
-            if node.flags & BoostedTreesPredictor.categoricalFlag == 0 {
-                goRight = !(x <= node.threshold)
-                    && !(x.isNaN && node.flags & BoostedTreesPredictor.missingLeftFlag != 0)
-            } else {
-                goRight = !categoryGoesLeft(node: i, flags: node.flags, x: x)
-            }
-            return Int(node.leftChild) &+ (goRight ? 1 : 0)
-        }
-
-        /// Adds the leaf values reached from `root` by four rows, walked in lockstep so their
-        /// dependent loads overlap.
-        @inlinable @inline(__always)
-        func addLeafValues4(root: Int32, rows: UnsafePointer<Float>, stride: Int,
-                            into output: UnsafeMutablePointer<Double>) {
-            let r0 = rows, r1 = rows + stride, r2 = rows + 2 &* stride, r3 = rows + 3 &* stride
-            var a = Int(root), b = a, c = a, d = a
-            let leaf = BoostedTreesPredictor.leafFlag
-            while nodes[a].flags & nodes[b].flags & nodes[c].flags & nodes[d].flags & leaf == 0 {
-                a = step(a, r0)
-                b = step(b, r1)
-                c = step(c, r2)
-                d = step(d, r3)
-            }
-            output[0] += values[a]
-            output[1] += values[b]
-            output[2] += values[c]
-            output[3] += values[d]
-        }
-
         @inlinable
         func categoryGoesLeft(node: Int, flags: UInt8, x: Float) -> Bool {
             if x.isNaN { return flags & BoostedTreesPredictor.missingLeftFlag != 0 }
@@ -215,62 +188,6 @@ public struct BoostedTreesPredictor: Sendable {
     public func prediction(_ row: UnsafeBufferPointer<Float>) -> Double {
         let raw = rawScore(row)
         return objective == .logistic ? 1 / (1 + _exponential(-raw)) : raw
-    }
-
-    /// Raw scores of every row of `matrix`, in parallel over row blocks.
-    ///
-    /// Rows are copied 64 at a time into a row-major block, then each tree routes the whole block
-    /// (the tree stays in cache). Results do not depend on `threadCount`.
-    ///
-    /// - Throws: `RiskTreesError` `.shapeMismatch` when the matrix has the wrong number of columns.
-    /// - Complexity: O(rows × trees × depth).
-    public func rawScores(_ matrix: FeatureMatrix, threadCount: Int) throws -> [Double] {
-        guard matrix.columnCount == featureCount else {
-            throw RiskTreesError(.shapeMismatch, "feature matrix has \(matrix.columnCount) columns; the model "
-                                 + "expects \(featureCount). Build the matrix with the model's feature schema.")
-        }
-        let n = matrix.rowCount, features = featureCount
-        var out = [Double](repeating: baseScore, count: n)
-        let blockSize = 64
-        let blockCount = (n + blockSize - 1) / blockSize
-        if roots.isEmpty { return out }
-        withLayout { layout in
-        matrix.withUnsafeValues { matrixValues in
-        out.withUnsafeMutableBufferPointer { output in
-            ParallelLoop.forEachChunk(count: blockCount, threadCount: threadCount) { _, blocks in
-                let rowBuffer = UnsafeMutablePointer<Float>.allocate(capacity: max(1, blockSize * features))
-                defer { rowBuffer.deallocate() }
-                for block in blocks {
-                    let first = block * blockSize, count = min(blockSize, n - first)
-                    for f in 0..<features {
-                        let column = matrixValues.baseAddress! + f * n + first
-                        for r in 0..<count { rowBuffer[r * features + f] = column[r] }
-                    }
-                    let out = output.baseAddress! + first
-                    for root in roots {
-                        var r = 0
-                        while r + 4 <= count {
-                            layout.addLeafValues4(root: root, rows: rowBuffer + r * features, stride: features,
-                                                  into: out + r)
-                            r += 4
-                        }
-                        while r < count {
-                            out[r] += layout.leafValue(root: root, row: rowBuffer + r * features)
-                            r += 1
-                        }
-                    }
-                }
-            }
-        }}}
-        return out
-    }
-
-    /// Probabilities (logistic) or predictions (squared error) of every row of `matrix`.
-    ///
-    /// - Throws: `RiskTreesError` `.shapeMismatch` for a wrong column count.
-    public func predictions(_ matrix: FeatureMatrix, threadCount: Int) throws -> [Double] {
-        let raw = try rawScores(matrix, threadCount: threadCount)
-        return objective == .logistic ? raw.map { 1 / (1 + _exponential(-$0)) } : raw
     }
 }
 
