@@ -1,0 +1,40 @@
+import Benchmark
+import CustomsRisk
+import Foundation
+
+/// Batch and single-row prediction with the comparison model (200 trees x ≤ 63 leaves).
+func predictionBenchmarks() {
+    Benchmark("Predict: batch 20k rows, 200 trees (2 threads)",
+              configuration: .init(metrics: [.wallClock, .mallocCountTotal, Rates.rowsPerSecond],
+                                   maxIterations: 20,
+                                   setup: { blackHole(comparisonPredictor.featureCount + comparisonExplainer.featureCount + testTreesMatrix.rowCount) })) {
+        benchmark in
+        let predictor = comparisonPredictor
+        let matrix = testTreesMatrix
+        benchmark.startMeasurement()
+        let start = ContinuousClock.now
+        let scores = try predictor.predictions(matrix, threadCount: BenchmarkData.threadCount)
+        let elapsed = ContinuousClock.now - start
+        benchmark.stopMeasurement()
+        record(Rates.rowsPerSecond, benchmark, count: Double(matrix.rowCount), elapsed: elapsed)
+        blackHole(scores)
+    }
+
+    Benchmark("Predict: one row, 200 trees (allocation-free path)",
+              configuration: .init(metrics: [.wallClock, .throughput, .mallocCountTotal],
+                                   timeUnits: .microseconds, warmupIterations: 100,
+                                   maxDuration: .seconds(2), maxIterations: 20_000,
+                                   thresholds: Tolerances.withAllocationSlack(2),
+                                   setup: { blackHole(comparisonPredictor.featureCount + comparisonExplainer.featureCount + testTreesMatrix.rowCount) })) {
+        benchmark in
+        let predictor = comparisonPredictor
+        let matrix = testTreesMatrix
+        var row = [Float](repeating: 0, count: matrix.columnCount)
+        let index = Int.random(in: 0..<matrix.rowCount)
+        row.withUnsafeMutableBufferPointer { matrix.copyRow(index, into: $0) }
+        benchmark.startMeasurement()
+        let score = row.withUnsafeBufferPointer { predictor.prediction($0) }
+        benchmark.stopMeasurement()
+        blackHole(score)
+    }
+}

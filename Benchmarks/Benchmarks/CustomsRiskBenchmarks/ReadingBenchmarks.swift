@@ -1,0 +1,22 @@
+import Benchmark
+import CustomsRisk
+import Foundation
+
+/// Reading declaration CSV into typed columns (issue 2: ≥ 100 MB/s on one core, ≤ ~2x file size in memory).
+func readingBenchmarks() {
+    Benchmark("CSV: read 1M declarations (21 columns) into a table",
+              configuration: .init(metrics: [.wallClock, .mallocCountTotal, .peakMemoryResident,
+                                             Rates.megabytesPerSecond, Rates.rowsPerSecond],
+                                   maxIterations: 5)) { benchmark in
+        let url = largeDeclarationsFile
+        let megabytes = Double((try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0) / 1e6
+        benchmark.startMeasurement()
+        let start = ContinuousClock.now
+        let table = try DeclarationReader.read(contentsOf: url, schema: SyntheticDeclarations.schema).table
+        let elapsed = ContinuousClock.now - start
+        benchmark.stopMeasurement()
+        record(Rates.megabytesPerSecond, benchmark, count: megabytes, elapsed: elapsed)
+        record(Rates.rowsPerSecond, benchmark, count: Double(table.rowCount), elapsed: elapsed)
+        blackHole(table)
+    }
+}

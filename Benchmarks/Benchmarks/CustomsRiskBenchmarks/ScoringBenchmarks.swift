@@ -1,0 +1,53 @@
+import Benchmark
+import CustomsRisk
+import Foundation
+
+/// Scoring through the public Swift API with a full bundle (issue 7: one declaration scored and
+/// explained in < 50 µs for 200 trees).
+func scoringBenchmarks() {
+    Benchmark("Scoring: one declaration, score + 3 reasons (RiskScorer.score(Declaration))",
+              configuration: .init(metrics: [.wallClock, .throughput, .mallocCountTotal],
+                                   timeUnits: .microseconds, warmupIterations: 20,
+                                   maxDuration: .seconds(3), maxIterations: 5_000,
+                                   setup: { blackHole(benchmarkScorer.bundle.metadata) })) { benchmark in
+        let scorer = benchmarkScorer
+        let declarations = singleDeclarations
+        let declaration = declarations[Int.random(in: 0..<declarations.count)]
+        let options = ScoringOptions(reasonCount: 3)
+        benchmark.startMeasurement()
+        let assessment = try scorer.score(declaration, options: options)
+        benchmark.stopMeasurement()
+        blackHole(assessment)
+    }
+
+    Benchmark("Scoring: one declaration, score only (no reasons)",
+              configuration: .init(metrics: [.wallClock, .throughput, .mallocCountTotal],
+                                   timeUnits: .microseconds, warmupIterations: 20,
+                                   maxDuration: .seconds(2), maxIterations: 5_000,
+                                   setup: { blackHole(benchmarkScorer.bundle.metadata) })) { benchmark in
+        let scorer = benchmarkScorer
+        let declarations = singleDeclarations
+        let declaration = declarations[Int.random(in: 0..<declarations.count)]
+        let options = ScoringOptions(reasonCount: 0)
+        benchmark.startMeasurement()
+        let assessment = try scorer.score(declaration, options: options)
+        benchmark.stopMeasurement()
+        blackHole(assessment)
+    }
+
+    Benchmark("Scoring: batch of 20k declarations with 3 reasons (2 threads)",
+              configuration: .init(metrics: [.wallClock, .mallocCountTotal, Rates.rowsPerSecond],
+                                   maxIterations: 5,
+                                   setup: { blackHole(benchmarkScorer.bundle.metadata) })) { benchmark in
+        let scorer = benchmarkScorer
+        let table = try SyntheticDeclarations(rowCount: 20_000, seed: 5).table()
+        let options = ScoringOptions(reasonCount: 3, threadCount: BenchmarkData.threadCount)
+        benchmark.startMeasurement()
+        let start = ContinuousClock.now
+        let assessments = try scorer.score(table, options: options)
+        let elapsed = ContinuousClock.now - start
+        benchmark.stopMeasurement()
+        record(Rates.rowsPerSecond, benchmark, count: Double(assessments.count), elapsed: elapsed)
+        blackHole(assessments)
+    }
+}

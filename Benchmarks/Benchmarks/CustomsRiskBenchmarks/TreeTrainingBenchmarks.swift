@@ -1,0 +1,33 @@
+import Benchmark
+import CustomsRisk
+import Foundation
+
+/// Boosted-tree training. The histogram kernels are internal to RiskTrees, so the histogram
+/// benchmark times one boosting iteration on 1M rows (binning + gradients + one 63-leaf tree,
+/// histogram building dominates); full training uses the peer-comparison shape on 100k rows.
+func treeTrainingBenchmarks() {
+    Benchmark("GBT: one boosting iteration on 1M rows (binning + histograms + 63-leaf tree, 2 threads)",
+              configuration: .init(metrics: [.wallClock, .mallocCountTotal, .peakMemoryResident, Rates.rowsPerSecond],
+                                   maxIterations: 5,
+                                   setup: { blackHole(largeTreesDataset.rowCount) })) { benchmark in
+        let data = largeTreesDataset
+        let trainer = BoostedTrees(configuration: comparisonTreesConfiguration(iterations: 1))
+        benchmark.startMeasurement()
+        let start = ContinuousClock.now
+        let result = try trainer.fit(data)
+        let elapsed = ContinuousClock.now - start
+        benchmark.stopMeasurement()
+        record(Rates.rowsPerSecond, benchmark, count: Double(data.rowCount), elapsed: elapsed)
+        blackHole(result)
+    }
+
+    Benchmark("GBT: train 200 trees x 63 leaves on 100k rows (2 threads)",
+              configuration: .init(metrics: [.wallClock, .mallocCountTotal, .peakMemoryResident],
+                                   warmupIterations: 0, maxDuration: .seconds(6), maxIterations: 3,
+                                   setup: { blackHole(trainingFit.labels.count) })) { benchmark in
+        let data = try trainingFit.dataset(for: .trees)
+        let trainer = BoostedTrees(configuration: comparisonTreesConfiguration())
+        benchmark.startMeasurement()
+        blackHole(try trainer.fit(data))
+    }
+}
