@@ -12,11 +12,14 @@ RISKCTL = os.path.join(ROOT, ".build", "release", "riskctl")
 NOTES_MARKER = "<!-- Hand-written notes below this line are kept by compare.py. -->"
 
 
+THREAD_ENV = dict(os.environ)
+
+
 def sh(cmd, capture=False):
     print("+", " ".join(cmd), file=sys.stderr, flush=True)
     if capture:
-        return subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True).stdout
-    subprocess.run(cmd, check=True)
+        return subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True, env=THREAD_ENV).stdout
+    subprocess.run(cmd, check=True, env=THREAD_ENV, stdout=sys.stderr)  # keep stdout for the JSON
 
 
 def json_of(cmd):
@@ -75,7 +78,7 @@ def timed_command(cmd):
         wrapper = ["/usr/bin/time", "-f", "MAXRSS_KB=%M"]
     print("+", " ".join(cmd), file=sys.stderr, flush=True)
     t = time.perf_counter()
-    done = subprocess.run(wrapper + cmd, check=True, stderr=subprocess.PIPE, text=True)
+    done = subprocess.run(wrapper + cmd, check=True, stderr=subprocess.PIPE, text=True, env=THREAD_ENV)
     wall = time.perf_counter() - t
     peak = None
     for line in done.stderr.splitlines():
@@ -90,6 +93,12 @@ def ratio(ours, theirs, key, lower_is_better=True):
     if ours.get(key) is None or theirs.get(key) is None:
         return None
     return ours[key] / theirs[key] if lower_is_better else theirs[key] / ours[key]
+
+
+def checkpoint(results, args):
+    """Keeps what has been measured so far (work/partial-results.json) in case a later step fails."""
+    with open(os.path.join(args.work, "partial-results.json"), "w") as f:
+        json.dump(results, f, indent=2)
 
 
 def cpu_model():
@@ -115,12 +124,34 @@ def main():
                     help="test rows explained for the SHAP throughput (peers need ~1 s per 400 rows)")
     ap.add_argument("--score-train-rows", type=int, default=200_000,
                     help="declarations the scoring bundle is trained on (riskctl train)")
+    ap.add_argument("--score-reasons-rows", type=int, default=20_000,
+                    help="declarations scored with 3 reasons (exact TreeSHAP costs ~1-2 ms per declaration for "
+                         "200 trees, so the full file would take long); scoring without reasons uses all --rows")
     ap.add_argument("--peers", default="lightgbm,xgboost,sklearn")
+    ap.add_argument("--omp-wait-policy", default="passive", choices=["passive", "active", "default"],
+                    help="OMP_WAIT_POLICY for the peers (libgomp). Default passive: idle OpenMP workers sleep "
+                         "instead of spinning, which on a shared machine makes the peers up to ~10x faster; "
+                         "'default' leaves their out-of-the-box behaviour")
     ap.add_argument("--skip", default="", help="comma-separated parts to skip: gbt, logistic, scoring")
     ap.add_argument("--work", default=os.path.join(HERE, "work"))
     ap.add_argument("--no-docs", action="store_true", help="do not rewrite Docs/Performance.md")
+    ap.add_argument("--docs-only", action="store_true",
+                    help="only rewrite Docs/Performance.md from the existing results.json")
     args = ap.parse_args()
+    if args.docs_only:
+        with open(os.path.join(HERE, "results.json")) as f:
+            results = json.load(f)
+        for key, value in results["parameters"].items():
+            setattr(args, key, value)
+        write_markdown(results, os.path.join(ROOT, "Docs", "Performance.md"), args)
+        return
     skip = {p for p in args.skip.split(",") if p}
+    # Every OpenMP / BLAS pool in every process (ours and the peers') gets the same thread count,
+    # including calls made outside the libraries' own thread parameters (sklearn's predict).
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        THREAD_ENV[name] = str(args.threads)
+    if args.omp_wait_policy != "default":
+        THREAD_ENV["OMP_WAIT_POLICY"] = args.omp_wait_policy.upper()
     os.makedirs(args.work, exist_ok=True)
     w = lambda name: os.path.join(args.work, name)
 
@@ -132,7 +163,9 @@ def main():
                               "leaves": args.leaves, "learning_rate": 0.1, "bins": 255,
                               "shap_rows": args.shap_rows, "logistic_rows": args.logistic_rows,
                               "logistic_features": args.logistic_features,
-                              "score_train_rows": args.score_train_rows},
+                              "score_train_rows": args.score_train_rows,
+                              "score_reasons_rows": args.score_reasons_rows,
+                              "omp_wait_policy": args.omp_wait_policy},
                "gbt": [], "logistic": [], "scoring": []}
 
     # 1. Data: generated declarations → split by date → our feature matrices (trees view).
@@ -167,6 +200,7 @@ def main():
             r["ratio_peak_memory"] = ratio(ours, r, "peak_rss_mb")
             r["auc_difference"] = ours["auc"] - r["auc"]
             results["gbt"].append(r)
+            checkpoint(results, args)
 
     # 3. Logistic regression on dense standardised data.
     if "logistic" not in skip:
@@ -184,6 +218,7 @@ def main():
         sk["ratio_train_time"] = ratio(ours_lr, sk, "train_seconds")
         sk["auc_difference"] = ours_lr["auc"] - sk["auc"]
         results["logistic"].append(sk)
+        checkpoint(results, args)
 
     # 4. Scoring throughput: the whole `riskctl score` command, CSV in → CSV out with 3 reasons each.
     if "scoring" not in skip:
@@ -196,15 +231,22 @@ def main():
             sh([RISKCTL, "train", "--data", sdecl, "--schema", sschema, "--model", "gbt", "--seed", "1",
                 "--iterations", str(args.iterations), "--max-leaves", str(args.leaves), "--learning-rate", "0.1",
                 "--early-stopping-rounds", "0", "--threads", str(args.threads), "--out", bundle, "--force"])
-        for reasons in (3, 0):
-            out = w(f"scores-{args.rows}-r{reasons}.csv")
-            wall, peak = timed_command([RISKCTL, "score", "--model", bundle, "--data", decl, "--out", out,
+        reasons_rows = min(args.score_reasons_rows, args.rows)
+        head = decl if reasons_rows == args.rows else w(f"declarations-{args.rows}-head-{reasons_rows}.csv")
+        if not os.path.exists(head):
+            with open(decl, "rb") as source, open(head + ".partial", "wb") as target:
+                for _ in range(reasons_rows + 1):
+                    target.write(source.readline())
+            os.replace(head + ".partial", head)
+        for reasons, data, rows in ((0, decl, args.rows), (3, head, reasons_rows)):
+            out = w(f"scores-{rows}-r{reasons}.csv")
+            wall, peak = timed_command([RISKCTL, "score", "--model", bundle, "--data", data, "--out", out,
                                         "--reasons", str(reasons), "--inspection-rate", "0.05",
                                         "--threads", str(args.threads), "--force"])
-            results["scoring"].append({"library": "customsrisk", "task": "score", "rows": args.rows,
+            results["scoring"].append({"library": "customsrisk", "task": "score", "rows": rows,
                                        "reasons": reasons, "wall_seconds": wall,
-                                       "declarations_per_s": args.rows / wall, "peak_rss_mb": peak,
-                                       "input_mb": os.path.getsize(decl) / 1e6})
+                                       "declarations_per_s": rows / wall, "peak_rss_mb": peak,
+                                       "input_mb": os.path.getsize(data) / 1e6})
             os.remove(out)
 
     with open(os.path.join(HERE, "results.json"), "w") as f:
@@ -240,6 +282,9 @@ def write_markdown(results, path, args):
         f"{args.threads} threads, L2 1.0, at least 20 rows per leaf (sklearn: its own defaults otherwise).",
         "- Train time = wall time of the library's fit call, data already in memory (LightGBM: Dataset "
         "construction included, XGBoost: DMatrix/quantile sketch included; ours: binning included).",
+        f"- Peers run with `OMP_WAIT_POLICY={getattr(args, 'omp_wait_policy', 'passive')}` (their OpenMP workers "
+        "sleep when idle; with the default spinning policy sklearn spent 95 % of its time in libgomp's spin loop "
+        "on this shared machine). `OMP_NUM_THREADS` = the thread count for every process.",
         "- Peak memory is each process's maximum resident set, reading the CSV included "
         "(peers include the Python interpreter, numpy and pandas).",
         "",
@@ -283,12 +328,13 @@ def write_markdown(results, path, args):
     if results["scoring"]:
         lines += ["## Scoring declarations end to end (`riskctl score`, CSV → CSV)", "",
                   f"A bundle trained by `riskctl train` on {args.score_train_rows:,} other generated declarations "
-                  f"({args.iterations} trees of ≤ {args.leaves} leaves plus the revenue model), applied to all "
-                  f"{args.rows:,} declarations: read, feature transform, predict, calibrate, explain and pick "
-                  "reasons, rank and select 5 %, write. Whole command, process start to exit.", "",
-                  "| reasons | input MB | wall s | declarations/s | peak MB |", "|---:|---:|---:|---:|---:|"]
+                  f"({args.iterations} trees of ≤ {args.leaves} leaves plus the revenue model), applied to "
+                  "generated declarations: read, feature transform, predict, calibrate, (explain and pick "
+                  "reasons), rank and select 5 %, write. Whole command, process start to exit.", "",
+                  "| declarations | reasons | input MB | wall s | declarations/s | peak MB |",
+                  "|---:|---:|---:|---:|---:|---:|"]
         for r in results["scoring"]:
-            lines.append(f"| {r['reasons']} | {r['input_mb']:.0f} | {r['wall_seconds']:.2f} | "
+            lines.append(f"| {r['rows']:,} | {r['reasons']} | {r['input_mb']:.0f} | {r['wall_seconds']:.2f} | "
                          f"{r['declarations_per_s']:,.0f} | {fmt(r.get('peak_rss_mb'), '.0f')} |")
         lines.append("")
     notes = NOTES_MARKER + "\n"
