@@ -26,7 +26,9 @@ enum BenchmarkData {
             let partial = cacheDirectory.appendingPathComponent(name + ".partial-\(getpid())")
             do {
                 try make(partial)
-                _ = try FileManager.default.replaceItemAt(url, withItemAt: partial)
+                guard rename(partial.path, url.path) == 0 else {
+                    throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+                }
             } catch {
                 fatalError("benchmark data \(name): \(error)")
             }

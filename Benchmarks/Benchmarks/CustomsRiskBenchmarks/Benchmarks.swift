@@ -8,14 +8,8 @@ import CustomsRisk
 // Thresholds and tolerance policy: Benchmarks/README.md.
 
 let benchmarks: @Sendable () -> Void = {
-    Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .mallocCountTotal, .peakMemoryResident],
-        timeUnits: .milliseconds,
-        warmupIterations: 1,
-        maxDuration: .seconds(4),
-        maxIterations: 10,
-        thresholds: Tolerances.standard
-    )
+    // Every benchmark states its metrics and gets matching thresholds through `configuration(…)`.
+    Benchmark.defaultConfiguration = configuration(metrics: [.wallClock, .mallocCountTotal])
     readingBenchmarks()
     featureBenchmarks()
     treeTrainingBenchmarks()
@@ -28,8 +22,7 @@ let benchmarks: @Sendable () -> Void = {
 
 func targetingBenchmarks() {
     Benchmark("Targeting: select top 5% of 1M scores",
-              configuration: .init(metrics: [.wallClock, .mallocCountTotal], timeUnits: .milliseconds,
-                                   thresholds: Tolerances.standard)) { benchmark in
+              configuration: configuration(metrics: [.wallClock, .mallocCountTotal])) { benchmark in
         var generator = SeededGenerator(seed: 1)
         let values = (0..<1_000_000).map { _ in generator.nextUnit() }
         let policy = try TargetingPolicy(budget: .inspectionRate(0.05))

@@ -4,13 +4,13 @@ import Foundation
 
 /// TreeSHAP contributions with the comparison model (200 trees x ≤ 63 leaves).
 func explanationBenchmarks() {
-    Benchmark("TreeSHAP: contributions for 10k rows, 200 trees (2 threads)",
-              configuration: .init(metrics: [.wallClock, .mallocCountTotal, Rates.rowsPerSecond],
-                                   maxIterations: 10,
+    Benchmark("TreeSHAP: contributions for 1k rows, 200 trees (2 threads)",
+              configuration: configuration(metrics: [.wallClock, .mallocCountTotal, Rates.rowsPerSecond],
+                                   maxIterations: 5,
                                    setup: { blackHole(comparisonPredictor.featureCount + comparisonExplainer.featureCount + testTreesMatrix.rowCount) })) {
         benchmark in
         let explainer = comparisonExplainer
-        let matrix = testTreesMatrix.selectingRows(Array(0..<10_000))
+        let matrix = testTreesMatrix.selectingRows(Array(0..<1_000))
         benchmark.startMeasurement()
         let start = ContinuousClock.now
         let contributions = try explainer.contributions(for: matrix, threadCount: BenchmarkData.threadCount)
@@ -21,10 +21,10 @@ func explanationBenchmarks() {
     }
 
     Benchmark("TreeSHAP: explain one row, 200 trees (allocation-free path)",
-              configuration: .init(metrics: [.wallClock, .throughput, .mallocCountTotal],
+              configuration: configuration(metrics: [.wallClock, .throughput, .mallocCountTotal],
                                    timeUnits: .microseconds, warmupIterations: 20,
-                                   maxDuration: .seconds(2), maxIterations: 5_000,
-                                   thresholds: Tolerances.withAllocationSlack(2),
+                                   maxDuration: .seconds(2), maxIterations: 200,
+                                   allocationSlack: 2,
                                    setup: { blackHole(comparisonPredictor.featureCount + comparisonExplainer.featureCount + testTreesMatrix.rowCount) })) {
         benchmark in
         let explainer = comparisonExplainer

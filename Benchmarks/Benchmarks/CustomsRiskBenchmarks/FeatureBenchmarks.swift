@@ -5,7 +5,7 @@ import Foundation
 /// Feature transform with a fitted pipeline (issue 3: ≥ 1M rows/s on 2 cores).
 func featureBenchmarks() {
     Benchmark("Features: transform 1M declarations -> trees matrix (2 threads)",
-              configuration: .init(metrics: [.wallClock, .mallocCountTotal, Rates.rowsPerSecond],
+              configuration: configuration(metrics: [.wallClock, .mallocCountTotal, Rates.rowsPerSecond],
                                    maxIterations: 5,
                                    setup: { blackHole(largeDeclarationTable.rowCount + trainingFit.labels.count) })) {
         benchmark in
@@ -21,7 +21,7 @@ func featureBenchmarks() {
     }
 
     Benchmark("Features: fit pipeline on 100k declarations (2 threads)",
-              configuration: .init(metrics: [.wallClock, .mallocCountTotal], maxIterations: 5,
+              configuration: configuration(metrics: [.wallClock, .mallocCountTotal], maxIterations: 5,
                                    setup: { blackHole(trainingDeclarationTable.rowCount) })) { benchmark in
         var configuration = FeaturePipelineConfiguration()
         configuration.threadCount = BenchmarkData.threadCount

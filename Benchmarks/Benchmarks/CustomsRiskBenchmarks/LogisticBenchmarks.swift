@@ -5,11 +5,11 @@ import Foundation
 /// Logistic regression on the linear feature view of 100k declarations.
 func logisticBenchmarks() {
     Benchmark("Logistic: fit L2 on 100k declarations (linear view, 2 threads)",
-              configuration: .init(metrics: [.wallClock, .mallocCountTotal, .peakMemoryResident],
+              configuration: configuration(metrics: [.wallClock, .mallocCountTotal, .peakMemoryResident],
                                    maxIterations: 5,
                                    setup: { blackHole(trainingFit.labels.count) })) { benchmark in
         let data = try trainingFit.dataset(for: .linear)
-        let regression = LogisticRegression(configuration: .init(l2Regularization: 1, threadCount: BenchmarkData.threadCount))
+        let regression = LogisticRegression(configuration: LogisticRegressionConfiguration(l2Regularization: 1, threadCount: BenchmarkData.threadCount))
         benchmark.startMeasurement()
         blackHole(try regression.fit(data))
     }

@@ -5,7 +5,7 @@ import Foundation
 /// Batch and single-row prediction with the comparison model (200 trees x ≤ 63 leaves).
 func predictionBenchmarks() {
     Benchmark("Predict: batch 20k rows, 200 trees (2 threads)",
-              configuration: .init(metrics: [.wallClock, .mallocCountTotal, Rates.rowsPerSecond],
+              configuration: configuration(metrics: [.wallClock, .mallocCountTotal, Rates.rowsPerSecond],
                                    maxIterations: 20,
                                    setup: { blackHole(comparisonPredictor.featureCount + comparisonExplainer.featureCount + testTreesMatrix.rowCount) })) {
         benchmark in
@@ -21,10 +21,10 @@ func predictionBenchmarks() {
     }
 
     Benchmark("Predict: one row, 200 trees (allocation-free path)",
-              configuration: .init(metrics: [.wallClock, .throughput, .mallocCountTotal],
+              configuration: configuration(metrics: [.wallClock, .throughput, .mallocCountTotal],
                                    timeUnits: .microseconds, warmupIterations: 100,
-                                   maxDuration: .seconds(2), maxIterations: 20_000,
-                                   thresholds: Tolerances.withAllocationSlack(2),
+                                   maxDuration: .seconds(2), maxIterations: 2_000,
+                                   allocationSlack: 2,
                                    setup: { blackHole(comparisonPredictor.featureCount + comparisonExplainer.featureCount + testTreesMatrix.rowCount) })) {
         benchmark in
         let predictor = comparisonPredictor

@@ -6,9 +6,9 @@ import Foundation
 /// explained in < 50 µs for 200 trees).
 func scoringBenchmarks() {
     Benchmark("Scoring: one declaration, score + 3 reasons (RiskScorer.score(Declaration))",
-              configuration: .init(metrics: [.wallClock, .throughput, .mallocCountTotal],
+              configuration: configuration(metrics: [.wallClock, .throughput, .mallocCountTotal],
                                    timeUnits: .microseconds, warmupIterations: 20,
-                                   maxDuration: .seconds(3), maxIterations: 5_000,
+                                   maxDuration: .seconds(3), maxIterations: 200,
                                    setup: { blackHole(benchmarkScorer.bundle.metadata) })) { benchmark in
         let scorer = benchmarkScorer
         let declarations = singleDeclarations
@@ -21,9 +21,9 @@ func scoringBenchmarks() {
     }
 
     Benchmark("Scoring: one declaration, score only (no reasons)",
-              configuration: .init(metrics: [.wallClock, .throughput, .mallocCountTotal],
+              configuration: configuration(metrics: [.wallClock, .throughput, .mallocCountTotal],
                                    timeUnits: .microseconds, warmupIterations: 20,
-                                   maxDuration: .seconds(2), maxIterations: 5_000,
+                                   maxDuration: .seconds(2), maxIterations: 300,
                                    setup: { blackHole(benchmarkScorer.bundle.metadata) })) { benchmark in
         let scorer = benchmarkScorer
         let declarations = singleDeclarations
@@ -35,12 +35,12 @@ func scoringBenchmarks() {
         blackHole(assessment)
     }
 
-    Benchmark("Scoring: batch of 20k declarations with 3 reasons (2 threads)",
-              configuration: .init(metrics: [.wallClock, .mallocCountTotal, Rates.rowsPerSecond],
+    Benchmark("Scoring: batch of 1k declarations with 3 reasons (2 threads)",
+              configuration: configuration(metrics: [.wallClock, .mallocCountTotal, Rates.rowsPerSecond],
                                    maxIterations: 5,
                                    setup: { blackHole(benchmarkScorer.bundle.metadata) })) { benchmark in
         let scorer = benchmarkScorer
-        let table = try SyntheticDeclarations(rowCount: 20_000, seed: 5).table()
+        let table = try SyntheticDeclarations(rowCount: 1_000, seed: 5).table()
         let options = ScoringOptions(reasonCount: 3, threadCount: BenchmarkData.threadCount)
         benchmark.startMeasurement()
         let start = ContinuousClock.now

@@ -7,7 +7,7 @@ import Foundation
 /// histogram building dominates); full training uses the peer-comparison shape on 100k rows.
 func treeTrainingBenchmarks() {
     Benchmark("GBT: one boosting iteration on 1M rows (binning + histograms + 63-leaf tree, 2 threads)",
-              configuration: .init(metrics: [.wallClock, .mallocCountTotal, .peakMemoryResident, Rates.rowsPerSecond],
+              configuration: configuration(metrics: [.wallClock, .mallocCountTotal, .peakMemoryResident, Rates.rowsPerSecond],
                                    maxIterations: 5,
                                    setup: { blackHole(largeTreesDataset.rowCount) })) { benchmark in
         let data = largeTreesDataset
@@ -22,7 +22,7 @@ func treeTrainingBenchmarks() {
     }
 
     Benchmark("GBT: train 200 trees x 63 leaves on 100k rows (2 threads)",
-              configuration: .init(metrics: [.wallClock, .mallocCountTotal, .peakMemoryResident],
+              configuration: configuration(metrics: [.wallClock, .mallocCountTotal, .peakMemoryResident],
                                    warmupIterations: 0, maxDuration: .seconds(6), maxIterations: 3,
                                    setup: { blackHole(trainingFit.labels.count) })) { benchmark in
         let data = try trainingFit.dataset(for: .trees)
