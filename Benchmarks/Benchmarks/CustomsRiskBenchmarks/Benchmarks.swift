@@ -21,7 +21,7 @@ let benchmarks: @Sendable () -> Void = {
 }
 
 func targetingBenchmarks() {
-    Benchmark("Targeting: select top 5% of 1M scores",
+    Benchmark("Targeting:_select_top_5%_of_1M_scores",
               configuration: configuration(metrics: [.wallClock, .mallocCountTotal])) { benchmark in
         var generator = SeededGenerator(seed: 1)
         let values = (0..<1_000_000).map { _ in generator.nextUnit() }

@@ -4,7 +4,7 @@ import Foundation
 
 /// TreeSHAP contributions with the comparison model (200 trees x ≤ 63 leaves).
 func explanationBenchmarks() {
-    Benchmark("TreeSHAP: contributions for 1k rows, 200 trees (2 threads)",
+    Benchmark("TreeSHAP:_contributions_for_1k_rows,_200_trees_(2_threads)",
               configuration: configuration(metrics: [.wallClock, .mallocCountTotal, Rates.rowsPerSecond],
                                    maxIterations: 5,
                                    setup: { blackHole(comparisonPredictor.featureCount + comparisonExplainer.featureCount + testTreesMatrix.rowCount) })) {
@@ -20,7 +20,7 @@ func explanationBenchmarks() {
         blackHole(contributions)
     }
 
-    Benchmark("TreeSHAP: explain one row, 200 trees (allocation-free path)",
+    Benchmark("TreeSHAP:_explain_one_row,_200_trees_(allocation-free_path)",
               configuration: configuration(metrics: [.wallClock, .throughput, .mallocCountTotal],
                                    timeUnits: .microseconds, warmupIterations: 20,
                                    maxDuration: .seconds(2), maxIterations: 200,

@@ -4,7 +4,7 @@ import Foundation
 
 /// Feature transform with a fitted pipeline (issue 3: ≥ 1M rows/s on 2 cores).
 func featureBenchmarks() {
-    Benchmark("Features: transform 1M declarations -> trees matrix (2 threads)",
+    Benchmark("Features:_transform_1M_declarations_->_trees_matrix_(2_threads)",
               configuration: configuration(metrics: [.wallClock, .mallocCountTotal, Rates.rowsPerSecond],
                                    maxIterations: 5,
                                    setup: { blackHole(largeDeclarationTable.rowCount + trainingFit.labels.count) })) {
@@ -20,7 +20,7 @@ func featureBenchmarks() {
         blackHole(matrix)
     }
 
-    Benchmark("Features: fit pipeline on 100k declarations (2 threads)",
+    Benchmark("Features:_fit_pipeline_on_100k_declarations_(2_threads)",
               configuration: configuration(metrics: [.wallClock, .mallocCountTotal], maxIterations: 5,
                                    setup: { blackHole(trainingDeclarationTable.rowCount) })) { benchmark in
         var configuration = FeaturePipelineConfiguration()

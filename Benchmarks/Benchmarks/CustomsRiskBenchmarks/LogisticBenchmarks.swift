@@ -4,7 +4,7 @@ import Foundation
 
 /// Logistic regression on the linear feature view of 100k declarations.
 func logisticBenchmarks() {
-    Benchmark("Logistic: fit L2 on 100k declarations (linear view, 2 threads)",
+    Benchmark("Logistic:_fit_L2_on_100k_declarations_(linear_view,_2_threads)",
               configuration: configuration(metrics: [.wallClock, .mallocCountTotal, .peakMemoryResident],
                                    maxIterations: 5,
                                    setup: { blackHole(trainingFit.labels.count) })) { benchmark in

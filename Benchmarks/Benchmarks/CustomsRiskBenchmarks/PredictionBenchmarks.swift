@@ -4,7 +4,7 @@ import Foundation
 
 /// Batch and single-row prediction with the comparison model (200 trees x ≤ 63 leaves).
 func predictionBenchmarks() {
-    Benchmark("Predict: batch 20k rows, 200 trees (2 threads)",
+    Benchmark("Predict:_batch_20k_rows,_200_trees_(2_threads)",
               configuration: configuration(metrics: [.wallClock, .mallocCountTotal, Rates.rowsPerSecond],
                                    maxIterations: 20,
                                    setup: { blackHole(comparisonPredictor.featureCount + comparisonExplainer.featureCount + testTreesMatrix.rowCount) })) {
@@ -20,7 +20,7 @@ func predictionBenchmarks() {
         blackHole(scores)
     }
 
-    Benchmark("Predict: one row, 200 trees (allocation-free path)",
+    Benchmark("Predict:_one_row,_200_trees_(allocation-free_path)",
               configuration: configuration(metrics: [.wallClock, .throughput, .mallocCountTotal],
                                    timeUnits: .microseconds, warmupIterations: 100,
                                    maxDuration: .seconds(2), maxIterations: 2_000,

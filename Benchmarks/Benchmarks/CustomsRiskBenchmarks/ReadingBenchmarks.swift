@@ -4,7 +4,7 @@ import Foundation
 
 /// Reading declaration CSV into typed columns (issue 2: ≥ 100 MB/s on one core, ≤ ~2x file size in memory).
 func readingBenchmarks() {
-    Benchmark("CSV: read 1M declarations (21 columns) into a table",
+    Benchmark("CSV:_read_1M_declarations_(21_columns)_into_a_table",
               configuration: configuration(metrics: [.wallClock, .mallocCountTotal, .peakMemoryResident,
                                              Rates.megabytesPerSecond, Rates.rowsPerSecond],
                                    maxIterations: 5)) { benchmark in

@@ -5,7 +5,7 @@ import Foundation
 /// Scoring through the public Swift API with a full bundle (issue 7: one declaration scored and
 /// explained in < 50 µs for 200 trees).
 func scoringBenchmarks() {
-    Benchmark("Scoring: one declaration, score + 3 reasons (RiskScorer.score(Declaration))",
+    Benchmark("Scoring:_one_declaration,_score_+_3_reasons_(RiskScorer.score(Declaration))",
               configuration: configuration(metrics: [.wallClock, .throughput, .mallocCountTotal],
                                    timeUnits: .microseconds, warmupIterations: 20,
                                    maxDuration: .seconds(3), maxIterations: 200,
@@ -20,7 +20,7 @@ func scoringBenchmarks() {
         blackHole(assessment)
     }
 
-    Benchmark("Scoring: one declaration, score only (no reasons)",
+    Benchmark("Scoring:_one_declaration,_score_only_(no_reasons)",
               configuration: configuration(metrics: [.wallClock, .throughput, .mallocCountTotal],
                                    timeUnits: .microseconds, warmupIterations: 20,
                                    maxDuration: .seconds(2), maxIterations: 300,
@@ -35,7 +35,7 @@ func scoringBenchmarks() {
         blackHole(assessment)
     }
 
-    Benchmark("Scoring: batch of 1k declarations with 3 reasons (2 threads)",
+    Benchmark("Scoring:_batch_of_1k_declarations_with_3_reasons_(2_threads)",
               configuration: configuration(metrics: [.wallClock, .mallocCountTotal, Rates.rowsPerSecond],
                                    maxIterations: 5,
                                    setup: { blackHole(benchmarkScorer.bundle.metadata) })) { benchmark in

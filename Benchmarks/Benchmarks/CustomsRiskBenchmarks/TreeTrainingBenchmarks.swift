@@ -6,7 +6,7 @@ import Foundation
 /// benchmark times one boosting iteration on 1M rows (binning + gradients + one 63-leaf tree,
 /// histogram building dominates); full training uses the peer-comparison shape on 100k rows.
 func treeTrainingBenchmarks() {
-    Benchmark("GBT: one boosting iteration on 1M rows (binning + histograms + 63-leaf tree, 2 threads)",
+    Benchmark("GBT:_one_boosting_iteration_on_1M_rows_(binning_+_histograms_+_63-leaf_tree,_2_threads)",
               configuration: configuration(metrics: [.wallClock, .mallocCountTotal, .peakMemoryResident, Rates.rowsPerSecond],
                                    maxIterations: 5,
                                    setup: { blackHole(largeTreesDataset.rowCount) })) { benchmark in
@@ -21,7 +21,7 @@ func treeTrainingBenchmarks() {
         blackHole(result)
     }
 
-    Benchmark("GBT: train 200 trees x 63 leaves on 100k rows (2 threads)",
+    Benchmark("GBT:_train_200_trees_x_63_leaves_on_100k_rows_(2_threads)",
               configuration: configuration(metrics: [.wallClock, .mallocCountTotal, .peakMemoryResident],
                                    warmupIterations: 0, maxDuration: .seconds(6), maxIterations: 3,
                                    setup: { blackHole(trainingFit.labels.count) })) { benchmark in
