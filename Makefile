@@ -5,7 +5,7 @@ DEMO_DIR ?= demo-output
 DEMO_ROWS ?= 60000
 RISKCTL = .build/release/riskctl
 
-.PHONY: deps build test demo compare bench bench-check fuzz sanitize clean
+.PHONY: deps build test demo compare bench bench-check bench-smoke bench-update fuzz sanitize clean
 
 ## Install the Debian packages the build needs, if they are missing (root or sudo).
 deps:
@@ -50,6 +50,15 @@ bench: deps
 
 bench-check: deps
 	cd Benchmarks && $(SWIFT) package benchmark thresholds check
+
+## Refresh the committed thresholds after a deliberate performance change.
+bench-update: deps
+	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark thresholds update
+
+## A few-second smoke run of the benchmark commands (what CI runs; uses the debug build).
+bench-smoke: deps
+	$(SWIFT) build --product riskctl
+	RISKCTL=.build/debug/riskctl bash Benchmarks/smoke.sh
 
 clean:
 	rm -rf .build $(DEMO_DIR)
