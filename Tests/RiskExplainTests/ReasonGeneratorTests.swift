@@ -109,7 +109,7 @@ struct ReasonGeneratorTests {
         // Five slots: the mitigating origin follows the risk-increasing groups; office stays below 5%.
         let five = try ReasonGenerator(maximumCount: 5).reasons(for: grouped, evidence: Self.fullEvidence)
         #expect(five.map(\.code) == ["UNIT_VALUE_LOW", "IMPORTER_HISTORY", "HS_RISK", "ORIGIN_RISK", "AEO_TRUSTED"])
-        #expect(five[3].text == "Origin CN: 7% of past declarations illicit.")
+        #expect(five[3].text == "Origin CN: 7% of past declarations illicit. This lowers the risk.")
 
         // A declared non-AEO gets no AEO reason.
         var notAEO = Self.fullEvidence

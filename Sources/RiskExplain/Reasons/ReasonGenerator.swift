@@ -156,7 +156,23 @@ public struct ReasonGenerator: Sendable {
     // MARK: - Sentences
 
     /// The code and sentence for `group` with contribution `value`.
+    ///
+    /// A sentence that states a fact without saying which way it pushes (a unit value, a history, a
+    /// rate) ends with "This lowers the risk." when the contribution is negative, so a reason never
+    /// reads as risk evidence when it argues the other way. A direct shipment (departure = origin) is
+    /// reported under `ORIGIN_RISK`, not `ROUTE_TRANSSHIPMENT`.
     static func sentence(group: String, value: Double, evidence: Evidence) -> (ReasonCode, String) {
+        var (code, text) = factSentence(group: group, value: value, evidence: evidence)
+        if group == FeatureGroup.route, text.hasPrefix("Goods shipped directly from") {
+            code = .originRisk
+        }
+        if value < 0, code != .aeoTrusted, !text.contains("lower") {
+            text += " This lowers the risk."
+        }
+        return (code, text)
+    }
+
+    private static func factSentence(group: String, value: Double, evidence: Evidence) -> (ReasonCode, String) {
         let verb = value > 0 ? "raises" : "lowers"
         let pluralVerb = value > 0 ? "raise" : "lower"
         func fact(_ key: String) -> String? {
