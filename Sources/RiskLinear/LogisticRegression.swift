@@ -66,7 +66,11 @@ public struct LogisticRegression: Sendable {
         var warnings = design.constantColumns.map { column, value in
             "column \(dataset.features.schema.columns[column].name) is constant (\(value) in every row); its coefficient is 0."
         }
-        BLASThreads.set(configuration.threadCount)
+        // BLAS runs single-threaded here: OpenBLAS splits reductions (Xᵀr, XᵀWX) differently for
+        // different thread counts, which changes the last bits of the model. The row passes run on
+        // `threadCount` threads over fixed 4,096-row blocks instead, so the fitted model is
+        // bit-identical for every `threadCount` (Docs/Architecture.md, "Determinism").
+        BLASThreads.set(1)
         let objective = LogisticObjective(design: design.values, a: a, b: b, l2: configuration.l2Regularization,
                                           fitsIntercept: configuration.fitIntercept,
                                           threadCount: configuration.threadCount)

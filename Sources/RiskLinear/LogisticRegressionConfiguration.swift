@@ -58,7 +58,8 @@ public struct LogisticRegressionConfiguration: Sendable, Hashable, Codable {
     public var standardize: Bool
     /// Fit an unpenalised intercept. Default `true`.
     public var fitIntercept: Bool
-    /// Threads for row loops and for OpenBLAS (≥ 1; process-wide for OpenBLAS). Results do not depend on it.
+    /// Threads for the row loops (≥ 1). OpenBLAS is kept single-threaded during the fit so that the
+    /// model is bit-identical for every thread count.
     public var threadCount: Int
 
     /// Columns up to which `.automatic` picks Newton (the Hessian costs O(n·p²) per iteration).
