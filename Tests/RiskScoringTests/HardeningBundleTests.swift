@@ -81,35 +81,50 @@ struct HardeningBundleTests {
                  apply: set("\(trees).0.categoryWordCount.0", to: 1_000_000_000),
                  expectedMessage: p + "model: tree 0: node 0: category bitset 0..<1000000000 is outside categoryWords (WORDS words)."),
             Edit(name: "cycle", family: .boostedTrees, apply: { cycle($0) },
-                 expectedMessage: ""),
+                 expectedMessage:
+                    p + "model: tree 0: node 1 is reached twice (again from node 1); a tree has no cycles or shared children."),
             Edit(name: "per-node arrays of different lengths", family: .boostedTrees,
-                 apply: dropLast("\(trees).0.threshold"), expectedMessage: ""),
+                 apply: dropLast("\(trees).0.threshold"), expectedMessage:
+                    p + "model: tree 0: tree has 15 entries in leftChild but 14 in threshold; every per-node array needs one entry per node."),
             Edit(name: "infinite leaf value", family: .boostedTrees, apply: set("\(trees).0.value.0", to: 123_456.789),
-                 textReplacements: [("123456.789", "1e999")], expectedMessage: ""),
+                 textReplacements: [("123456.789", "1e999")], expectedMessage:
+                    p + "content: The given data was not valid JSON."),
             Edit(name: "negative cover", family: .boostedTrees, apply: set("\(trees).0.cover.0", to: -1),
-                 expectedMessage: ""),
+                 expectedMessage:
+                    p + "model: tree 0: node 0: cover is -1.0; expected a finite number ≥ 0."),
             Edit(name: "unknown model kind", family: .boostedTrees, apply: set("model.kind", to: "forest"),
-                 expectedMessage: ""),
+                 expectedMessage:
+                    p + "content.model.kind: unknown model kind \"forest\"; expected \"boosted_trees\" or \"logistic\"."),
             Edit(name: "level code 10^9", family: .boostedTrees,
-                 apply: set("pipeline.categoricalLevels.0.levelOfCode.0", to: 1_000_000_000), expectedMessage: ""),
+                 apply: set("pipeline.categoricalLevels.0.levelOfCode.0", to: 1_000_000_000), expectedMessage:
+                    p + "pipeline: categoricalLevels[0].levelOfCode[0] is 1000000000; expected a level in 0..<17."),
             Edit(name: "profile shorter than its vocabulary", family: .boostedTrees,
-                 apply: dropLast("pipeline.profiles.0.rate"), expectedMessage: ""),
+                 apply: dropLast("pipeline.profiles.0.rate"), expectedMessage:
+                    p + "pipeline: profiles[0].rate has 189 entries but field \"hs6\" has 190 codes; expected one entry per code."),
             Edit(name: "importer dates shorter than the vocabulary", family: .boostedTrees,
-                 apply: dropLast("pipeline.importerFirstDate"), expectedMessage: ""),
+                 apply: dropLast("pipeline.importerFirstDate"), expectedMessage:
+                    p + "pipeline: importerFirstDate has 73 entries but field \"importer\" has 74 codes; expected one entry per code."),
             Edit(name: "route code 10^9", family: .boostedTrees,
-                 apply: set("pipeline.routePairTable.values.0", to: 1_000_000_000), expectedMessage: ""),
+                 apply: set("pipeline.routePairTable.values.0", to: 1_000_000_000), expectedMessage:
+                    p + "pipeline: route pair 1 has code 1000000000; expected a code in 0..<110 (the route vocabulary)."),
             Edit(name: "trees schema shorter than the slots", family: .boostedTrees,
-                 apply: dropLast("pipeline.treeSchema.columns"), expectedMessage: ""),
+                 apply: dropLast("pipeline.treeSchema.columns"), expectedMessage:
+                    p + "pipeline: the trees schema has 52 columns but there are 53 trees slots; expected one column per slot."),
             Edit(name: "zero threads in the pipeline configuration", family: .boostedTrees,
-                 apply: set("pipeline.configuration.threadCount", to: 0), expectedMessage: ""),
+                 apply: set("pipeline.configuration.threadCount", to: 0), expectedMessage:
+                    p + "pipeline: configuration: threadCount is 0; expected at least 1."),
             Edit(name: "linear scale 0", family: .logistic,
-                 apply: set("pipeline.linearPlan.0.standardized.scale", to: 0), expectedMessage: ""),
+                 apply: set("pipeline.linearPlan.0.standardized.scale", to: 0), expectedMessage:
+                    p + "pipeline: linear column 0 (declared_value) has median MEDIAN, mean MEAN and scale 0.0; expected finite numbers and a scale > 0."),
             Edit(name: "linear source 10^9", family: .logistic,
-                 apply: set("pipeline.linearPlan.0.standardized.source", to: 1_000_000_000), expectedMessage: ""),
+                 apply: set("pipeline.linearPlan.0.standardized.source", to: 1_000_000_000), expectedMessage:
+                    p + "pipeline: linear column 0 (declared_value) reads trees column 1000000000; expected an index in 0..<53."),
             Edit(name: "coefficients shorter than the features", family: .logistic,
-                 apply: dropLast("model.logistic.coefficients"), expectedMessage: ""),
-            Edit(name: "lane thresholds out of order", family: .boostedTrees, apply: set("lanes.red", to: 2.0),
-                 expectedMessage: ""),
+                 apply: dropLast("model.logistic.coefficients"), expectedMessage:
+                    p + "model: LogisticModel has 68 coefficients and 69 feature means for a schema of 69 columns; expected one of each per column."),
+            Edit(name: "lane threshold above 1", family: .boostedTrees, apply: set("lanes.red", to: 2.0),
+                 expectedMessage:
+                    p + "lanes: lane threshold red is 2.0; expected a probability in 0...1."),
         ]
     }
 
@@ -147,8 +162,12 @@ struct HardeningBundleTests {
             guard case .boostedTrees(let model) = original.model else { return 0 }
             return model.trees[0].categoryWords.count
         }()
-        let expected = edit.expectedMessage.replacingOccurrences(of: "FEATURES", with: "\(featureCount)")
+        var expected = edit.expectedMessage.replacingOccurrences(of: "FEATURES", with: "\(featureCount)")
             .replacingOccurrences(of: "WORDS", with: "\(words)")
+        if case .standardized(_, _, let median, let mean, _) = original.pipeline.linearPlan.first {
+            expected = expected.replacingOccurrences(of: "MEDIAN", with: "\(median)")
+                .replacingOccurrences(of: "MEAN", with: "\(mean)")
+        }
         let data = Self.seal(try Self.hostileContent(edit))
         #expect {
             _ = try ModelBundle.decode(data)

@@ -11,15 +11,16 @@ struct HardeningConcurrencyTests {
         let bundle = try (family == .boostedTrees ? HardeningFixtures.treesBundle : HardeningFixtures.logisticBundle)
             .get()
         let scorer = try RiskScorer(bundle: bundle)
-        let batch = try HardeningFixtures.scoringTable(rowCount: 300, seed: 5, schema: bundle.schema)
+        let rowCount = 40
+        let batch = try HardeningFixtures.scoringTable(rowCount: rowCount, seed: 5, schema: bundle.schema)
         let options = ScoringOptions(reasonCount: 3, includeExplanation: true, threadCount: threadsPerCall)
         let serial = try scorer.score(batch, options: options).map(HardeningFixtures.fingerprint)
-        #expect(serial.count == 300)
+        #expect(serial.count == rowCount)
         // One declaration alone scores as it does inside the batch.
         let single = try scorer.score(batch.selectingRows([17]), options: options).map(HardeningFixtures.fingerprint)
         #expect(single == [serial[17]])
 
-        let taskCount = 64, repetitions = 3
+        let taskCount = 64, repetitions = 2
         let mismatches = try await withThrowingTaskGroup(of: Int.self) { group in
             for task in 0..<taskCount {
                 group.addTask {
@@ -30,7 +31,7 @@ struct HardeningConcurrencyTests {
                             let result = try scorer.score(batch, options: options).map(HardeningFixtures.fingerprint)
                             mismatched += result == serial ? 0 : 1
                         } else {
-                            let rows = Array((task % 50)..<300)
+                            let rows = Array((task % 20)..<rowCount)
                             let result = try scorer.score(batch.selectingRows(rows), options: options)
                                 .map(HardeningFixtures.fingerprint)
                             mismatched += result == rows.map { serial[$0] } ? 0 : 1
@@ -48,7 +49,7 @@ struct HardeningConcurrencyTests {
         let bundle = try HardeningFixtures.treesBundle.get()
         let scorer = try RiskScorer(bundle: bundle)
         let values = SyntheticDeclarations.columns.dropLast(3).map { $0 }  // no label, revenue, notes
-        let batch = try HardeningFixtures.scoringTable(rowCount: 64, seed: 11, schema: bundle.schema)
+        let batch = try HardeningFixtures.scoringTable(rowCount: 32, seed: 11, schema: bundle.schema)
         let declarations = (0..<batch.rowCount).map { row in
             Declaration(id: batch.ids[row], values: Dictionary(uniqueKeysWithValues: values.compactMap { column in
                 Self.text(batch, column: column, row: row).map { (column, $0) }

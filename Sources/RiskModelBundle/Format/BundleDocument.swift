@@ -79,7 +79,8 @@ package enum BundleDocument {
         do {
             return (try JSONDecoder().decode(Content.self, from: data[span]), version)
         } catch {
-            throw BundleError(.invalidContent, "\(source): \(describe(error)).")
+            let description = describe(error)
+            throw BundleError(.invalidContent, "\(source): \(description)\(description.hasSuffix(".") ? "" : ".")")
         }
     }
 
