@@ -118,6 +118,11 @@ public struct ModelBundle: Sendable, Hashable, Codable {
     /// - Throws: `BundleError` `.invalidContent` naming the part and the bad value.
     public func validate() throws {
         do {
+            try schema.validate(source: "schema")
+        } catch let error as DeclarationError {
+            throw BundleError(.invalidContent, error.message)
+        }
+        do {
             try pipeline.validate()
         } catch let error as RiskFeaturesError {
             throw BundleError(.invalidContent, error.message)

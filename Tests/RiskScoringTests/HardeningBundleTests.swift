@@ -122,6 +122,10 @@ struct HardeningBundleTests {
             Edit(name: "coefficients shorter than the features", family: .logistic,
                  apply: dropLast("model.logistic.coefficients"), expectedMessage:
                     p + "model: LogisticModel has 68 coefficients and 69 feature means for a schema of 69 columns; expected one of each per column."),
+            Edit(name: "schema naming a column twice", family: .boostedTrees,
+                 apply: set("schema.label", to: "declaration_id"),
+                 expectedMessage: p + "schema: column \"declaration_id\" is named twice (as \"id\" and as \"label\"). "
+                    + "Give each column one role."),
             Edit(name: "lane threshold above 1", family: .boostedTrees, apply: set("lanes.red", to: 2.0),
                  expectedMessage:
                     p + "lanes: lane threshold red is 2.0; expected a probability in 0...1."),

@@ -55,6 +55,32 @@ struct HardeningScoringInputTests {
         #expect(abs(total - assessment.rawScore) <= 1e-9 * max(1, abs(assessment.rawScore)), "\(name)")
     }
 
+    /// A hand-built table whose columns disagree with its row count is a typed error, not a crash.
+    @Test func inconsistentHandBuiltTablesAreTypedErrors() throws {
+        let bundle = try HardeningFixtures.treesBundle.get()
+        let scorer = try RiskScorer(bundle: bundle)
+        let fewerIDs = DeclarationTable(schema: bundle.schema, rowCount: 3, ids: ["A"])
+        #expect {
+            _ = try scorer.score(fewerIDs)
+        } throws: { error in
+            (error as? ScoringError)?.message == "the table has 3 rows but 1 ids; expected one id per row. Build "
+                + "tables with DeclarationReader or DeclarationTable(declarations:schema:)."
+        }
+        let shortColumn = DeclarationTable(schema: bundle.schema, rowCount: 2, ids: ["A", "B"],
+                                           numbers: ["customs_value": [1]])
+        #expect {
+            _ = try scorer.score(shortColumn)
+        } throws: { error in
+            (error as? RiskFeaturesError)?.message == "Numeric column \"customs_value\" has 1 values; the table has 2 "
+                + "rows. Rebuild the table so every column has one value per row."
+        }
+        // Text codes outside the table's vocabulary count as missing.
+        let badCodes = DeclarationTable(schema: bundle.schema, rowCount: 1, ids: ["A"],
+                                        text: ["importer_id": TextColumn(codes: [1_000_000_000], vocabulary: [])])
+        let assessment = try #require(try scorer.score(badCodes).first)
+        #expect(assessment.probability.isFinite)
+    }
+
     @Test func missingFieldsAreReportedAsWarnings() throws {
         let scorer = try RiskScorer(bundle: HardeningFixtures.treesBundle.get())
         let assessment = try scorer.score(Self.declaration(["customs_value": nil, "importer_id": ""]))

@@ -95,6 +95,10 @@ public struct RiskScorer: Sendable {
                       options: ScoringOptions = ScoringOptions()) throws -> [RiskAssessment] {
         let n = table.rowCount
         guard n > 0 else { return [] }
+        guard table.ids.count == n else {
+            throw ScoringError(.invalidDeclaration, "the table has \(n) rows but \(table.ids.count) ids; expected one "
+                               + "id per row. Build tables with DeclarationReader or DeclarationTable(declarations:schema:).")
+        }
         let kind = bundle.model.featureKind
         let matrix = try bundle.pipeline.transform(table, for: kind, threadCount: options.threadCount)
         let raw: [Double]
@@ -159,10 +163,10 @@ public struct RiskScorer: Sendable {
         var out: [String] = []
         for (column, role) in checkedColumns {
             if role.isNumeric {
-                if let values = table.numbers[column], values[r].isNaN {
+                if let values = table.numbers[column], r < values.count, values[r].isNaN {
                     out.append("\(column) is missing; scored as missing (trees learned a direction for it).")
                 }
-            } else if let text = table.text[column], text.codes[r] < 0 {
+            } else if let text = table.text[column], r < text.codes.count, text.codes[r] < 0 {
                 out.append("\(column) is missing; scored as an unseen value (the training prior).")
             }
         }
