@@ -3,6 +3,7 @@
 #
 #   Scripts/fuzz.sh [seconds-per-target] [target…]      (default: 60 s, all targets)
 #   FUZZ_JOBS=2 Scripts/fuzz.sh 600                      (run two targets at a time)
+#   FUZZ_ARGS=-max_len=8192 Scripts/fuzz.sh 600 FuzzBundle (extra libFuzzer flags)
 #
 # Targets: FuzzDeclarationReader, FuzzSchema, FuzzBundle. Seed corpora are committed under
 # Fuzz/Corpus/<target>/ and are read-only here: new inputs go to Fuzz/.build/fuzz-corpus/<target>/,
@@ -42,7 +43,7 @@ run() {
     local status=0
     # ASan's leak checker would report the Swift runtime's intentional process-lifetime caches.
     ASAN_OPTIONS=detect_leaks=0 SWIFT_BACKTRACE=enable=no "./.build/debug/$target" \
-        -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 -print_final_stats=1 \
+        -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 -print_final_stats=1 ${FUZZ_ARGS:-} \
         -artifact_prefix=".build/fuzz-artifacts/$name/" ".build/fuzz-corpus/$name" "Corpus/$name" \
         > ".build/fuzz-logs/$target.log" 2>&1 || status=$?
     grep -E "^(stat::number_of_executed_units|stat::average_exec_per_sec|Done )" ".build/fuzz-logs/$target.log" \
