@@ -120,6 +120,16 @@ public struct ModelBundle: Sendable, Hashable, Codable {
     ///
     /// - Throws: `BundleError` `.invalidContent` naming the part and the bad value.
     public func validate() throws {
+        do {
+            try schema.validate(source: "schema")
+        } catch let error as DeclarationError {
+            throw BundleError(.invalidContent, error.message)
+        }
+        do {
+            try pipeline.validate()
+        } catch let error as RiskFeaturesError {
+            throw BundleError(.invalidContent, error.message)
+        }
         let expected = pipeline.schema(for: model.featureKind)
         guard expected == model.featureSchema else {
             throw BundleError(.invalidContent, "the model expects \(model.featureSchema.columns.count) features but "

@@ -118,6 +118,9 @@ package final class CSVScanner {
         /// `partialFieldLength` bytes and starts on `fieldLine`.
         case needMore(partialFieldLength: Int, fieldLine: Int)
         case endOfInput
+        /// A record that is not well-formed CSV and ends at `end`: it is consumed (so reading can go on
+        /// after it) and `error` is thrown.
+        case malformed(end: Int, lineBreaks: Int, error: DeclarationError)
     }
 
     /// Advances to the next non-blank record.
@@ -138,6 +141,16 @@ package final class CSVScanner {
                 // where chunk boundaries fall.
                 if partialFieldLength > maximumFieldLength { throw fieldTooLong(line: fieldLine) }
                 try refill()
+            case .malformed(let end, let lineBreaks, let error):
+                recordStart = bufferStart
+                recordEnd = end
+                recordLine = nextLine
+                nextLine += lineBreaks
+                consumedByteCount += end - bufferStart
+                bufferStart = end
+                scratchUsed = 0
+                fieldCount = 0
+                throw error
             case .complete(let end, let lineBreaks):
                 recordStart = bufferStart
                 recordEnd = end
@@ -146,6 +159,13 @@ package final class CSVScanner {
                 consumedByteCount += end - bufferStart
                 bufferStart = end
                 scratchUsed = 0
+                // The scratch area holds every unescaped field of the record at once (their total is at
+                // most the record's length), so views handed out for one record never move.
+                if scratchCapacity < end - recordStart {
+                    scratch.deallocate()
+                    scratchCapacity = max(end - recordStart, 2 * scratchCapacity)
+                    scratch = .allocate(capacity: scratchCapacity)
+                }
                 // A record with zero bytes before its line break is a blank line: skip it.
                 if fieldCount == 1 && fieldStarts[0] == fieldEnds[0] && !fieldEscaped[0]
                     && (end == recordStart || buffer[recordStart] == 0x0A || buffer[recordStart] == 0x0D) {
@@ -216,13 +236,7 @@ package final class CSVScanner {
         if i == end { return final ? .endOfInput : .needMore(partialFieldLength: 0, fieldLine: nextLine) }
         while true {
             if i == end && !final { return .needMore(partialFieldLength: 0, fieldLine: nextLine + lineBreaks) }
-            if count == maximumColumnCount {
-                throw DeclarationError(.limitExceeded,
-                                       "\(sourceName), line \(nextLine): the row has more than \(maximumColumnCount) "
-                                           + "fields (the maximum column count). Check the delimiter (this reader "
-                                           + "expects commas), or raise maximumColumnCount.",
-                                       file: sourceName, line: nextLine)
-            }
+            if count == maximumColumnCount { throw tooManyColumns() }
             var fieldStart = i
             var fieldEnd: Int
             var escaped = false
@@ -235,11 +249,14 @@ package final class CSVScanner {
                     guard let q = memchr(p + i, 0x22, end - i) else {
                         if !final { return .needMore(partialFieldLength: end - fieldStart, fieldLine: quoteLine) }
                         if end - fieldStart > maximumFieldLength { throw fieldTooLong(line: quoteLine) }
-                        throw DeclarationError(.malformedRow,
-                                               "\(sourceName), line \(quoteLine): a quoted field that starts on line "
-                                                   + "\(quoteLine) is never closed. Add the closing quote (\"), "
-                                                   + "and write a quote inside a field as \"\".",
-                                               file: sourceName, line: quoteLine)
+                        // The field runs to the end of the input: the whole rest is consumed.
+                        lineBreaks += Self.countLineBreaks(p, from: i, to: end)
+                        return .malformed(end: end, lineBreaks: lineBreaks, error: DeclarationError(
+                            .malformedRow,
+                            "\(sourceName), line \(quoteLine): a quoted field that starts on line "
+                                + "\(quoteLine) is never closed. Add the closing quote (\"), "
+                                + "and write a quote inside a field as \"\".",
+                            file: sourceName, line: quoteLine))
                     }
                     let quoteIndex = UnsafeMutablePointer<UInt8>(q.assumingMemoryBound(to: UInt8.self)) - p
                     lineBreaks += Self.countLineBreaks(p, from: i, to: quoteIndex)
@@ -259,11 +276,26 @@ package final class CSVScanner {
                 if i < end {
                     let c = p[i]
                     if c != 0x2C && c != 0x0A && c != 0x0D {
-                        throw DeclarationError(.malformedRow,
-                                               "\(sourceName), line \(nextLine + lineBreaks): field \(count + 1) has "
-                                                   + "text after its closing quote. Quote the whole field and write "
-                                                   + "a quote inside it as \"\".",
-                                               file: sourceName, line: nextLine + lineBreaks)
+                        // Skip the rest of the record, up to its line break, so that reading can go on
+                        // after it. The skipped run counts against the field length limit, at every
+                        // chunk size alike.
+                        let errorLine = nextLine + lineBreaks
+                        var j = i
+                        while j < end && p[j] != 0x0A && p[j] != 0x0D { j += 1 }
+                        if j - fieldStart > maximumFieldLength { throw fieldTooLong(line: fieldLine) }
+                        if (j == end || (p[j] == 0x0D && j + 1 == end)) && !final {
+                            return .needMore(partialFieldLength: j - fieldStart, fieldLine: fieldLine)
+                        }
+                        var breaks = lineBreaks
+                        if j < end {
+                            j += (p[j] == 0x0D && j + 1 < end && p[j + 1] == 0x0A) ? 2 : 1
+                            breaks += 1
+                        }
+                        return .malformed(end: j, lineBreaks: breaks, error: DeclarationError(
+                            .malformedRow,
+                            "\(sourceName), line \(errorLine): field \(count + 1) has text after its closing "
+                                + "quote. Quote the whole field and write a quote inside it as \"\".",
+                            file: sourceName, line: errorLine))
                     }
                 }
             } else {
@@ -289,6 +321,7 @@ package final class CSVScanner {
                 i += 1
                 if i == end && final {
                     // A trailing comma at the very end of input: one more, empty field.
+                    if count == maximumColumnCount { throw tooManyColumns() }
                     fieldStarts[count] = i
                     fieldEnds[count] = i
                     fieldEscaped[count] = false
@@ -323,6 +356,14 @@ package final class CSVScanner {
         return breaks
     }
 
+    private func tooManyColumns() -> DeclarationError {
+        DeclarationError(.limitExceeded,
+                         "\(sourceName), line \(nextLine): the row has more than \(maximumColumnCount) fields (the "
+                             + "maximum column count). Check the delimiter (this reader expects commas), or raise "
+                             + "maximumColumnCount.",
+                         file: sourceName, line: nextLine)
+    }
+
     private func fieldTooLong(line: Int) -> DeclarationError {
         DeclarationError(.limitExceeded,
                          "\(sourceName), line \(line): a field is longer than \(maximumFieldLength) bytes (the maximum "
@@ -347,16 +388,12 @@ package final class CSVScanner {
     }
 
     /// Unescapes `""` into the scratch area. Each field unescaped for the current record gets its
-    /// own region (the area holds a whole record), so several fields may be held at once.
+    /// own region (the area holds a whole record; `nextRecord` sizes it), so several fields may be
+    /// held at once. The area is never reallocated here, so earlier views never dangle.
     private func unescape(start: Int, end: Int) -> UnsafeBufferPointer<UInt8> {
         let length = end - start
         if scratchUsed + length > scratchCapacity {
-            if length > scratchCapacity {
-                scratch.deallocate()
-                scratchCapacity = max(length, scratchCapacity * 2, recordEnd - recordStart)
-                scratch = .allocate(capacity: scratchCapacity)
-            }
-            scratchUsed = 0  // only reached when fields are fetched repeatedly: earlier views expire
+            scratchUsed = 0  // only reached when fields are fetched repeatedly: earlier views are overwritten
         }
         let output = scratch + scratchUsed
         var out = 0

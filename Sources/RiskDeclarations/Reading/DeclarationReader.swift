@@ -129,9 +129,10 @@ public enum DeclarationReader {
             do {
                 hasRecord = try scanner.nextRecord()
             } catch let error as DeclarationError where error.code == .malformedRow && error.line != nil {
-                // An unterminated quote runs to the end of the input: report it and stop.
+                // The scanner consumed the bad record (an unterminated quote consumes the rest of the
+                // input): report it and go on with the next one.
                 try reject(error, line: error.line!, id: nil)
-                break
+                continue
             }
             guard hasRecord else { break }
             let line = scanner.recordLine

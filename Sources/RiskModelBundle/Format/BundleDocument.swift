@@ -88,7 +88,8 @@ package enum BundleDocument {
                 throw BundleError(.invalidContent, "\(source): \(number.path) is \(number.text), which is not a finite "
                                   + "number this field can hold.")
             }
-            throw BundleError(.invalidContent, "\(source): \(describe(error)).")
+            let description = describe(error)
+            throw BundleError(.invalidContent, "\(source): \(description)\(description.hasSuffix(".") ? "" : ".")")
         }
     }
 

@@ -102,6 +102,10 @@ public struct RiskScorer: Sendable {
                       options: ScoringOptions = ScoringOptions()) throws -> [RiskAssessment] {
         let n = table.rowCount
         guard n > 0 else { return [] }
+        guard table.ids.count == n else {
+            throw ScoringError(.invalidDeclaration, "the table has \(n) rows but \(table.ids.count) ids; expected one "
+                               + "id per row. Build tables with DeclarationReader or DeclarationTable(declarations:schema:).")
+        }
         let kind = bundle.model.featureKind
         let matrix = try bundle.pipeline.transform(table, for: kind, threadCount: options.threadCount)
         let raw: [Double]
