@@ -60,5 +60,15 @@ bench-smoke: deps
 	$(SWIFT) build --product riskctl
 	RISKCTL=.build/debug/riskctl bash Benchmarks/smoke.sh
 
+FUZZ_SECONDS ?= 60
+
+## Fuzz the CSV reader, schema parser and bundle loader for FUZZ_SECONDS each (nested package Fuzz/, libFuzzer + ASan).
+fuzz: deps
+	Scripts/fuzz.sh $(FUZZ_SECONDS)
+
+## The test suite under AddressSanitizer, then ThreadSanitizer (.build-asan, .build-tsan).
+sanitize: deps
+	Scripts/sanitize.sh all
+
 clean:
 	rm -rf .build $(DEMO_DIR)

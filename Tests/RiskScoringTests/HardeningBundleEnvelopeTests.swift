@@ -22,8 +22,8 @@ struct HardeningBundleEnvelopeTests {
     func truncatedFilesAreMalformed(length: Int) throws {
         let error = Self.refusal(try Self.document().prefix(length))
         #expect(error?.code == .malformed)
-        #expect(error?.message.hasPrefix("model.json is not well-formed JSON (truncated or edited?): ") == true)
-        #expect(error?.message.hasSuffix(". Re-export the bundle with `riskctl train`.") == true)
+        #expect(error?.message == "model.json is not well-formed JSON; it is truncated or was edited. "
+                + "Restore it from the original, or re-export the bundle with `riskctl train`.")
     }
 
     @Test func anEditedValueFailsTheChecksum() throws {

@@ -88,7 +88,8 @@ struct HardeningBundleTests {
                     p + "model: tree 0: tree has 15 entries in leftChild but 14 in threshold; every per-node array needs one entry per node."),
             Edit(name: "infinite leaf value", family: .boostedTrees, apply: set("\(trees).0.value.0", to: 123_456.789),
                  textReplacements: [("123456.789", "1e999")], expectedMessage:
-                    p + "content: The given data was not valid JSON."),
+                    p + "content.model.boosted_trees.trees[0].value[0] is 1e999, which is not a finite number "
+                    + "this field can hold."),
             Edit(name: "negative cover", family: .boostedTrees, apply: set("\(trees).0.cover.0", to: -1),
                  expectedMessage:
                     p + "model: tree 0: node 0: cover is -1.0; expected a finite number ≥ 0."),

@@ -81,6 +81,13 @@ struct ScoreCommand: ParsableCommand {
         if !force && FileManager.default.fileExists(atPath: outURL.path) {
             throw ValidationError("\(out) already exists; pass --force to replace it.")
         }
+        // The reject file is checked before any work too: never over an input or the output.
+        let rejectURL = URL(fileURLWithPath: rejects ?? (out + ".rejects.csv"))
+        try checkNotOverwritingInput(output: rejectURL,
+                                     inputs: [dataURL, URL(fileURLWithPath: modelInput.model), outURL])
+        if rejects != nil, !force, FileManager.default.fileExists(atPath: rejectURL.path) {
+            throw ValidationError("\(rejectURL.path) already exists; pass --force to replace it.")
+        }
         let bundle = try modelInput.load()
         let scorer = try RiskScorer(bundle: bundle)
         let read = try DeclarationInput(data: data, schema: nil, onBadRow: onBadRow)
@@ -123,8 +130,6 @@ struct ScoreCommand: ParsableCommand {
             try flush(force: true)
         }
         if !read.rejected.isEmpty {
-            let rejectURL = URL(fileURLWithPath: rejects ?? (out + ".rejects.csv"))
-            try checkNotOverwritingInput(output: rejectURL, inputs: [dataURL])
             var text = "line,declaration_id,reason\n"
             for r in read.rejected {
                 text += [String(r.line), r.declarationID ?? "", r.message].map(csvField).joined(separator: ",") + "\n"

@@ -12,7 +12,8 @@ extension FittedFeaturePipeline {
         var out: [(column: String, value: String)] = []
         for field in keyFields where field != .route && field != .hs4 && field != .hs2 {
             guard let column = roles.textColumn(of: field), let text = table.text[column],
-                  row >= 0, row < text.codes.count, let raw = text[row],
+                  row >= 0, row < text.codes.count, text.codes[row] >= 0,
+                  Int(text.codes[row]) < text.vocabulary.count, let raw = text[row],
                   let key = KeyText.key(of: field, from: raw),
                   let vocabulary = vocabularies[field.space] else { continue }
             if vocabulary.code(of: key) < 0 { out.append((column, raw)) }
