@@ -30,6 +30,15 @@ final class LogisticObjective {
     private let hessianBlock: UnsafeMutableBufferPointer<Double>
     private let blockCount: Int
     private let hessianBlockRows: Int
+    /// Rows are split into `groupCount` contiguous groups (a number that depends on the data only,
+    /// never on the thread count). Each group's partial Zᵀr and Hessian are computed on any thread
+    /// with single-threaded BLAS and summed in group order, so results are identical for every
+    /// thread count while both cores work.
+    private let groupCount: Int
+    private let groupGradient: UnsafeMutableBufferPointer<Double>
+    private let groupHessian: UnsafeMutableBufferPointer<Double>
+    private let groupScratch: UnsafeMutableBufferPointer<Double>
+    static let maximumGroupCount = 8
 
     init(design: Matrix, a: [Double], b: [Double], l2: Double, fitsIntercept: Bool, threadCount: Int) {
         rows = design.rows
@@ -56,11 +65,16 @@ final class LogisticObjective {
         blockResidual = buffer(blockCount)
         hessianBlockRows = min(max(rows, 1), DesignMatrix.blockRows)
         hessianBlock = buffer(hessianBlockRows * parameterCount)
+        groupCount = max(1, min(blockCount, Self.maximumGroupCount))
+        groupGradient = buffer(groupCount * max(design.columns, 1))
+        groupHessian = buffer(groupCount * parameterCount * parameterCount)
+        groupScratch = buffer(groupCount * hessianBlockRows * (parameterCount + 1))
         totalWeight = a.reduce(0, +)
     }
 
     deinit {
-        for p in [a, b, eta, residual, curvature, blockLoss, blockResidual, hessianBlock] { p.deallocate() }
+        for p in [a, b, eta, residual, curvature, blockLoss, blockResidual, hessianBlock, groupGradient, groupHessian,
+                  groupScratch] { p.deallocate() }
     }
 
     /// Returns `Σ wᵢ·logloss + ½·l2·‖β‖²` at `theta` and writes its gradient; stores η, residuals and
@@ -68,9 +82,13 @@ final class LogisticObjective {
     func evaluate(_ theta: UnsafeMutableBufferPointer<Double>, gradient: UnsafeMutableBufferPointer<Double>) throws -> Double {
         let q = featureCount, rows = self.rows
         let intercept = fitsIntercept ? theta[q] : 0
-        try design.withUnsafeBufferPointer { z in
-            let view = try MatrixBuffer(z, rows: rows, columns: q, operation: "logistic objective")
-            try BLAS.gemv(view, UnsafeBufferPointer(rebasing: theta[0..<q]), beta: 0, eta)
+        try forEachGroup { g, range in
+            try design.withUnsafeBufferPointer { z in
+                let view = try MatrixBuffer(UnsafeBufferPointer(rebasing: z[range.lowerBound...]), rows: range.count,
+                                            columns: q, leadingDimension: rows, operation: "logistic objective")
+                try BLAS.gemv(view, UnsafeBufferPointer(rebasing: theta[0..<q]), beta: 0,
+                              UnsafeMutableBufferPointer(rebasing: eta[range]))
+            }
         }
         Self.rowPass(rows: rows, blockCount: blockCount, threadCount: threadCount, intercept: intercept,
                      a: a, b: b, eta: eta, residual: residual, curvature: curvature,
@@ -80,10 +98,19 @@ final class LogisticObjective {
             loss += blockLoss[block]
             sumResidual += blockResidual[block]
         }
-        try design.withUnsafeBufferPointer { z in
-            let view = try MatrixBuffer(z, rows: rows, columns: q, operation: "logistic gradient")
-            try BLAS.gemv(transpose: true, view, UnsafeBufferPointer(residual), beta: 0,
-                          UnsafeMutableBufferPointer(rebasing: gradient[0..<q]))
+        let groupGradient = self.groupGradient
+        try forEachGroup { g, range in
+            try design.withUnsafeBufferPointer { z in
+                let view = try MatrixBuffer(UnsafeBufferPointer(rebasing: z[range.lowerBound...]), rows: range.count,
+                                            columns: q, leadingDimension: rows, operation: "logistic gradient")
+                try BLAS.gemv(transpose: true, view, UnsafeBufferPointer(rebasing: residual[range]), beta: 0,
+                              UnsafeMutableBufferPointer(rebasing: groupGradient[(g * q)..<((g + 1) * q)]))
+            }
+        }
+        for j in 0..<q {   // fixed group order: independent of the thread count
+            var sum = 0.0
+            for g in 0..<groupCount { sum += groupGradient[g * q + j] }
+            gradient[j] = sum
         }
         var penalty = 0.0
         for j in 0..<q {
@@ -92,6 +119,20 @@ final class LogisticObjective {
         }
         if fitsIntercept { gradient[q] = sumResidual }
         return loss + 0.5 * l2 * penalty
+    }
+
+    /// Runs `body` for every row group on up to `threadCount` threads (BLAS itself single-threaded).
+    private func forEachGroup(_ body: (_ group: Int, _ rows: Range<Int>) throws -> Void) throws {
+        let count = groupCount, rows = self.rows
+        guard rows > 0 else { return }
+        var failures = [(any Error)?](repeating: nil, count: count)
+        failures.withUnsafeMutableBufferPointer { failed in
+            ParallelLoop.forEach(count: count, threadCount: threadCount) { g in
+                let range = ParallelLoop.range(of: g, count: rows, chunkCount: count)
+                do { try body(g, range) } catch { failed[g] = error }
+            }
+        }
+        if let error = failures.compactMap({ $0 }).first { throw error }
     }
 
     /// Per row: η += intercept, loss, residual aσ − b and curvature aσ(1 − σ); per fixed block of rows:
@@ -125,31 +166,47 @@ final class LogisticObjective {
     /// Writes the upper triangle of the Hessian `[Z 1]ᵀ·diag(h)·[Z 1] + l2·I_β` at the last evaluated θ.
     /// - Complexity: O(rows × parameters²) via `syrk` on blocks of √h-scaled rows.
     func hessian(into hessian: MutableMatrixBuffer) throws {
-        let q = featureCount, m = parameterCount, blockRows = hessianBlockRows
-        var start = 0
-        var first = true
-        try design.withUnsafeBufferPointer { z in
-            while start < rows {
-                let count = min(blockRows, rows - start)
-                for i in 0..<count { residual[i] = curvature[start + i].squareRoot() }   // scratch: √h of the block
-                for j in 0..<q {
-                    let source = j * rows + start, target = j * blockRows
-                    for i in 0..<count { hessianBlock[target + i] = residual[i] * z[source + i] }
+        let q = featureCount, m = parameterCount, blockRows = hessianBlockRows, rows = self.rows
+        let groupHessian = self.groupHessian, groupScratch = self.groupScratch, curvature = self.curvature
+        let fitsIntercept = self.fitsIntercept
+        try forEachGroup { g, range in
+            let scratch = UnsafeMutableBufferPointer(rebasing:
+                groupScratch[(g * blockRows * (m + 1))..<((g + 1) * blockRows * (m + 1))])
+            let root = UnsafeMutableBufferPointer(rebasing: scratch[(blockRows * m)...])   // √h of the block
+            let target = try MutableMatrixBuffer(
+                UnsafeMutableBufferPointer(rebasing: groupHessian[(g * m * m)..<((g + 1) * m * m)]),
+                rows: m, columns: m, operation: "logistic Hessian")
+            var start = range.lowerBound
+            var first = true
+            try design.withUnsafeBufferPointer { z in
+                while start < range.upperBound {
+                    let count = min(blockRows, range.upperBound - start)
+                    for i in 0..<count { root[i] = curvature[start + i].squareRoot() }
+                    for j in 0..<q {
+                        let source = j * rows + start, column = j * blockRows
+                        for i in 0..<count { scratch[column + i] = root[i] * z[source + i] }
+                    }
+                    if fitsIntercept {
+                        for i in 0..<count { scratch[q * blockRows + i] = root[i] }
+                    }
+                    let view = try MatrixBuffer(UnsafeBufferPointer(rebasing: scratch[0..<(blockRows * m)]), rows: count,
+                                                columns: m, leadingDimension: blockRows, operation: "logistic Hessian")
+                    try BLAS.syrk(triangle: .upper, transpose: true, view, beta: first ? 0 : 1, target)
+                    first = false
+                    start += count
                 }
-                if fitsIntercept {
-                    for i in 0..<count { hessianBlock[q * blockRows + i] = residual[i] }
-                }
-                let view = try MatrixBuffer(UnsafeBufferPointer(hessianBlock), rows: count, columns: m,
-                                            leadingDimension: blockRows, operation: "logistic Hessian")
-                try BLAS.syrk(triangle: .upper, transpose: true, view, beta: first ? 0 : 1, hessian)
-                first = false
-                start += count
+            }
+            if first {
+                for j in 0..<m { for i in 0...j { target.base[j * m + i] = 0 } }
             }
         }
-        if first {   // no rows
-            for j in 0..<m { for i in 0...j { hessian.base[j * hessian.leadingDimension + i] = 0 } }
+        for j in 0..<m {   // fixed group order: independent of the thread count
+            for i in 0...j {
+                var sum = 0.0
+                for g in 0..<groupCount { sum += groupHessian[g * m * m + j * m + i] }
+                hessian.base[j * hessian.leadingDimension + i] = sum
+            }
         }
         for j in 0..<q { hessian.base[j * hessian.leadingDimension + j] += l2 }
-        // `residual` was used as scratch: it no longer holds residuals (callers re-evaluate before using them).
     }
 }
