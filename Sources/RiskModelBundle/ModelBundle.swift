@@ -98,6 +98,13 @@ public struct ModelBundle: Sendable, Hashable, Codable {
         return bundle
     }
 
+    /// Wraps already-encoded content JSON in the bundle envelope of this format version, with a
+    /// freshly computed checksum. For tools that rewrite bundle content (migrations, fuzzers); the
+    /// result is still validated in full by `decode`/`load`, so sealing never makes bad content load.
+    public static func seal(contentJSON: Data) -> Data {
+        BundleDocument.seal(contentJSON, version: formatVersion)
+    }
+
     /// The bundle as bytes (validated first; equal bundles give identical bytes).
     public func encoded() throws -> Data {
         try validate()

@@ -135,12 +135,9 @@ public enum Harnesses {
 
     // MARK: - Model bundle
 
-    /// Wraps `content` in a bundle envelope with a correct checksum (as `BundleDocument.encode` does).
+    /// Wraps `content` in a bundle envelope with a correct checksum.
     public static func seal(content: [UInt8]) -> Data {
-        var out = Data("{\"content\":".utf8)
-        out.append(contentsOf: content)
-        out.append(Data(",\"format\":\"customs-risk-bundle\",\"format_version\":\"1.0.0\",\"sha256\":\"\(FuzzSHA256.hex(content))\"}\n".utf8))
-        return out
+        ModelBundle.seal(contentJSON: Data(content))
     }
 
     /// Declarations to score with every bundle that loads (CSV of the synthetic generator).

@@ -22,8 +22,13 @@ package enum BundleDocument {
             throw BundleError(.invalidContent, "cannot save the bundle: \(path) is \(value), which JSON cannot hold "
                               + "(NaN or infinity). This is a bug in training; please report it.")
         }
+        return seal(body, version: version)
+    }
+
+    /// The envelope around already-encoded content bytes, with their SHA-256.
+    package static func seal<Bytes: Collection>(_ body: Bytes, version: BundleVersion) -> Data where Bytes.Element == UInt8 {
         var out = Data("{\"content\":".utf8)
-        out.append(body)
+        out.append(contentsOf: body)
         out.append(Data((",\"format\":\"\(formatName)\",\"format_version\":\"\(version)\",\"sha256\":\""
                          + SHA256.hex(of: body) + "\"}\n").utf8))
         return out

@@ -43,10 +43,6 @@ public struct TrainingOptions: Sendable, Hashable, Codable {
     public var validationFraction: Double = 0.2
     public var calibration: CalibrationMethod = .automatic
     /// Target shares of the red, red+yellow and red+yellow+blue lanes on validation data.
-    public var laneRates: (red: Double, yellow: Double, blue: Double) {
-        get { (redLaneRate, yellowLaneRate, blueLaneRate) }
-        set { (redLaneRate, yellowLaneRate, blueLaneRate) = newValue }
-    }
     public var redLaneRate = 0.02
     public var yellowLaneRate = 0.05
     public var blueLaneRate = 0.10
@@ -60,11 +56,6 @@ public struct TrainingOptions: Sendable, Hashable, Codable {
     public var reproducible = false
 
     public init() {}
-
-    private enum CodingKeys: String, CodingKey {
-        case family, trees, logistic, features, validationFraction, calibration, redLaneRate, yellowLaneRate,
-             blueLaneRate, trainRevenueModel, seed, threadCount, reproducible
-    }
 }
 
 /// A progress event from training.
@@ -303,18 +294,10 @@ public struct ModelTrainer: Sendable {
     }
 }
 
-/// Days since 1970-01-01 ↔ `YYYY-MM-DD` (proleptic Gregorian; Howard Hinnant's civil-from-days).
+/// Days since 1970-01-01 → `YYYY-MM-DD` (the reader's own calendar arithmetic, `ValueParsers`).
 package enum CivilDate {
     package static func format(daysSinceEpoch days: Int32) -> String {
-        let z = Int(days) + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        let (y, m, d) = ValueParsers.civilFromDays(Int(days))
         func pad(_ v: Int, _ width: Int) -> String {
             let s = String(v)
             return String(repeating: "0", count: max(0, width - s.count)) + s
