@@ -42,7 +42,7 @@ struct QuadratureTreeShapTests {
                                           seed: seed &* 31 &+ UInt64(featureCount), zeroCoverLeaves: zeroCover,
                                           consistentCovers: consistent)
             let fast = try TreeExplainer(model: model)
-            let reference = try TreeExplainer(model: model, allowQuadrature: false)
+            let reference = try TreeExplainer(model: model, allowQuadrature: false, allowTables: false)
             #expect(reference.algorithm == .pathRecursion)
             guard case .quadrature = fast.algorithm else {
                 Issue.record("seed \(seed): expected the quadrature algorithm, got \(fast.algorithm)")
@@ -75,7 +75,7 @@ struct QuadratureTreeShapTests {
                                       featureSchema: .numeric(count: featureCount))
         let fast = try TreeExplainer(model: model)
         #expect(fast.algorithm == (lanes == 0 ? .pathRecursion : .quadrature(laneCount: lanes)))
-        let reference = try TreeExplainer(model: model, allowQuadrature: false)
+        let reference = try TreeExplainer(model: model, allowQuadrature: false, allowTables: false)
         var generator = SeededGenerator(seed: UInt64(distinct))
         for _ in 0..<40 {
             let row = (0..<featureCount).map { _ in

@@ -34,7 +34,12 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, help: "Boosting iterations (trees) at most.") var iterations: Int?
     @Option(name: .customLong("learning-rate"), help: "Shrinkage of each tree.") var learningRate: Double?
     @Option(name: .customLong("max-leaves"), help: "Leaves per tree at most.") var maxLeaves: Int?
-    @Option(name: .customLong("max-depth"), help: "Tree depth at most (default: unlimited, leaf-wise).") var maxDepth: Int?
+    @Option(name: .customLong("max-depth"), help: "Tree depth at most (default: unlimited; 6 for symmetric trees).")
+    var maxDepth: Int?
+    @Option(name: .long, help: ArgumentHelp(
+        "Tree growth: leaf-wise (best-first), depth-wise, or symmetric (oblivious: one question per level; "
+            + "explains every declaration at prediction speed).", valueName: "leaf-wise|depth-wise|symmetric"))
+    var growth: GrowthOption?
     @Option(name: .customLong("min-child-weight"), help: "Smallest hessian sum in a leaf.") var minChildWeight: Double?
     @Option(name: .customLong("min-samples-leaf"), help: "Fewest declarations in a leaf.") var minSamplesLeaf: Int?
     @Option(name: .long, help: "L2 penalty (trees: on leaf values; logistic: on coefficients).") var l2: Double?
@@ -91,6 +96,7 @@ struct TrainCommand: ParsableCommand {
         if let v = learningRate { t.learningRate = v }
         if let v = maxLeaves { t.maximumLeafCount = v }
         if let v = maxDepth { t.maximumDepth = v }
+        if let v = growth { t.growthPolicy = v.policy }
         if let v = minChildWeight { t.minimumChildWeight = v }
         if let v = minSamplesLeaf { t.minimumSamplesPerLeaf = v }
         if let v = bins { t.binCount = v }
@@ -150,6 +156,21 @@ final class ProgressPrinter: @unchecked Sendable {
         if drewBar {
             FileHandle.standardError.write(Data("\n".utf8))
             drewBar = false
+        }
+    }
+}
+
+/// `--growth` values (kebab-case on the command line).
+enum GrowthOption: String, ExpressibleByArgument {
+    case leafWise = "leaf-wise"
+    case depthWise = "depth-wise"
+    case symmetric
+
+    var policy: GrowthPolicy {
+        switch self {
+        case .leafWise: .leafWise
+        case .depthWise: .depthWise
+        case .symmetric: .symmetric
         }
     }
 }

@@ -82,7 +82,8 @@ struct QuadratureKernel<Vector: SIMD> where Vector.Scalar == Double {
 
 extension TreeExplainer {
     /// Adds every tree's contributions for `row` to `phi` through `plan`, with `Vector` lanes.
-    func accumulateByQuadrature<Vector: SIMD>(_ plan: QuadraturePlan, as _: Vector.Type, row: UnsafePointer<Float>,
+    func accumulateByQuadrature<Vector: SIMD>(_ plan: QuadraturePlan, as _: Vector.Type, trees: Range<Int>,
+                                              tables: ShapTables?, row: UnsafePointer<Float>,
                                               phi: UnsafeMutablePointer<Double>,
                                               workspace: UnsafeMutableRawPointer) where Vector.Scalar == Double {
         let depthSlots = maximumDepth + 1
@@ -109,9 +110,18 @@ extension TreeExplainer {
                                 blocked: blocked, hotOnPath: hotOnPath, points: points,
                                 oneMinusPoints: 1 - points, coldWeights: coldWeights)
                             let one = Vector(repeating: 1)
-                            for root in plan.roots where !nodes[Int(root)].isLeaf {
-                                _ = kernel.visit(Int(root), 0, one)
+                            func run(_ lookup: ShapTableLookup?) {
+                                self.nodes.withUnsafeBufferPointer { explainerNodes in
+                                    for tree in trees {
+                                        if let lookup, lookup.add(tree: tree, row: row, phi: phi,
+                                                                  nodes: explainerNodes.baseAddress!,
+                                                                  categoryWords: words) { continue }
+                                        let root = Int(plan.roots[tree])
+                                        if !nodes[root].isLeaf { _ = kernel.visit(root, 0, one) }
+                                    }
+                                }
                             }
+                            if let tables { ShapTableLookup.with(tables) { run($0) } } else { run(nil) }
                         }
                     }
                 }

@@ -204,37 +204,58 @@ struct TreeShapKernel {
 }
 
 extension TreeExplainer {
-    /// Adds every tree's contributions for `row` to `phi` with the chosen algorithm, using
-    /// `workspace` (`workspaceByteCount` bytes, 64-byte aligned). Pointers must be valid; `phi`
-    /// is not cleared.
+    /// Adds every tree's contributions for `row` to `phi` (tabulated trees by table lookup, the
+    /// others with the chosen algorithm), using `workspace` (`workspaceByteCount` bytes, 64-byte
+    /// aligned). Pointers must be valid; `phi` is not cleared.
     package func accumulate(row: UnsafePointer<Float>, phi: UnsafeMutablePointer<Double>,
                             workspace: UnsafeMutableRawPointer) {
         guard !roots.isEmpty else { return }
+        accumulateTrees(0..<roots.count, useTables: tables != nil, row: row, phi: phi, workspace: workspace)
+    }
+
+    /// Adds tree `tree`'s contributions for `row` to `phi`, always with the kernel (what the tables hold).
+    package func accumulateTree(_ tree: Int, row: UnsafePointer<Float>, phi: UnsafeMutablePointer<Double>,
+                                workspace: UnsafeMutableRawPointer) {
+        accumulateTrees(tree..<(tree + 1), useTables: false, row: row, phi: phi, workspace: workspace)
+    }
+
+    func accumulateTrees(_ trees: Range<Int>, useTables: Bool, row: UnsafePointer<Float>,
+                         phi: UnsafeMutablePointer<Double>, workspace: UnsafeMutableRawPointer) {
+        let tables = useTables ? self.tables : nil
         guard let plan = quadrature else {
             let path = workspace.bindMemory(to: PathElement.self, capacity: pathCapacity)
-            accumulateByPathRecursion(row: row, phi: phi, path: path)
+            accumulateByPathRecursion(trees, tables: tables, row: row, phi: phi, path: path)
             return
         }
         switch plan.laneCount {
-        case 2: accumulateByQuadrature(plan, as: SIMD2<Double>.self, row: row, phi: phi, workspace: workspace)
-        case 4: accumulateByQuadrature(plan, as: SIMD4<Double>.self, row: row, phi: phi, workspace: workspace)
-        case 8: accumulateByQuadrature(plan, as: SIMD8<Double>.self, row: row, phi: phi, workspace: workspace)
-        default: accumulateByQuadrature(plan, as: SIMD16<Double>.self, row: row, phi: phi, workspace: workspace)
+        case 2: accumulateByQuadrature(plan, as: SIMD2<Double>.self, trees: trees, tables: tables, row: row, phi: phi,
+                                       workspace: workspace)
+        case 4: accumulateByQuadrature(plan, as: SIMD4<Double>.self, trees: trees, tables: tables, row: row, phi: phi,
+                                       workspace: workspace)
+        case 8: accumulateByQuadrature(plan, as: SIMD8<Double>.self, trees: trees, tables: tables, row: row, phi: phi,
+                                       workspace: workspace)
+        default: accumulateByQuadrature(plan, as: SIMD16<Double>.self, trees: trees, tables: tables, row: row,
+                                        phi: phi, workspace: workspace)
         }
     }
 
-    /// Adds every tree's contributions for `row` to `phi` by the path recursion, using `path` as
-    /// workspace (`pathCapacity` elements).
-    func accumulateByPathRecursion(row: UnsafePointer<Float>, phi: UnsafeMutablePointer<Double>,
-                                   path: UnsafeMutablePointer<PathElement>) {
+    /// Adds the contributions of `trees` for `row` to `phi` by the path recursion (tabulated trees
+    /// by lookup when `tables` is given), using `path` as workspace (`pathCapacity` elements).
+    func accumulateByPathRecursion(_ trees: Range<Int>, tables: ShapTables?, row: UnsafePointer<Float>,
+                                   phi: UnsafeMutablePointer<Double>, path: UnsafeMutablePointer<PathElement>) {
         nodes.withUnsafeBufferPointer { nodeBuffer in
             categoryWords.withUnsafeBufferPointer { words in
                 reciprocals.withUnsafeBufferPointer { reciprocals in
-                let kernel = TreeShapKernel(nodes: nodeBuffer.baseAddress!, categoryWords: words, row: row, phi: phi,
-                                            reciprocals: reciprocals.baseAddress!)
-                for root in roots {
-                    kernel.recurse(Int(root), 0, path, 1, 1, -1)
-                }
+                    let kernel = TreeShapKernel(nodes: nodeBuffer.baseAddress!, categoryWords: words, row: row, phi: phi,
+                                                reciprocals: reciprocals.baseAddress!)
+                    func run(_ lookup: ShapTableLookup?) {
+                        for tree in trees {
+                            if let lookup, lookup.add(tree: tree, row: row, phi: phi, nodes: nodeBuffer.baseAddress!,
+                                                      categoryWords: words) { continue }
+                            kernel.recurse(Int(roots[tree]), 0, path, 1, 1, -1)
+                        }
+                    }
+                    if let tables { ShapTableLookup.with(tables) { run($0) } } else { run(nil) }
                 }
             }
         }

@@ -74,6 +74,12 @@ public struct TreeExplainer: Sendable {
     package let quadrature: QuadraturePlan?
     /// Bytes of per-call workspace `accumulate` needs (path elements or quadrature vectors).
     package let workspaceByteCount: Int
+    /// Exact contributions tabulated by answer pattern for trees that ask few distinct questions
+    /// (symmetric trees, small trees); nil when none is (see ShapTables.swift).
+    package private(set) var tables: ShapTables?
+
+    /// Number of trees explained by table lookup rather than by the kernel.
+    public var tabulatedTreeCount: Int { tables?.tabulatedTreeCount ?? 0 }
 
     /// How contributions are computed; both give the same values (to ~1e-13 relative, tested).
     package enum Algorithm: Sendable, Hashable {
@@ -111,11 +117,12 @@ public struct TreeExplainer: Sendable {
     ///
     /// - Complexity: O(total nodes · *D*).
     public init(model: BoostedTreesModel) throws {
-        try self.init(model: model, allowQuadrature: true)
+        try self.init(model: model, allowQuadrature: true, allowTables: true)
     }
 
-    /// Same as `init(model:)`; `allowQuadrature: false` forces the path recursion (tests compare the two).
-    package init(model: BoostedTreesModel, allowQuadrature: Bool) throws {
+    /// Same as `init(model:)`; `allowQuadrature: false` forces the path recursion and
+    /// `allowTables: false` the kernel for every tree (tests compare them).
+    package init(model: BoostedTreesModel, allowQuadrature: Bool, allowTables: Bool = true) throws {
         let featureCount = model.featureCount
         var nodes: [Node] = []
         nodes.reserveCapacity(model.trees.reduce(0) { $0 + $1.nodeCount })
@@ -153,6 +160,11 @@ public struct TreeExplainer: Sendable {
             self.workspaceByteCount = (maximumDepth + 1) * (plan.laneCount * 8 + 1)
         } else {
             self.workspaceByteCount = pathCapacity * MemoryLayout<PathElement>.stride
+        }
+        self.tables = nil
+        if allowTables && featureCount > 0 {
+            let tables = ShapTables(explainer: self)
+            self.tables = tables.tabulatedTreeCount > 0 ? tables : nil
         }
     }
 

@@ -18,19 +18,19 @@ package final class TreeGrower {
     package let mappers: [FeatureBinMapper]
     package let pool: HistogramPool
     /// Row indices; the rows of each leaf are contiguous.
-    package private(set) var partition: [UInt32]
-    private var scratch: [UInt32]
-    private var orderedGradients: [Float]
-    private var orderedHessians: [Float]
+    package internal(set) var partition: [UInt32]
+    var scratch: [UInt32]
+    var orderedGradients: [Float]
+    var orderedHessians: [Float]
     private var smallCandidates: [SplitCandidate]
     private var largeCandidates: [SplitCandidate]
     private var chunkLeftCounts: [Int]
-    package private(set) var nodes: [GrowingNode] = []
-    package private(set) var leaves: [LeafState] = []
+    package internal(set) var nodes: [GrowingNode] = []
+    package internal(set) var leaves: [LeafState] = []
     /// `true` while the root holds every row in order (no row subsample): its histogram reads columns directly.
-    private var rootHoldsAllRows = false
+    var rootHoldsAllRows = false
 
-    private var threadCount: Int { configuration.threadCount }
+    var threadCount: Int { configuration.threadCount }
 
     package init(configuration: BoostedTreesConfiguration, binned: BinnedMatrix, mappers: [FeatureBinMapper]) {
         self.configuration = configuration
@@ -87,6 +87,12 @@ package final class TreeGrower {
             }
         }
         nodes.append(GrowingNode(totals: totals, depth: 0, value: leafValue(totals)))
+        if configuration.growthPolicy == .symmetric {
+            rootHoldsAllRows = rows == nil
+            defer { rootHoldsAllRows = false }
+            growSymmetric(rowCount: rowCount, features: features, gradients: gradients, hessians: hessians)
+            return
+        }
         var root = LeafState(node: 0, start: 0, count: rowCount, slot: -1, best: SplitCandidate())
         rootHoldsAllRows = rows == nil
         defer { rootHoldsAllRows = false }
@@ -108,7 +114,7 @@ package final class TreeGrower {
         }
     }
 
-    private func canSplit(totals: NodeTotals, depth: Int) -> Bool {
+    func canSplit(totals: NodeTotals, depth: Int) -> Bool {
         if let maximumDepth = configuration.maximumDepth, depth >= maximumDepth { return false }
         return totals.count >= 2 * configuration.minimumSamplesPerLeaf
             && totals.hessian >= 2 * configuration.minimumChildWeight
@@ -124,7 +130,7 @@ package final class TreeGrower {
             switch configuration.growthPolicy {
             case .leafWise:
                 better = a.best.gain > b.best.gain || (a.best.gain == b.best.gain && a.node < b.node)
-            case .depthWise:
+            case .depthWise, .symmetric:
                 let da = nodes[a.node].depth, db = nodes[b.node].depth
                 better = da < db || (da == db && a.node < b.node)
             }
@@ -186,7 +192,7 @@ package final class TreeGrower {
 
     /// Builds the histogram of `small` into its slot, optionally derives `large` = parent − small in
     /// the parent's slot, and finds the best split of each child that needs one.
-    private func buildAndFind(
+    func buildAndFind(
         small: (start: Int, count: Int, slot: Int, find: Bool, totals: NodeTotals),
         large: NodeTotals?, parentSlot: Int, features: [Int], gradients: UnsafePointer<Float>,
         hessians: UnsafePointer<Float>
@@ -236,7 +242,7 @@ package final class TreeGrower {
         return (reduce(smallCandidates, count: features.count), reduce(largeCandidates, count: features.count))
     }
 
-    private func gatherOrderedGradients(start: Int, count: Int, gradients: UnsafePointer<Float>,
+    func gatherOrderedGradients(start: Int, count: Int, gradients: UnsafePointer<Float>,
                                         hessians: UnsafePointer<Float>) {
         partition.withUnsafeBufferPointer { p in
         orderedGradients.withUnsafeMutableBufferPointer { og in
@@ -260,7 +266,7 @@ package final class TreeGrower {
     /// Stable partition of `partition[start..<start+count]` by `split`; returns the left count.
     /// Chunks partition locally into `scratch` (lefts from the front, rights from the back), then
     /// copy to their final offsets, so the result equals the serial stable partition.
-    private func partitionRows(start: Int, count: Int, split: SplitCandidate) -> Int {
+    func partitionRows(start: Int, count: Int, split: SplitCandidate) -> Int {
         let n = binned.rowCount
         let chunks = ParallelLoop.chunkCount(count: count, threadCount: threadCount, minimumChunk: 1 << 15)
         var totalLeft = 0

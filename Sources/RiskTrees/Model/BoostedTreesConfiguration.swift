@@ -7,6 +7,12 @@ public enum GrowthPolicy: String, Sendable, Hashable, Codable {
     /// Level by level: split every splittable leaf of a depth before going deeper (XGBoost's
     /// default), up to `maximumDepth` and `maximumLeafCount`.
     case depthWise = "depth_wise"
+    /// Symmetric (oblivious) trees: every node of a level splits on the same feature and threshold
+    /// (CatBoost's `SymmetricTree`), `maximumDepth` levels (6 when unset) and up to 2^depth leaves;
+    /// `maximumLeafCount` does not apply. Such a tree is a lookup table on `depth` yes/no questions,
+    /// so `TreeExplainer` precomputes its exact TreeSHAP values for every answer pattern: explaining
+    /// a row costs about as much as predicting it (Docs/Trees.md, Docs/Explanations.md).
+    case symmetric
 }
 
 /// The validation metric early stopping watches.
@@ -32,7 +38,8 @@ public struct BoostedTreesConfiguration: Sendable, Hashable, Codable {
     public var learningRate: Double = 0.05
     /// Maximum number of leaves per tree. Valid: `2...65_536`. Default 31.
     public var maximumLeafCount: Int = 31
-    /// Maximum depth of a tree (root = depth 0); `nil` = unlimited. Valid: `1...64`. Default nil.
+    /// Maximum depth of a tree (root = depth 0); `nil` = unlimited (6 for symmetric trees). Valid: `1...64`,
+    /// `1...16` for symmetric trees. Default nil.
     public var maximumDepth: Int? = nil
     /// Leaf-wise (best-first) or depth-wise growth. Default `.leafWise`.
     public var growthPolicy: GrowthPolicy = .leafWise
@@ -89,7 +96,9 @@ public struct BoostedTreesConfiguration: Sendable, Hashable, Codable {
         try Self.check("iterationCount", iterationCount, 1...100_000)
         try Self.check("learningRate", learningRate, valid: learningRate > 0 && learningRate <= 1, range: "(0, 1]")
         try Self.check("maximumLeafCount", maximumLeafCount, 2...65_536)
-        if let depth = maximumDepth { try Self.check("maximumDepth", depth, 1...64) }
+        if let depth = maximumDepth {
+            try Self.check("maximumDepth", depth, growthPolicy == .symmetric ? 1...16 : 1...64)
+        }
         try Self.check("minimumChildWeight", minimumChildWeight, valid: minimumChildWeight >= 0, range: "[0, ∞)")
         try Self.check("minimumSamplesPerLeaf", minimumSamplesPerLeaf, 1...Int(Int32.max))
         try Self.check("l2Regularization", l2Regularization, valid: l2Regularization >= 0, range: "[0, ∞)")

@@ -1,0 +1,257 @@
+import RiskData
+
+// Tabulated exact TreeSHAP for trees that ask few distinct questions.
+//
+// Path-dependent TreeSHAP reads the row only through the branch it takes at each node. A tree
+// whose internal nodes ask only P distinct questions (feature, threshold or category set, missing
+// direction) therefore has contributions that depend on P yes/no answers alone: a symmetric
+// (oblivious) tree of depth D has P ≤ D, whatever its 2^D leaves. For such a tree the explainer
+// computes, once per model, the contributions for every answer pattern a row can actually produce
+// (with the same kernel, on a representative row for the pattern) and stores them in a table indexed
+// by the P-bit answer mask. Explaining a row then costs P comparisons and one table row of additions
+// per tree — about what predicting it costs. The values are those the kernel gives for the row
+// itself, bit for bit: the kernel on the representative row takes the same branches, so it performs
+// the same floating-point operations.
+//
+// The idea of precomputing the row-independent part of TreeSHAP per tree is Yang (2021),
+// "Fast TreeSHAP" (v2 tabulates per leaf over subsets of its path features); tabulating whole trees
+// by answer pattern is ours, and pays only for trees with few distinct questions.
+
+/// Per-tree tables of exact TreeSHAP contributions indexed by the row's answer pattern.
+package struct ShapTables: Sendable {
+    /// One tabulated tree.
+    package struct Table: Sendable {
+        /// Start of the tree's questions in `questionNodes`.
+        var questionStart: Int32
+        /// Number of distinct questions P (the mask has P bits).
+        var questionCount: Int32
+        /// Start of the tree's split features in `features`.
+        var featureStart: Int32
+        /// Number of distinct split features m (values per table row).
+        var featureCount: Int32
+        /// Start of row 0 of the table in `entries` (2^P rows of m values).
+        var entryStart: Int
+        /// Start of the tree's 2^P "pattern occurs" flags in `filled`.
+        var maskStart: Int
+    }
+
+    /// Most distinct questions a tabulated tree may ask (tables of 2^10 rows).
+    package static let maximumQuestions = 10
+    /// Most answer patterns a row can produce in a tabulated tree (kernel runs at build time).
+    package static let maximumPatterns = 1_024
+    /// Largest total size of all tables: 64 MiB.
+    package static let byteBudget = 64 << 20
+
+    /// Per tree: index in `tables`, or -1 when the tree is explained by the kernel.
+    package let tableOfTree: [Int32]
+    package let tables: [Table]
+    /// A representative node (absolute index in `TreeExplainer.nodes`) of each question.
+    package let questionNodes: [Int32]
+    /// Each table's split features, increasing.
+    package let features: [Int32]
+    /// Contributions, 2^P rows of m values per table.
+    package let entries: [Double]
+    /// Whether a row can produce each answer pattern (rows that cannot are never read; a lookup of
+    /// an unfilled pattern falls back to the kernel).
+    package let filled: [Bool]
+
+    /// Number of trees that are tabulated.
+    package var tabulatedTreeCount: Int { tables.count }
+
+    /// Bytes the tables hold.
+    package var byteCount: Int { entries.count * 8 + filled.count + questionNodes.count * 4 + features.count * 4 }
+
+    /// Tabulates every tree of `explainer` that asks at most `maximumQuestions` distinct questions
+    /// whose answer patterns number at most `maximumPatterns`, within `byteBudget`.
+    ///
+    /// - Complexity: O(Σ tabulated patterns × cost of explaining one row on one tree).
+    init(explainer: TreeExplainer) {
+        var tableOfTree = [Int32](repeating: -1, count: explainer.roots.count)
+        var tables: [Table] = []
+        var questionNodes: [Int32] = []
+        var features: [Int32] = []
+        var entries: [Double] = []
+        var filled: [Bool] = []
+        let featureCount = explainer.featureCount
+        var row = [Float](repeating: 0, count: max(featureCount, 1))
+        var phi = [Double](repeating: 0, count: max(featureCount, 1))
+        withUnsafeTemporaryAllocation(byteCount: max(explainer.workspaceByteCount, 64), alignment: 64) { workspace in
+            for (tree, root) in explainer.roots.enumerated() {
+                guard let shape = Self.shape(of: tree, root: Int(root), explainer: explainer) else { continue }
+                let p = shape.questions.count, m = shape.features.count
+                let bytes = (1 << p) * (m * 8 + 1)
+                guard entries.count * 8 + filled.count + bytes <= Self.byteBudget else { continue }
+                tableOfTree[tree] = Int32(tables.count)
+                tables.append(Table(questionStart: Int32(questionNodes.count), questionCount: Int32(p),
+                                    featureStart: Int32(features.count), featureCount: Int32(m),
+                                    entryStart: entries.count, maskStart: filled.count))
+                questionNodes += shape.questions.map { Int32($0) }
+                features += shape.features.map { Int32($0) }
+                let entryStart = entries.count, maskStart = filled.count
+                entries += repeatElement(0, count: (1 << p) * m)
+                filled += repeatElement(false, count: 1 << p)
+                // Every combination of the features' answer classes, in mixed radix.
+                let radices = shape.classes.map(\.count)
+                let total = radices.reduce(1, *)
+                for combination in 0..<total {
+                    var rest = combination
+                    var mask = 0
+                    for (k, classes) in shape.classes.enumerated() {
+                        let choice = classes[rest % radices[k]]
+                        rest /= radices[k]
+                        row[shape.features[k]] = choice.value
+                        mask |= choice.pattern
+                    }
+                    for f in shape.features { phi[f] = 0 }
+                    row.withUnsafeBufferPointer { r in
+                        phi.withUnsafeMutableBufferPointer { out in
+                            explainer.accumulateTree(tree, row: r.baseAddress!, phi: out.baseAddress!,
+                                                     workspace: workspace.baseAddress!)
+                        }
+                    }
+                    for (k, f) in shape.features.enumerated() { entries[entryStart + mask * m + k] = phi[f] }
+                    filled[maskStart + mask] = true
+                }
+            }
+        }
+        self.tableOfTree = tableOfTree
+        self.tables = tables
+        self.questionNodes = questionNodes
+        self.features = features
+        self.entries = entries
+        self.filled = filled
+    }
+
+    /// One value of a feature and the answers (bits of the tree's question mask) it gives.
+    struct AnswerClass {
+        var value: Float
+        var pattern: Int
+    }
+
+    /// The tree's distinct questions (a representative node each), its split features (increasing)
+    /// and, per feature, its answer classes; nil when the tree is not worth tabulating.
+    static func shape(of tree: Int, root: Int, explainer: TreeExplainer)
+        -> (questions: [Int], features: [Int], classes: [[AnswerClass]])? {
+        let nodes = explainer.nodes
+        // Internal nodes of the tree (depth-first from the root; trees are checked acyclic).
+        var splits: [Int] = []
+        var stack = [root]
+        while let node = stack.popLast() {
+            let n = nodes[node]
+            guard n.leftChild >= 0 else { continue }
+            splits.append(node)
+            if splits.count > 4_096 { return nil }
+            stack.append(Int(n.rightChild))
+            stack.append(Int(n.leftChild))
+        }
+        var questions: [Int] = []
+        for node in splits where !questions.contains(where: { sameQuestion($0, node, explainer) }) {
+            questions.append(node)
+            if questions.count > maximumQuestions { return nil }
+        }
+        let features = Array(Set(questions.map { Int(nodes[$0].feature) })).sorted()
+        var classes: [[AnswerClass]] = []
+        var patternCount = 1
+        var row = [Float](repeating: 0, count: max(explainer.featureCount, 1))
+        for feature in features {
+            let asked = questions.enumerated().filter { Int(nodes[$0.element].feature) == feature }
+            let categorical = asked.filter { nodes[$0.element].categoryWordCount > 0 }
+            var candidates: [Float]
+            if categorical.isEmpty {
+                // Numeric: one value per interval between the thresholds, and NaN.
+                let thresholds = Array(Set(asked.map { nodes[$0.element].threshold })).sorted()
+                candidates = thresholds + [thresholds.last!.nextUp, .nan]
+            } else if categorical.count == asked.count {
+                // Categorical: every code a bitset names, a code none names (-1), and NaN.
+                let words = categorical.map { Int(nodes[$0.element].categoryWordCount) }.max()!
+                candidates = (0..<(words * 64)).map(Float.init) + [-1, .nan]
+            } else {
+                return nil
+            }
+            var seen: [AnswerClass] = []
+            for value in candidates {
+                row[feature] = value
+                var pattern = 0
+                row.withUnsafeBufferPointer { r in
+                    explainer.categoryWords.withUnsafeBufferPointer { words in
+                        for (bit, node) in asked where TreeShapKernel.goesLeft(nodes[node], row: r.baseAddress!,
+                                                                              categoryWords: words) {
+                            pattern |= 1 << bit
+                        }
+                    }
+                }
+                if !seen.contains(where: { $0.pattern == pattern }) { seen.append(AnswerClass(value: value, pattern: pattern)) }
+            }
+            classes.append(seen)
+            patternCount *= seen.count
+            if patternCount > maximumPatterns { return nil }
+        }
+        return (questions, features, classes)
+    }
+
+    /// Whether two internal nodes send every row the same way.
+    static func sameQuestion(_ a: Int, _ b: Int, _ explainer: TreeExplainer) -> Bool {
+        let x = explainer.nodes[a], y = explainer.nodes[b]
+        guard x.feature == y.feature, x.missingGoesLeft == y.missingGoesLeft,
+              x.categoryWordCount == y.categoryWordCount else { return false }
+        if x.categoryWordCount == 0 { return x.threshold == y.threshold }
+        for k in 0..<Int(x.categoryWordCount)
+        where explainer.categoryWords[Int(x.categoryStart) + k] != explainer.categoryWords[Int(y.categoryStart) + k] {
+            return false
+        }
+        return true
+    }
+}
+
+/// Unsafe view of `ShapTables` for one `accumulate` call.
+struct ShapTableLookup {
+    let tableOfTree: UnsafePointer<Int32>
+    let tables: UnsafePointer<ShapTables.Table>
+    let questionNodes: UnsafePointer<Int32>
+    let features: UnsafePointer<Int32>
+    let entries: UnsafePointer<Double>
+    let filled: UnsafePointer<Bool>
+
+    /// Adds tree `tree`'s tabulated contributions for `row` to `phi`; false when the tree has no
+    /// table or the row's pattern was not tabulated (the caller then runs the kernel).
+    @inline(__always)
+    func add(tree: Int, row: UnsafePointer<Float>, phi: UnsafeMutablePointer<Double>,
+             nodes: UnsafePointer<TreeExplainer.Node>, categoryWords: UnsafeBufferPointer<UInt64>) -> Bool {
+        let index = Int(tableOfTree[tree])
+        guard index >= 0 else { return false }
+        let table = tables[index]
+        var mask = 0
+        let questions = questionNodes + Int(table.questionStart)
+        for q in 0..<Int(table.questionCount)
+        where TreeShapKernel.goesLeft(nodes[Int(questions[q])], row: row, categoryWords: categoryWords) {
+            mask |= 1 &<< q
+        }
+        guard filled[table.maskStart &+ mask] else { return false }
+        let m = Int(table.featureCount)
+        let values = entries + (table.entryStart &+ mask &* m)
+        let columns = features + Int(table.featureStart)
+        for k in 0..<m { phi[Int(columns[k])] += values[k] }
+        return true
+    }
+
+    /// Calls `body` with a lookup over `tables` (valid only inside `body`).
+    static func with<R>(_ tables: ShapTables, _ body: (ShapTableLookup) -> R) -> R {
+        tables.tableOfTree.withUnsafeBufferPointer { tableOfTree in
+        tables.tables.withUnsafeBufferPointer { list in
+        tables.questionNodes.withUnsafeBufferPointer { questions in
+        tables.features.withUnsafeBufferPointer { features in
+        tables.entries.withUnsafeBufferPointer { entries in
+        tables.filled.withUnsafeBufferPointer { filled in
+            withUnsafePointer(to: Int32(0)) { zero in
+            withUnsafePointer(to: 0.0) { zeroDouble in
+            withUnsafePointer(to: false) { no in
+            withUnsafePointer(to: ShapTables.Table(questionStart: 0, questionCount: 0, featureStart: 0, featureCount: 0,
+                                                   entryStart: 0, maskStart: 0)) { noTable in
+                // Empty arrays may have nil bases: point at something valid (never read).
+                body(ShapTableLookup(tableOfTree: tableOfTree.baseAddress ?? zero, tables: list.baseAddress ?? noTable,
+                                     questionNodes: questions.baseAddress ?? zero, features: features.baseAddress ?? zero,
+                                     entries: entries.baseAddress ?? zeroDouble, filled: filled.baseAddress ?? no))
+            }}}}
+        }}}}}}
+    }
+}
