@@ -109,6 +109,52 @@ let comparisonModel: BoostedTreesModel = {
     }
 }()
 
+/// The comparison shape grown symmetric (oblivious): 200 trees of depth 6 (64 leaves each), which
+/// `TreeExplainer` tabulates (explanations at prediction speed).
+func symmetricTreesConfiguration() -> BoostedTreesConfiguration {
+    var c = comparisonTreesConfiguration()
+    c.growthPolicy = .symmetric
+    c.maximumDepth = 6
+    return c
+}
+
+/// 200 symmetric depth-6 trees trained on the 100k training matrix (cached as JSON between processes).
+let symmetricModel: BoostedTreesModel = {
+    let url = BenchmarkData.cachedFile("trees-100000-200xsym6.json") { url in
+        let data = try trainingFit.dataset(for: .trees)
+        let model = try BoostedTrees(configuration: symmetricTreesConfiguration()).fit(data).model
+        try JSONEncoder().encode(model).write(to: url)
+    }
+    do { return try JSONDecoder().decode(BoostedTreesModel.self, from: Data(contentsOf: url)) } catch {
+        fatalError("loading \(url.path): \(error) — delete the file to retrain")
+    }
+}()
+
+/// The symmetric model's explainer (every tree tabulated).
+let symmetricExplainer: TreeExplainer = {
+    do { return try TreeExplainer(model: symmetricModel) } catch { fatalError("TreeExplainer: \(error)") }
+}()
+
+/// A full bundle with the symmetric trees (cached between processes).
+let symmetricBundle: ModelBundle = {
+    let url = BenchmarkData.cachedFile("bundle-100000-200xsym6.json") { url in
+        var options = TrainingOptions()
+        options.trees = symmetricTreesConfiguration()
+        options.seed = 1
+        options.threadCount = BenchmarkData.threadCount
+        options.reproducible = true
+        try ModelTrainer(options: options).train(trainingDeclarationTable).bundle.write(to: url)
+    }
+    do { return try ModelBundle.load(contentsOf: url) } catch {
+        fatalError("loading \(url.path): \(error) — delete the file to retrain")
+    }
+}()
+
+/// A scorer over `symmetricBundle`.
+let symmetricScorer: RiskScorer = {
+    do { return try RiskScorer(bundle: symmetricBundle) } catch { fatalError("RiskScorer: \(error)") }
+}()
+
 /// A full bundle (pipeline, 200 trees, calibration, revenue model) trained by `ModelTrainer` on the
 /// 100k training declarations (cached between processes).
 let scoringBundle: ModelBundle = {

@@ -16,6 +16,10 @@ struct BenchCommand: ParsableCommand {
         @Option(name: .long, help: "Test matrix CSV.") var test: String
         @Option(name: .long) var iterations: Int = 200
         @Option(name: .customLong("max-leaves")) var maxLeaves: Int = 63
+        @Option(name: .customLong("max-depth"), help: "Tree depth at most (default: unlimited; 6 for symmetric trees).")
+        var maxDepth: Int?
+        @Option(name: .long, help: ArgumentHelp("Tree growth.", valueName: "leaf-wise|depth-wise|symmetric"))
+        var growth: GrowthOption = .leafWise
         @Option(name: .customLong("learning-rate")) var learningRate: Double = 0.1
         @Option(name: .long) var bins: Int = 255
         @Option(name: .customLong("shap-rows"), help: "Rows explained for the SHAP throughput (0 = skip).")
@@ -31,6 +35,8 @@ struct BenchCommand: ParsableCommand {
             var c = BoostedTreesConfiguration()
             c.iterationCount = iterations
             c.maximumLeafCount = maxLeaves
+            c.maximumDepth = maxDepth
+            c.growthPolicy = growth.policy
             c.learningRate = learningRate
             c.binCount = bins
             c.l2Regularization = 1
@@ -65,6 +71,7 @@ struct BenchCommand: ParsableCommand {
             samples.sort()
             var out: [String: Any] = [
                 "library": "customsrisk", "version": CustomsRiskVersion.string, "task": "gbt",
+                "growth": growth.rawValue,
                 "rows": train.matrix.rowCount, "features": train.matrix.columnCount,
                 "train_seconds": seconds(trainTime), "auc": auc,
                 "predict_rows_per_s": Double(test.matrix.rowCount) / seconds(predictTime),

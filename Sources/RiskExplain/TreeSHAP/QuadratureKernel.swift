@@ -111,14 +111,12 @@ extension TreeExplainer {
                                 oneMinusPoints: 1 - points, coldWeights: coldWeights)
                             let one = Vector(repeating: 1)
                             func run(_ lookup: ShapTableLookup?) {
-                                self.nodes.withUnsafeBufferPointer { explainerNodes in
-                                    for tree in trees {
-                                        if let lookup, lookup.add(tree: tree, row: row, phi: phi,
-                                                                  nodes: explainerNodes.baseAddress!,
-                                                                  categoryWords: words) { continue }
-                                        let root = Int(plan.roots[tree])
-                                        if !nodes[root].isLeaf { _ = kernel.visit(root, 0, one) }
+                                for tree in trees {
+                                    if let lookup, lookup.add(tree: tree, row: row, phi: phi, categoryWords: words) {
+                                        continue
                                     }
+                                    let root = Int(plan.roots[tree])
+                                    if !nodes[root].isLeaf { _ = kernel.visit(root, 0, one) }
                                 }
                             }
                             if let tables { ShapTableLookup.with(tables) { run($0) } } else { run(nil) }

@@ -45,8 +45,17 @@ package struct ShapTables: Sendable {
     /// Per tree: index in `tables`, or -1 when the tree is explained by the kernel.
     package let tableOfTree: [Int32]
     package let tables: [Table]
-    /// A representative node (absolute index in `TreeExplainer.nodes`) of each question.
-    package let questionNodes: [Int32]
+    /// One question: the routing fields of a node (16 bytes, read in sequence at lookup).
+    package struct Question: Sendable {
+        var feature: Int32
+        var threshold: Float
+        var categoryStart: Int32
+        var categoryWordCount: Int16
+        var missingGoesLeft: Bool
+    }
+
+    /// Each table's questions, in mask-bit order.
+    package let questions: [Question]
     /// Each table's split features, increasing.
     package let features: [Int32]
     /// Contributions, 2^P rows of m values per table.
@@ -59,7 +68,7 @@ package struct ShapTables: Sendable {
     package var tabulatedTreeCount: Int { tables.count }
 
     /// Bytes the tables hold.
-    package var byteCount: Int { entries.count * 8 + filled.count + questionNodes.count * 4 + features.count * 4 }
+    package var byteCount: Int { entries.count * 8 + filled.count + questions.count * 16 + features.count * 4 }
 
     /// Tabulates every tree of `explainer` that asks at most `maximumQuestions` distinct questions
     /// whose answer patterns number at most `maximumPatterns`, within `byteBudget`.
@@ -68,7 +77,7 @@ package struct ShapTables: Sendable {
     init(explainer: TreeExplainer) {
         var tableOfTree = [Int32](repeating: -1, count: explainer.roots.count)
         var tables: [Table] = []
-        var questionNodes: [Int32] = []
+        var questions: [Question] = []
         var features: [Int32] = []
         var entries: [Double] = []
         var filled: [Bool] = []
@@ -82,10 +91,14 @@ package struct ShapTables: Sendable {
                 let bytes = (1 << p) * (m * 8 + 1)
                 guard entries.count * 8 + filled.count + bytes <= Self.byteBudget else { continue }
                 tableOfTree[tree] = Int32(tables.count)
-                tables.append(Table(questionStart: Int32(questionNodes.count), questionCount: Int32(p),
+                tables.append(Table(questionStart: Int32(questions.count), questionCount: Int32(p),
                                     featureStart: Int32(features.count), featureCount: Int32(m),
                                     entryStart: entries.count, maskStart: filled.count))
-                questionNodes += shape.questions.map { Int32($0) }
+                questions += shape.questions.map { node in
+                    let n = explainer.nodes[node]
+                    return Question(feature: n.feature, threshold: n.threshold, categoryStart: n.categoryStart,
+                                    categoryWordCount: Int16(n.categoryWordCount), missingGoesLeft: n.missingGoesLeft)
+                }
                 features += shape.features.map { Int32($0) }
                 let entryStart = entries.count, maskStart = filled.count
                 entries += repeatElement(0, count: (1 << p) * m)
@@ -116,7 +129,7 @@ package struct ShapTables: Sendable {
         }
         self.tableOfTree = tableOfTree
         self.tables = tables
-        self.questionNodes = questionNodes
+        self.questions = questions
         self.features = features
         self.entries = entries
         self.filled = filled
@@ -207,7 +220,7 @@ package struct ShapTables: Sendable {
 struct ShapTableLookup {
     let tableOfTree: UnsafePointer<Int32>
     let tables: UnsafePointer<ShapTables.Table>
-    let questionNodes: UnsafePointer<Int32>
+    let questions: UnsafePointer<ShapTables.Question>
     let features: UnsafePointer<Int32>
     let entries: UnsafePointer<Double>
     let filled: UnsafePointer<Bool>
@@ -216,15 +229,29 @@ struct ShapTableLookup {
     /// table or the row's pattern was not tabulated (the caller then runs the kernel).
     @inline(__always)
     func add(tree: Int, row: UnsafePointer<Float>, phi: UnsafeMutablePointer<Double>,
-             nodes: UnsafePointer<TreeExplainer.Node>, categoryWords: UnsafeBufferPointer<UInt64>) -> Bool {
+             categoryWords: UnsafeBufferPointer<UInt64>) -> Bool {
         let index = Int(tableOfTree[tree])
         guard index >= 0 else { return false }
         let table = tables[index]
         var mask = 0
-        let questions = questionNodes + Int(table.questionStart)
-        for q in 0..<Int(table.questionCount)
-        where TreeShapKernel.goesLeft(nodes[Int(questions[q])], row: row, categoryWords: categoryWords) {
-            mask |= 1 &<< q
+        let asked = questions + Int(table.questionStart)
+        for q in 0..<Int(table.questionCount) {
+            let question = asked[q]
+            let x = row[Int(question.feature)]
+            let left: Bool
+            if question.categoryWordCount == 0 {
+                // Same rule as `RegressionTree.goesLeft`: NaN → missing direction, else x <= threshold.
+                left = x <= question.threshold || (x.isNaN && question.missingGoesLeft)
+            } else if x.isNaN {
+                left = question.missingGoesLeft
+            } else if x >= 0, x < Float(Int(question.categoryWordCount) &* 64) {
+                let code = Int(x)
+                let word = categoryWords[Int(question.categoryStart) &+ (code >> 6)]
+                left = (word >> UInt64(code & 63)) & 1 == 1
+            } else {
+                left = false
+            }
+            mask |= (left ? 1 : 0) &<< q
         }
         guard filled[table.maskStart &+ mask] else { return false }
         let m = Int(table.featureCount)
@@ -238,10 +265,12 @@ struct ShapTableLookup {
     static func with<R>(_ tables: ShapTables, _ body: (ShapTableLookup) -> R) -> R {
         tables.tableOfTree.withUnsafeBufferPointer { tableOfTree in
         tables.tables.withUnsafeBufferPointer { list in
-        tables.questionNodes.withUnsafeBufferPointer { questions in
+        tables.questions.withUnsafeBufferPointer { questions in
         tables.features.withUnsafeBufferPointer { features in
         tables.entries.withUnsafeBufferPointer { entries in
         tables.filled.withUnsafeBufferPointer { filled in
+            withUnsafePointer(to: ShapTables.Question(feature: 0, threshold: 0, categoryStart: 0, categoryWordCount: 0,
+                                                      missingGoesLeft: false)) { noQuestion in
             withUnsafePointer(to: Int32(0)) { zero in
             withUnsafePointer(to: 0.0) { zeroDouble in
             withUnsafePointer(to: false) { no in
@@ -249,9 +278,9 @@ struct ShapTableLookup {
                                                    entryStart: 0, maskStart: 0)) { noTable in
                 // Empty arrays may have nil bases: point at something valid (never read).
                 body(ShapTableLookup(tableOfTree: tableOfTree.baseAddress ?? zero, tables: list.baseAddress ?? noTable,
-                                     questionNodes: questions.baseAddress ?? zero, features: features.baseAddress ?? zero,
+                                     questions: questions.baseAddress ?? noQuestion, features: features.baseAddress ?? zero,
                                      entries: entries.baseAddress ?? zeroDouble, filled: filled.baseAddress ?? no))
-            }}}}
+            }}}}}
         }}}}}}
     }
 }

@@ -250,8 +250,7 @@ extension TreeExplainer {
                                                 reciprocals: reciprocals.baseAddress!)
                     func run(_ lookup: ShapTableLookup?) {
                         for tree in trees {
-                            if let lookup, lookup.add(tree: tree, row: row, phi: phi, nodes: nodeBuffer.baseAddress!,
-                                                      categoryWords: words) { continue }
+                            if let lookup, lookup.add(tree: tree, row: row, phi: phi, categoryWords: words) { continue }
                             kernel.recurse(Int(roots[tree]), 0, path, 1, 1, -1)
                         }
                     }
