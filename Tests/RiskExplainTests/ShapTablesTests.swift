@@ -118,8 +118,15 @@ struct ShapTablesTests {
                 #expect(closeScaled(a.contributions[j], b.contributions[j], tolerance: 1e-12, scale: scale), "row \(r)")
             }
         }
-        // Batch with tables: identical for every thread count.
+        // Batch with tables (blocks of rows, trees outer): identical for every thread count and,
+        // bit for bit, to explaining each row alone.
+        #expect(tabulated.isFullyTabulated)
         #expect(try tabulated.contributions(for: data.features, threadCount: 1) == fast)
+        var row = [Float](repeating: 0, count: 8)
+        for r in stride(from: 0, to: data.features.rowCount, by: 7) {
+            row.withUnsafeMutableBufferPointer { data.features.copyRow(r, into: $0) }
+            #expect(fast.explanation(row: r) == tabulated.explain(row), "row \(r)")
+        }
     }
 
     /// A tree is tabulated only with ≤ 10 distinct questions: a chain of 10 distinct features is,

@@ -1,6 +1,9 @@
 import RiskData
 
 extension TreeExplainer {
+    /// Rows explained together by `accumulateBlock` in the batch paths.
+    package static let blockRowCount = 64
+
     /// Contributions of every row of `matrix`, computed on up to `threadCount` threads.
     ///
     /// Each row is computed by the same sequential code whatever the thread count, so the result is
@@ -29,17 +32,26 @@ extension TreeExplainer {
                     rawScores.withUnsafeMutableBufferPointer { raw in
                         let valuesBase = values.baseAddress!, outBase = out.baseAddress!, rawBase = raw.baseAddress!
                         ParallelLoop.forEachChunk(count: rowCount, threadCount: threadCount, minimumChunk: 8) { _, range in
-                            let rowBuffer = UnsafeMutablePointer<Float>.allocate(capacity: featureCount)
+                            // Blocks of rows, row-major (trees outer within a block when every tree is tabulated).
+                            let blockRows = Self.blockRowCount
+                            let rowBuffer = UnsafeMutablePointer<Float>.allocate(capacity: featureCount * blockRows)
                             let workspace = UnsafeMutableRawPointer.allocate(byteCount: workspaceByteCount,
                                                                              alignment: 64)
                             defer {
                                 rowBuffer.deallocate()
                                 workspace.deallocate()
                             }
-                            for r in range {
-                                for c in 0..<featureCount { rowBuffer[c] = valuesBase[c &* rowCount &+ r] }
-                                accumulate(row: rowBuffer, phi: outBase + r &* featureCount, workspace: workspace)
-                                rawBase[r] = rawScore(row: rowBuffer)
+                            var start = range.lowerBound
+                            while start < range.upperBound {
+                                let count = min(blockRows, range.upperBound - start)
+                                for i in 0..<count {
+                                    let row = rowBuffer + i &* featureCount
+                                    for c in 0..<featureCount { row[c] = valuesBase[c &* rowCount &+ start &+ i] }
+                                    rawBase[start + i] = rawScore(row: row)
+                                }
+                                accumulateBlock(rows: rowBuffer, count: count, phi: outBase + start &* featureCount,
+                                                workspace: workspace)
+                                start += count
                             }
                         }
                     }
