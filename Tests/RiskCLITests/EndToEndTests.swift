@@ -209,6 +209,41 @@ import Testing
         }
     }
 
+    /// Symmetric trees end to end: the tabulated explanations add up to the raw score `score` wrote
+    /// and give the same reason codes.
+    @Test func symmetricTreesTrainScoreAndExplain() throws {
+        let w = try Workspace.shared()
+        let model = w.path("symmetric.json"), scored = w.path("scores-symmetric.csv")
+        let trained = try Riskctl.succeed(["train", "--data", w.path("train.csv"), "--schema", w.path("all.schema.json"),
+                                           "--model", "gbt", "--growth", "symmetric", "--max-depth", "4",
+                                           "--iterations", "30", "--seed", "3", "--out", model, "--force"])
+        #expect(trained.standardOutput.contains("model: boosted_trees, "))
+        let inspect = try Riskctl.succeed(["inspect", "--model", model]).standardOutput
+        #expect(inspect.contains("growth=symmetric") && inspect.contains("max-depth=4"), "\(inspect)")
+        _ = try Riskctl.succeed(["score", "--model", model, "--data", w.test, "--out", scored, "--reasons", "3",
+                                 "--force"])
+        let scores = try CSVTable(contentsOf: URL(fileURLWithPath: scored))
+        let ids = try scores.column("id"), raw = try scores.numbers("raw_score"), codes = try scores.column("reason_codes")
+        for row in [0, ids.count / 2, ids.count - 1] {
+            let json = try JSONValue.parse(try Riskctl.succeed(["explain", "--model", model, "--data", w.test, "--id",
+                                                                ids[row], "--json"]).standardOutput)
+            let rawScore = try #require(json["raw_score"]?.double)
+            #expect(rawScore.bitPattern == raw[row].bitPattern)
+            let base = try #require(json["base_value"]?.double)
+            let sum = try #require(json["contributions"]?.array).compactMap { $0["value"]?.double }.reduce(0, +)
+            #expect(abs(base + sum - rawScore) <= 1e-9, "\(ids[row]): \(base) + \(sum) vs \(rawScore)")
+            let reasons = try #require(json["reasons"]?.array)
+            #expect(reasons.compactMap { $0["code"]?.string }.joined(separator: ";") == codes[row])
+        }
+        // --max-leaves has no meaning for symmetric trees: a usage error, not a silently ignored flag.
+        let misuse = try Riskctl.run(["train", "--data", w.path("train.csv"), "--model", "gbt", "--growth", "symmetric",
+                                      "--max-leaves", "31", "--out", w.path("never.json")])
+        #expect(misuse.exitCode == 2)
+        #expect(misuse.standardError.hasPrefix("Error: --max-leaves 31 does not apply to --growth symmetric: a "
+                                               + "symmetric tree of depth D has 2^D leaves. Give --max-depth instead "
+                                               + "(default 6).\n"))
+    }
+
     @Test(arguments: Workspace.kinds)
     func explainTextNamesTheDeclaration(kind: String) throws {
         let w = try Workspace.shared()

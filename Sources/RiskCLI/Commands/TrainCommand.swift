@@ -54,6 +54,13 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, help: "L1 penalty (logistic).") var l1: Double?
     @Option(name: .customLong("max-iterations"), help: "Solver iterations at most (logistic).") var maxIterations: Int?
 
+    func validate() throws {
+        if growth == .symmetric, let maxLeaves {
+            throw ValidationError("--max-leaves \(maxLeaves) does not apply to --growth symmetric: a symmetric tree of "
+                                  + "depth D has 2^D leaves. Give --max-depth instead (default 6).")
+        }
+    }
+
     func run() throws {
         let outURL = URL(fileURLWithPath: out)
         try checkNotOverwritingInput(output: outURL, inputs: [input.dataURL] + (valid.map { [URL(fileURLWithPath: $0)] } ?? []))

@@ -267,7 +267,8 @@ public struct ModelTrainer: Sendable {
 
     static func describe(_ c: BoostedTreesConfiguration) -> [String: String] {
         ["iterations": "\(c.iterationCount)", "learning-rate": "\(c.learningRate)",
-         "max-leaves": "\(c.maximumLeafCount)", "max-depth": c.maximumDepth.map { "\($0)" } ?? "unlimited",
+         "max-leaves": "\(c.maximumLeafCount)", "max-depth": c.maximumDepth.map { "\($0)" }
+            ?? (c.growthPolicy == .symmetric ? "\(TreeGrower.defaultSymmetricDepth)" : "unlimited"),
          "min-child-weight": "\(c.minimumChildWeight)", "min-samples-leaf": "\(c.minimumSamplesPerLeaf)",
          "l2": "\(c.l2Regularization)", "min-split-gain": "\(c.minimumSplitGain)",
          "row-subsample": "\(c.rowSubsample)", "column-subsample": "\(c.columnSubsample)", "bins": "\(c.binCount)",
