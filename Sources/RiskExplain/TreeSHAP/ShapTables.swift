@@ -60,6 +60,8 @@ package struct ShapTables: Sendable {
     package let features: [Int32]
     /// Contributions, 2^P rows of m values per table.
     package let entries: [Double]
+    /// The leaf value a row with each answer pattern reaches (2^P per table, beside `filled`).
+    package let leafValues: [Double]
     /// Whether a row can produce each answer pattern (rows that cannot are never read; a lookup of
     /// an unfilled pattern falls back to the kernel).
     package let filled: [Bool]
@@ -68,7 +70,7 @@ package struct ShapTables: Sendable {
     package var tabulatedTreeCount: Int { tables.count }
 
     /// Bytes the tables hold.
-    package var byteCount: Int { entries.count * 8 + filled.count + questions.count * 16 + features.count * 4 }
+    package var byteCount: Int { (entries.count + leafValues.count) * 8 + filled.count + questions.count * 16 + features.count * 4 }
 
     /// Tabulates every tree of `explainer` that asks at most `maximumQuestions` distinct questions
     /// whose answer patterns number at most `maximumPatterns`, within `byteBudget`.
@@ -81,6 +83,7 @@ package struct ShapTables: Sendable {
         var features: [Int32] = []
         var entries: [Double] = []
         var filled: [Bool] = []
+        var leafValues: [Double] = []
         let featureCount = explainer.featureCount
         var row = [Float](repeating: 0, count: max(featureCount, 1))
         var phi = [Double](repeating: 0, count: max(featureCount, 1))
@@ -88,8 +91,8 @@ package struct ShapTables: Sendable {
             for (tree, root) in explainer.roots.enumerated() {
                 guard let shape = Self.shape(of: tree, root: Int(root), explainer: explainer) else { continue }
                 let p = shape.questions.count, m = shape.features.count
-                let bytes = (1 << p) * (m * 8 + 1)
-                guard entries.count * 8 + filled.count + bytes <= Self.byteBudget else { continue }
+                let bytes = (1 << p) * (m * 8 + 9)
+                guard (entries.count + leafValues.count) * 8 + filled.count + bytes <= Self.byteBudget else { continue }
                 tableOfTree[tree] = Int32(tables.count)
                 tables.append(Table(questionStart: Int32(questions.count), questionCount: Int32(p),
                                     featureStart: Int32(features.count), featureCount: Int32(m),
@@ -103,6 +106,7 @@ package struct ShapTables: Sendable {
                 let entryStart = entries.count, maskStart = filled.count
                 entries += repeatElement(0, count: (1 << p) * m)
                 filled += repeatElement(false, count: 1 << p)
+                leafValues += repeatElement(0, count: 1 << p)
                 // Every combination of the features' answer classes, in mixed radix.
                 let radices = shape.classes.map(\.count)
                 let total = radices.reduce(1, *)
@@ -124,6 +128,16 @@ package struct ShapTables: Sendable {
                     }
                     for (k, f) in shape.features.enumerated() { entries[entryStart + mask * m + k] = phi[f] }
                     filled[maskStart + mask] = true
+                    leafValues[maskStart + mask] = row.withUnsafeBufferPointer { r in
+                        explainer.categoryWords.withUnsafeBufferPointer { words in
+                            var node = explainer.nodes[Int(root)]
+                            while node.leftChild >= 0 {
+                                let left = TreeShapKernel.goesLeft(node, row: r.baseAddress!, categoryWords: words)
+                                node = explainer.nodes[Int(left ? node.leftChild : node.rightChild)]
+                            }
+                            return node.value
+                        }
+                    }
                 }
             }
         }
@@ -133,6 +147,7 @@ package struct ShapTables: Sendable {
         self.features = features
         self.entries = entries
         self.filled = filled
+        self.leafValues = leafValues
     }
 
     /// One value of a feature and the answers (bits of the tree's question mask) it gives.
@@ -224,14 +239,22 @@ struct ShapTableLookup {
     let features: UnsafePointer<Int32>
     let entries: UnsafePointer<Double>
     let filled: UnsafePointer<Bool>
+    let leafValues: UnsafePointer<Double>
 
     /// Adds tree `tree`'s tabulated contributions for `row` to `phi`; false when the tree has no
     /// table or the row's pattern was not tabulated (the caller then runs the kernel).
     @inline(__always)
     func add(tree: Int, row: UnsafePointer<Float>, phi: UnsafeMutablePointer<Double>,
              categoryWords: UnsafeBufferPointer<UInt64>) -> Bool {
+        addReturningLeafValue(tree: tree, row: row, phi: phi, categoryWords: categoryWords) != nil
+    }
+
+    /// `add`, returning the value of the leaf the row reaches (nil when the kernel must run).
+    @inline(__always)
+    func addReturningLeafValue(tree: Int, row: UnsafePointer<Float>, phi: UnsafeMutablePointer<Double>,
+                               categoryWords: UnsafeBufferPointer<UInt64>) -> Double? {
         let index = Int(tableOfTree[tree])
-        guard index >= 0 else { return false }
+        guard index >= 0 else { return nil }
         let table = tables[index]
         var mask = 0
         let asked = questions + Int(table.questionStart)
@@ -253,12 +276,12 @@ struct ShapTableLookup {
             }
             mask |= (left ? 1 : 0) &<< q
         }
-        guard filled[table.maskStart &+ mask] else { return false }
+        guard filled[table.maskStart &+ mask] else { return nil }
         let m = Int(table.featureCount)
         let values = entries + (table.entryStart &+ mask &* m)
         let columns = features + Int(table.featureStart)
         for k in 0..<m { phi[Int(columns[k])] += values[k] }
-        return true
+        return leafValues[table.maskStart &+ mask]
     }
 
     /// Calls `body` with a lookup over `tables` (valid only inside `body`).
@@ -269,6 +292,7 @@ struct ShapTableLookup {
         tables.features.withUnsafeBufferPointer { features in
         tables.entries.withUnsafeBufferPointer { entries in
         tables.filled.withUnsafeBufferPointer { filled in
+        tables.leafValues.withUnsafeBufferPointer { leafValues in
             withUnsafePointer(to: ShapTables.Question(feature: 0, threshold: 0, categoryStart: 0, categoryWordCount: 0,
                                                       missingGoesLeft: false)) { noQuestion in
             withUnsafePointer(to: Int32(0)) { zero in
@@ -279,9 +303,10 @@ struct ShapTableLookup {
                 // Empty arrays may have nil bases: point at something valid (never read).
                 body(ShapTableLookup(tableOfTree: tableOfTree.baseAddress ?? zero, tables: list.baseAddress ?? noTable,
                                      questions: questions.baseAddress ?? noQuestion, features: features.baseAddress ?? zero,
-                                     entries: entries.baseAddress ?? zeroDouble, filled: filled.baseAddress ?? no))
+                                     entries: entries.baseAddress ?? zeroDouble, filled: filled.baseAddress ?? no,
+                                     leafValues: leafValues.baseAddress ?? zeroDouble))
             }}}}}
-        }}}}}}
+        }}}}}}}
     }
 }
 
@@ -299,23 +324,44 @@ extension TreeExplainer {
     ///
     /// - Complexity: O(count · Σ_trees (P + m)) with tables.
     package func accumulateBlock(rows: UnsafePointer<Float>, count: Int, phi: UnsafeMutablePointer<Double>,
-                                 workspace: UnsafeMutableRawPointer) {
+                                 rawScores: UnsafeMutablePointer<Double>? = nil, workspace: UnsafeMutableRawPointer) {
         let width = featureCount
         guard isFullyTabulated, let tables else {
-            for r in 0..<count { accumulate(row: rows + r &* width, phi: phi + r &* width, workspace: workspace) }
+            for r in 0..<count {
+                accumulate(row: rows + r &* width, phi: phi + r &* width, workspace: workspace)
+                rawScores?[r] = rawScore(row: rows + r &* width)
+            }
             return
         }
+        if let rawScores { rawScores.update(repeating: baseScore, count: count) }
         categoryWords.withUnsafeBufferPointer { words in
             ShapTableLookup.with(tables) { lookup in
                 for tree in 0..<roots.count {
                     for r in 0..<count {
                         let row = rows + r &* width, out = phi + r &* width
-                        if !lookup.add(tree: tree, row: row, phi: out, categoryWords: words) {
+                        if let leaf = lookup.addReturningLeafValue(tree: tree, row: row, phi: out, categoryWords: words) {
+                            rawScores?[r] += leaf
+                        } else {
                             // A pattern no row was expected to produce: the kernel, as `accumulate` does.
                             accumulateTree(tree, row: row, phi: out, workspace: workspace)
+                            rawScores?[r] += leafValue(tree: tree, row: row)
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// The value of the leaf of tree `tree` that `row` reaches.
+    func leafValue(tree: Int, row: UnsafePointer<Float>) -> Double {
+        nodes.withUnsafeBufferPointer { nodeBuffer in
+            categoryWords.withUnsafeBufferPointer { words in
+                var node = nodeBuffer[Int(roots[tree])]
+                while node.leftChild >= 0 {
+                    let left = TreeShapKernel.goesLeft(node, row: row, categoryWords: words)
+                    node = nodeBuffer[Int(left ? node.leftChild : node.rightChild)]
+                }
+                return node.value
             }
         }
     }

@@ -47,10 +47,9 @@ extension TreeExplainer {
                                 for i in 0..<count {
                                     let row = rowBuffer + i &* featureCount
                                     for c in 0..<featureCount { row[c] = valuesBase[c &* rowCount &+ start &+ i] }
-                                    rawBase[start + i] = rawScore(row: row)
                                 }
                                 accumulateBlock(rows: rowBuffer, count: count, phi: outBase + start &* featureCount,
-                                                workspace: workspace)
+                                                rawScores: rawBase + start, workspace: workspace)
                                 start += count
                             }
                         }
