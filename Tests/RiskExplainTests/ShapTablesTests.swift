@@ -147,6 +147,39 @@ struct ShapTablesTests {
         }
     }
 
+    /// Numeric-only tables compare NaN as −∞ or +∞ by its direction; an infinite threshold (where
+    /// that trick would be wrong) sends the table to the general comparison. Rows with NaN, ±∞ and
+    /// values on the thresholds, against brute force.
+    @Test(arguments: [Float.infinity, 0.25])
+    func missingAndInfiniteValuesInNumericTables(threshold: Float) throws {
+        var generator = SeededGenerator(seed: 21)
+        let schema = FeatureSchema.numeric(count: 2)
+        var tree = Self.symmetricTree(schema: schema, depth: 2, generator: &generator)
+        for node in 0..<3 {
+            tree.splitFeature[node] = node == 0 ? 0 : 1
+            tree.threshold[node] = node == 0 ? threshold : -1
+            tree.missingGoesLeft[node] = node != 0
+        }
+        let model = BoostedTreesModel(trees: [tree], baseScore: 0.5, objective: .logistic, featureSchema: schema)
+        let explainer = try TreeExplainer(model: model)
+        #expect(explainer.tabulatedTreeCount == 1)
+        #expect(explainer.tables?.tables.first?.isNumeric == threshold.isFinite)
+        let values: [Float] = [.nan, .infinity, -.infinity, 0.25, -1, 3, -7]
+        for a in values {
+            for b in values {
+                let row = [a, b]
+                let (base, expected) = BruteForceShapley.explain(model, row)
+                let explanation = explainer.explain(row)
+                let scale = expected.reduce(abs(base)) { $0 + abs($1) }
+                for j in 0..<2 {
+                    #expect(closeScaled(explanation.contributions[j], expected[j], tolerance: 1e-12, scale: scale),
+                            "row \(row) feature \(j)")
+                }
+                #expect(explanation.rawScore == RandomTrees.rawScore(model, row))
+            }
+        }
+    }
+
     /// A repeated question (the same split asked at two depths) counts once; a tree asking the
     /// same feature at two thresholds gets three answer classes for it, not four.
     @Test func repeatedQuestionsShareABit() throws {

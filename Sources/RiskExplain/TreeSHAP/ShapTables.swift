@@ -33,6 +33,8 @@ package struct ShapTables: Sendable {
         var entryStart: Int
         /// Start of the tree's 2^P "pattern occurs" flags in `filled`.
         var maskStart: Int
+        /// Every question numeric with a finite threshold: the mask is computed without branches.
+        var isNumeric: Bool
     }
 
     /// Most distinct questions a tabulated tree may ask (tables of 2^10 rows).
@@ -52,6 +54,9 @@ package struct ShapTables: Sendable {
         var categoryStart: Int32
         var categoryWordCount: Int16
         var missingGoesLeft: Bool
+        /// What NaN is compared as (numeric questions): −∞ when missing values go left (−∞ ≤ any
+        /// finite threshold), +∞ when they go right.
+        var missingValue: Float
     }
 
     /// Each table's questions, in mask-bit order.
@@ -94,13 +99,17 @@ package struct ShapTables: Sendable {
                 let bytes = (1 << p) * (m * 8 + 9)
                 guard (entries.count + leafValues.count) * 8 + filled.count + bytes <= Self.byteBudget else { continue }
                 tableOfTree[tree] = Int32(tables.count)
+                let isNumeric = shape.questions.allSatisfy {
+                    explainer.nodes[$0].categoryWordCount == 0 && explainer.nodes[$0].threshold.isFinite
+                }
                 tables.append(Table(questionStart: Int32(questions.count), questionCount: Int32(p),
                                     featureStart: Int32(features.count), featureCount: Int32(m),
-                                    entryStart: entries.count, maskStart: filled.count))
+                                    entryStart: entries.count, maskStart: filled.count, isNumeric: isNumeric))
                 questions += shape.questions.map { node in
                     let n = explainer.nodes[node]
                     return Question(feature: n.feature, threshold: n.threshold, categoryStart: n.categoryStart,
-                                    categoryWordCount: Int16(n.categoryWordCount), missingGoesLeft: n.missingGoesLeft)
+                                    categoryWordCount: Int16(n.categoryWordCount), missingGoesLeft: n.missingGoesLeft,
+                                    missingValue: n.missingGoesLeft ? -.infinity : .infinity)
                 }
                 features += shape.features.map { Int32($0) }
                 let entryStart = entries.count, maskStart = filled.count
@@ -258,23 +267,33 @@ struct ShapTableLookup {
         let table = tables[index]
         var mask = 0
         let asked = questions + Int(table.questionStart)
-        for q in 0..<Int(table.questionCount) {
-            let question = asked[q]
-            let x = row[Int(question.feature)]
-            let left: Bool
-            if question.categoryWordCount == 0 {
-                // Same rule as `RegressionTree.goesLeft`: NaN → missing direction, else x <= threshold.
-                left = x <= question.threshold || (x.isNaN && question.missingGoesLeft)
-            } else if x.isNaN {
-                left = question.missingGoesLeft
-            } else if x >= 0, x < Float(Int(question.categoryWordCount) &* 64) {
-                let code = Int(x)
-                let word = categoryWords[Int(question.categoryStart) &+ (code >> 6)]
-                left = (word >> UInt64(code & 63)) & 1 == 1
-            } else {
-                left = false
+        if table.isNumeric {
+            // x <= threshold, NaN compared as ±∞ per its direction (thresholds are finite here).
+            for q in 0..<Int(table.questionCount) {
+                let question = asked[q]
+                let x = row[Int(question.feature)]
+                let value = x.isNaN ? question.missingValue : x
+                mask |= (value <= question.threshold ? 1 : 0) &<< q
             }
-            mask |= (left ? 1 : 0) &<< q
+        } else {
+            for q in 0..<Int(table.questionCount) {
+                let question = asked[q]
+                let x = row[Int(question.feature)]
+                let left: Bool
+                if question.categoryWordCount == 0 {
+                    // Same rule as `RegressionTree.goesLeft`: NaN → missing direction, else x <= threshold.
+                    left = x <= question.threshold || (x.isNaN && question.missingGoesLeft)
+                } else if x.isNaN {
+                    left = question.missingGoesLeft
+                } else if x >= 0, x < Float(Int(question.categoryWordCount) &* 64) {
+                    let code = Int(x)
+                    let word = categoryWords[Int(question.categoryStart) &+ (code >> 6)]
+                    left = (word >> UInt64(code & 63)) & 1 == 1
+                } else {
+                    left = false
+                }
+                mask |= (left ? 1 : 0) &<< q
+            }
         }
         guard filled[table.maskStart &+ mask] else { return nil }
         let m = Int(table.featureCount)
@@ -294,12 +313,12 @@ struct ShapTableLookup {
         tables.filled.withUnsafeBufferPointer { filled in
         tables.leafValues.withUnsafeBufferPointer { leafValues in
             withUnsafePointer(to: ShapTables.Question(feature: 0, threshold: 0, categoryStart: 0, categoryWordCount: 0,
-                                                      missingGoesLeft: false)) { noQuestion in
+                                                      missingGoesLeft: false, missingValue: 0)) { noQuestion in
             withUnsafePointer(to: Int32(0)) { zero in
             withUnsafePointer(to: 0.0) { zeroDouble in
             withUnsafePointer(to: false) { no in
             withUnsafePointer(to: ShapTables.Table(questionStart: 0, questionCount: 0, featureStart: 0, featureCount: 0,
-                                                   entryStart: 0, maskStart: 0)) { noTable in
+                                                   entryStart: 0, maskStart: 0, isNumeric: true)) { noTable in
                 // Empty arrays may have nil bases: point at something valid (never read).
                 body(ShapTableLookup(tableOfTree: tableOfTree.baseAddress ?? zero, tables: list.baseAddress ?? noTable,
                                      questions: questions.baseAddress ?? noQuestion, features: features.baseAddress ?? zero,
