@@ -129,6 +129,46 @@ struct SymmetricTreeTests {
         #expect(auc > 0.7, "training AUC \(auc)")
     }
 
+    /// The predictor's table path (every tree symmetric) gives exactly the model's scores, one row
+    /// and batch, for 1 and 3 threads, with missing values, ±∞ and values on the thresholds.
+    @Test("symmetric forests predict by table lookup, bit-identical to the model", arguments: [UInt64(2), 17])
+    func tablePrediction(seed: UInt64) throws {
+        let data = SyntheticClassification.make(rowCount: 2_500, featureCount: 5, seed: seed, missingRate: 0.15)
+        var configuration = TreeTestData.smallConfiguration(iterations: 12)
+        configuration.growthPolicy = .symmetric
+        configuration.maximumDepth = 5
+        let model = try BoostedTrees(configuration: configuration).fit(data).model
+        let predictor = BoostedTreesPredictor(model: model)
+        #expect(predictor.symmetric != nil)
+        // Rows: the training rows, plus rows made of every threshold, NaN and ±∞.
+        var rows = (0..<300).map { r in (0..<5).map { data.features[r, $0] } }
+        let thresholds = model.trees.flatMap { tree in tree.threshold.indices.filter { !tree.isLeaf($0) }
+            .map { (Int(tree.splitFeature[$0]), tree.threshold[$0]) } }
+        var generator = SeededGenerator(seed: seed)
+        for _ in 0..<300 {
+            rows.append((0..<5).map { f in
+                let pick = generator.nextInt(below: 4)
+                if pick == 0 { return .nan }
+                if pick == 1 { return generator.nextUnit() < 0.5 ? .infinity : -.infinity }
+                let own = thresholds.filter { $0.0 == f }
+                return own.isEmpty ? 0 : own[generator.nextInt(below: own.count)].1
+            })
+        }
+        let matrix = try FeatureMatrix(rows: rows, schema: model.featureSchema)
+        let expected = rows.map { row in row.withUnsafeBufferPointer { model.rawScore($0) } }
+        for threads in [1, 3] {
+            #expect(try predictor.rawScores(matrix, threadCount: threads) == expected, "threads \(threads)")
+        }
+        for (row, score) in zip(rows, expected) {
+            #expect(row.withUnsafeBufferPointer { predictor.rawScore($0) } == score)
+        }
+        // A leaf-wise model keeps the general walk.
+        configuration.growthPolicy = .leafWise
+        configuration.maximumDepth = nil
+        #expect(BoostedTreesPredictor(model: try BoostedTrees(configuration: configuration).fit(data).model)
+                    .symmetric == nil)
+    }
+
     @Test("symmetric depth is checked")
     func depthValidation() {
         var configuration = BoostedTreesConfiguration()

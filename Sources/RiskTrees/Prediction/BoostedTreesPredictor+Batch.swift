@@ -49,6 +49,11 @@ extension BoostedTreesPredictor {
                         (block + f * blockSize).update(from: matrixValues.baseAddress! + f * n + first, count: count)
                     }
                     let scores = output.baseAddress! + first
+                    if let symmetric {
+                        symmetric.addBlock(columns: block, stride: blockSize, count: count, masks: current,
+                                           scores: scores)
+                        continue
+                    }
                     for root in roots {
                         layout.routeBlock(root: root, columns: block, stride: blockSize, count: count,
                                           current: current, walking: walking, scores: scores)

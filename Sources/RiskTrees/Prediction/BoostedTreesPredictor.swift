@@ -39,6 +39,8 @@ public struct BoostedTreesPredictor: Sendable {
     @usableFromInline let categoryWords: [UInt64]
     /// Root node of each tree.
     @usableFromInline let roots: [Int32]
+    /// Every tree as a lookup table when all are symmetric (see `SymmetricForest`); nil otherwise.
+    @usableFromInline let symmetric: SymmetricForest?
     public let baseScore: Double
     public let objective: ObjectiveKind
     public let featureCount: Int
@@ -97,6 +99,7 @@ public struct BoostedTreesPredictor: Sendable {
         self.categoryWordCount = counts
         self.categoryWords = words
         self.roots = roots
+        self.symmetric = SymmetricForest(model: model)
         self.baseScore = model.baseScore
         self.objective = model.objective
         self.featureCount = model.featureCount
@@ -176,6 +179,7 @@ public struct BoostedTreesPredictor: Sendable {
     public func rawScore(_ row: UnsafeBufferPointer<Float>) -> Double {
         precondition(row.count >= featureCount, "row has \(row.count) values; the model needs \(featureCount)")
         if roots.isEmpty { return baseScore }
+        if let symmetric { return symmetric.rawScore(baseScore: baseScore, row: row.baseAddress!) }
         return withLayout { layout in
             var sum = baseScore
             for root in roots { sum += layout.leafValue(root: root, row: row.baseAddress!) }

@@ -1,0 +1,131 @@
+import RiskData
+
+/// A forest of symmetric (oblivious) trees laid out as lookup tables: per tree, its D questions
+/// (one per level) and the 2^D leaf values indexed by the answers (bit k set = level k goes left).
+///
+/// A row's leaf in such a tree is found with D comparisons and one load instead of a walk, and a
+/// block of rows is routed question by question down the block's columns (no data-dependent
+/// branch). Used by `BoostedTreesPredictor` when every tree is symmetric with numeric questions and
+/// finite thresholds; the leaf values and their order of addition are the model's, so scores are
+/// bit-identical to `BoostedTreesModel.rawScore`.
+@usableFromInline
+struct SymmetricForest: Sendable {
+    @usableFromInline
+    struct Question: Sendable {
+        @usableFromInline var feature: Int32
+        @usableFromInline var threshold: Float
+        /// What NaN is compared as: −∞ when missing values go left, +∞ when they go right.
+        @usableFromInline var missingValue: Float
+    }
+
+    /// Per tree: start of its questions (depth = next start − start).
+    @usableFromInline let questionStarts: [Int32]
+    @usableFromInline let questions: [Question]
+    /// Per tree: start of its 2^depth leaf values.
+    @usableFromInline let valueStarts: [Int32]
+    @usableFromInline let values: [Double]
+
+    /// Deepest tree whose table is built (2^12 values).
+    static let maximumDepth = 12
+
+    /// The forest of `model`, or nil when a tree is not symmetric, is deeper than `maximumDepth`,
+    /// asks a categorical question or has an infinite threshold.
+    init?(model: BoostedTreesModel) {
+        var questionStarts: [Int32] = [0], questions: [Question] = []
+        var valueStarts: [Int32] = [0], values: [Double] = []
+        guard !model.trees.isEmpty else { return nil }
+        for tree in model.trees {
+            // Level by level: every node of a level must ask the first node's question.
+            var level = [0]
+            var asked: [Question] = []
+            while !tree.isLeaf(level[0]) {
+                let first = level[0]
+                guard asked.count < Self.maximumDepth, tree.categoryWordCount[first] == 0,
+                      tree.threshold[first].isFinite else { return nil }
+                var next: [Int] = []
+                for node in level {
+                    guard !tree.isLeaf(node), tree.splitFeature[node] == tree.splitFeature[first],
+                          tree.threshold[node] == tree.threshold[first],
+                          tree.missingGoesLeft[node] == tree.missingGoesLeft[first],
+                          tree.categoryWordCount[node] == 0 else { return nil }
+                    next.append(Int(tree.leftChild[node]))
+                    next.append(Int(tree.rightChild[node]))
+                }
+                asked.append(Question(feature: tree.splitFeature[first], threshold: tree.threshold[first],
+                                      missingValue: tree.missingGoesLeft[first] ? -.infinity : .infinity))
+                level = next
+            }
+            guard level.allSatisfy({ tree.isLeaf($0) }) else { return nil }
+            // `level` lists the leaves with left children first at every level: leaf index i has its
+            // level-k answer in bit (D − 1 − k) of i (0 = left). Mask bit k = 1 means "left at level k".
+            let depth = asked.count
+            var table = [Double](repeating: 0, count: 1 << depth)
+            for (i, leaf) in level.enumerated() {
+                var mask = 0
+                for k in 0..<depth where (i >> (depth - 1 - k)) & 1 == 0 { mask |= 1 << k }
+                table[mask] = tree.value[leaf]
+            }
+            questions += asked
+            values += table
+            questionStarts.append(Int32(questions.count))
+            valueStarts.append(Int32(values.count))
+        }
+        self.questionStarts = questionStarts
+        self.questions = questions
+        self.valueStarts = valueStarts
+        self.values = values
+    }
+
+    /// `baseScore + Σ` the leaf values of `row`, in tree order.
+    @usableFromInline
+    func rawScore(baseScore: Double, row: UnsafePointer<Float>) -> Double {
+        questions.withUnsafeBufferPointer { questions in
+            values.withUnsafeBufferPointer { values in
+                questionStarts.withUnsafeBufferPointer { starts in
+                    valueStarts.withUnsafeBufferPointer { valueStarts in
+                        var sum = baseScore
+                        for tree in 0..<(starts.count - 1) {
+                            var mask = 0
+                            let first = Int(starts[tree]), end = Int(starts[tree + 1])
+                            for q in first..<end {
+                                let question = questions[q]
+                                let x = row[Int(question.feature)]
+                                let value = x.isNaN ? question.missingValue : x
+                                mask |= (value <= question.threshold ? 1 : 0) &<< (q &- first)
+                            }
+                            sum += values[Int(valueStarts[tree]) &+ mask]
+                        }
+                        return sum
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds every tree's leaf value to `scores[0..<count]`, tree by tree, for a block of rows stored
+    /// column by column (`columns[f * stride + r]`); `masks` is scratch of `count` entries.
+    func addBlock(columns: UnsafePointer<Float>, stride: Int, count: Int, masks: UnsafeMutablePointer<Int32>,
+                  scores: UnsafeMutablePointer<Double>) {
+        questions.withUnsafeBufferPointer { questions in
+            values.withUnsafeBufferPointer { values in
+                for tree in 0..<(questionStarts.count - 1) {
+                    masks.update(repeating: 0, count: count)
+                    let first = Int(questionStarts[tree]), end = Int(questionStarts[tree + 1])
+                    for q in first..<end {
+                        let question = questions[q]
+                        let column = columns + Int(question.feature) &* stride
+                        let bit = Int32(1) &<< Int32(q &- first)
+                        let threshold = question.threshold, missing = question.missingValue
+                        for r in 0..<count {
+                            let x = column[r]
+                            let value = x.isNaN ? missing : x
+                            masks[r] |= value <= threshold ? bit : 0
+                        }
+                    }
+                    let table = values.baseAddress! + Int(valueStarts[tree])
+                    for r in 0..<count { scores[r] += table[Int(masks[r])] }
+                }
+            }
+        }
+    }
+}
