@@ -1,4 +1,3 @@
-import Foundation
 import RiskData
 import RiskLinearAlgebra
 
@@ -30,8 +29,9 @@ public struct LogisticRegression: Sendable {
     ///   naming the row (and column) of a non-finite feature or a label outside `0...1`,
     ///   `.insufficientData` for no rows or a class without weight, `.numericalFailure` if the
     ///   optimiser produced a non-finite coefficient.
-    /// - Complexity: Newton: O(n·p²) per iteration; L-BFGS/OWL-QN: O(n·p) per evaluation. Memory:
-    ///   one `Double` copy of the features plus O(n) work vectors.
+    /// - Complexity: Newton: O(n·p + s·p²) per iteration (s: the Hessian sample, see
+    ///   `LogisticSolver.newton`); L-BFGS/OWL-QN: O(n·p) per evaluation; one read of the features
+    ///   per evaluation. Memory: O(n) work vectors; the features are not copied.
     public func fit(_ dataset: Dataset) throws -> LogisticRegressionResult {
         try fit(dataset, hessianSampleRows: Self.hessianSampleRows(columnCount: dataset.features.columnCount))
     }
@@ -39,7 +39,6 @@ public struct LogisticRegression: Sendable {
     /// Rows the Newton solver samples for its Hessian (see `LogisticObjective`, "Sampled Hessian"):
     /// data with fewer than twice as many rows use the exact Hessian.
     static func hessianSampleRows(columnCount: Int) -> Int {
-        if let text = ProcessInfo.processInfo.environment["LRS_SAMPLE"], let v = Int(text) { return v }
         return max(65_536, 1_024 * (columnCount + 1))
     }
 

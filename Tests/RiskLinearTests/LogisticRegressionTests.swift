@@ -114,3 +114,40 @@ struct LogisticRegressionTests {
         #expect(result.report.converged)
     }
 }
+
+@Suite("Logistic regression with a sampled Newton Hessian")
+struct SampledNewtonTests {
+    @Test(arguments: [1, 5] as [UInt64])
+    func reachesTheExactOptimumForEveryThreadCount(seed: UInt64) throws {
+        let data = SyntheticClassification.make(rowCount: 12_000, featureCount: 8, seed: seed)
+        let l2 = 0.5
+        func fit(threads: Int, sample: Int?) throws -> LogisticRegressionResult {
+            try LogisticRegression(configuration: .init(
+                l2Regularization: l2, solver: .newton, gradientTolerance: 1e-10, relativeLossTolerance: 0,
+                standardize: false, threadCount: threads)).fit(data, hessianSampleRows: sample)
+        }
+        let exact = try fit(threads: 1, sample: nil)
+        let sampled = try fit(threads: 1, sample: 1_024)
+        #expect(exact.report.converged && sampled.report.converged, "seed \(seed)")
+        // The sampled path is really taken on these data: 24 panels, every 12th in the Hessian.
+        let design = try DesignMatrix(data.features, standardize: false, center: true)
+        let objective = LogisticObjective(design: design, a: [Double](repeating: 1, count: 12_000),
+                                          b: [Double](repeating: 0, count: 12_000), l2: l2, fitsIntercept: true,
+                                          threadCount: 1, hessianSampleRows: 1_024)
+        #expect(objective.hessianStride == 12)
+        // Both stop at a mean gradient ≤ 1e-10; with curvature ≳ 0.1 per row, the coefficients of
+        // the two stopping points differ by ≲ 1e-9: 1e-7 leaves room and still catches a wrong optimum.
+        for j in exact.model.coefficients.indices {
+            #expect(abs(exact.model.coefficients[j] - sampled.model.coefficients[j]) <= 1e-7, "seed \(seed) feature \(j)")
+        }
+        #expect(abs(exact.model.intercept - sampled.model.intercept) <= 1e-7)
+        let (g, gIntercept, total) = NaiveLogistic.gradient(model: sampled.model, dataset: data, l2: l2)
+        for j in g.indices { #expect(abs(g[j]) / total <= 1e-8, "seed \(seed) feature \(j)") }
+        #expect(abs(gIntercept) / total <= 1e-8)
+        for threads in [2, 3] {
+            let other = try fit(threads: threads, sample: 1_024)
+            #expect(other.model == sampled.model, "seed \(seed) threads \(threads)")
+            #expect(other.report == sampled.report)
+        }
+    }
+}

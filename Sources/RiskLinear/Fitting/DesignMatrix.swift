@@ -37,8 +37,8 @@ struct DesignMatrix {
     var columns: Int { activeColumns.count }
 
     /// Reads the column statistics (one pass over the features, a second one only when
-    /// standardising), on up to `threadCount` threads — one column per task, so each statistic is
-    /// summed in row order whatever the thread count.
+    /// standardising; `ColumnStatistics`), on up to `threadCount` threads — one column per task, so
+    /// each statistic is the same whatever the thread count.
     ///
     /// - Throws: `RiskLinearError.invalidValue` naming the first row (then column) holding NaN or ±∞.
     init(_ matrix: FeatureMatrix, standardize: Bool, center: Bool, threadCount: Int = 1) throws {
@@ -54,21 +54,16 @@ struct DesignMatrix {
                         firstNonFinite.withUnsafeMutableBufferPointer { firstNonFinite in
                             ParallelLoop.forEach(count: columns, threadCount: threadCount) { j in
                                 let column = UnsafeBufferPointer(rebasing: x[(j * rows)..<((j + 1) * rows)])
-                                var sum = 0.0
-                                var constant = true
-                                let first = column.first ?? 0
-                                for i in 0..<rows {
-                                    let v = column[i]
-                                    if !v.isFinite { firstNonFinite[j] = i; return }
-                                    sum += Double(v)
-                                    if v != first { constant = false }
+                                let summary = ColumnStatistics.summarise(column)
+                                guard summary.sum.isFinite else {   // find the first NaN or ±∞
+                                    firstNonFinite[j] = column.firstIndex { !$0.isFinite } ?? rows
+                                    return
                                 }
-                                let mean = rows > 0 ? sum / Double(rows) : 0
+                                let mean = rows > 0 ? summary.sum / Double(rows) : 0
                                 means[j] = mean
-                                isConstant[j] = constant
+                                isConstant[j] = summary.lowest == summary.highest
                                 guard standardize else { return }
-                                var squares = 0.0
-                                for v in column { let d = Double(v) - mean; squares += d * d }
+                                let squares = ColumnStatistics.sumOfSquaredDeviations(column, mean: mean)
                                 deviations[j] = rows > 0 ? (squares / Double(rows)).squareRoot() : 0
                             }
                         }
