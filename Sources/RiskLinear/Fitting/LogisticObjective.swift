@@ -39,7 +39,7 @@ final class LogisticObjective {
     let totalWeight: Double
     let design: DesignMatrix
     /// `hessian(into:)` uses every `hessianStride`-th panel (1: every row, the exact Hessian).
-    let hessianStride: Int
+    private(set) var hessianStride: Int
 
     /// Rows per panel: 512 × 51 columns of `Double` is ≈ 200 KB, which stays in L2 between the
     /// two `gemv` of a panel.
@@ -213,6 +213,9 @@ final class LogisticObjective {
         lastCurvatureSum = curvatureSum
         return total
     }
+
+    /// From now on, `hessian(into:)` computes the exact Hessian.
+    func useExactHessian() { hessianStride = 1 }
 
     /// Runs `body` for every group of panels on up to `threadCount` threads (BLAS itself single-threaded).
     private func forEachGroup(_ body: (_ group: Int, _ panels: Range<Int>) throws -> Void) throws {
