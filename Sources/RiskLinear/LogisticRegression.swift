@@ -81,8 +81,8 @@ public struct LogisticRegression: Sendable {
         }
         // BLAS runs single-threaded here: OpenBLAS splits reductions (Xᵀr, XᵀWX) differently for
         // different thread counts, which changes the last bits of the model. The row passes run on
-        // `threadCount` threads over fixed 4,096-row blocks instead, so the fitted model is
-        // bit-identical for every `threadCount` (Docs/Architecture.md, "Determinism").
+        // `threadCount` threads over fixed groups of 512-row panels instead, summed in group order,
+        // so the fitted model is bit-identical for every `threadCount` (Docs/Architecture.md, "Determinism").
         BLASThreads.set(1)
         let solver = Self.resolve(configuration, featureCount: design.columns)
         let objective = LogisticObjective(design: design, a: a, b: b, l2: configuration.l2Regularization,

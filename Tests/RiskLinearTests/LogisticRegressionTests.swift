@@ -67,7 +67,7 @@ struct LogisticRegressionTests {
 
     @Test(arguments: [1, 4] as [UInt64])
     func resultsDoNotDependOnThreadCount(seed: UInt64) throws {
-        // More than two 4096-row blocks, so the row loop really splits.
+        // 20 panels of 512 rows in 8 fixed groups, so the row loop really splits.
         let data = SyntheticClassification.make(rowCount: 10_000, featureCount: 6, seed: seed)
         func fit(_ threads: Int, _ solver: LogisticSolver) throws -> LogisticRegressionResult {
             try LogisticRegression(configuration: .init(solver: solver, threadCount: threads)).fit(data)

@@ -6,9 +6,9 @@ import RiskLinearAlgebra
 ///
 /// With a sampled Hessian (`LogisticObjective.hessianStride > 1`, large data), the solver switches
 /// to the exact Hessian for good as soon as a full step fails the Armijo test or an iteration
-/// after the first shrinks the largest gradient component by less than 4×: the sample then misses part of the
-/// curvature, and exact Newton is the fast and safe way on. The loss, gradient and convergence
-/// test are exact in both modes.
+/// after the first shrinks the largest gradient component by less than 4×: the sample then misses
+/// part of the curvature, and exact Newton is the fast and safe way on. The loss, gradient and
+/// convergence test are exact in both modes.
 ///
 /// Follows the damped-Newton scheme of Nocedal & Wright, *Numerical Optimization*, §3.4
 /// ("Newton's method with Hessian modification") and §3.1 (backtracking), as scikit-learn's
