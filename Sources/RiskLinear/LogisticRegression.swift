@@ -29,9 +29,22 @@ public struct LogisticRegression: Sendable {
     ///   naming the row (and column) of a non-finite feature or a label outside `0...1`,
     ///   `.insufficientData` for no rows or a class without weight, `.numericalFailure` if the
     ///   optimiser produced a non-finite coefficient.
-    /// - Complexity: Newton: O(n·p²) per iteration; L-BFGS/OWL-QN: O(n·p) per evaluation. Memory:
-    ///   one `Double` copy of the features plus O(n) work vectors.
+    /// - Complexity: Newton: O(n·p + s·p²) per iteration (s: the Hessian sample, see
+    ///   `LogisticSolver.newton`); L-BFGS/OWL-QN: O(n·p) per evaluation; one read of the features
+    ///   per evaluation. Memory: O(n) work vectors; the features are not copied.
     public func fit(_ dataset: Dataset) throws -> LogisticRegressionResult {
+        try fit(dataset, hessianSampleRows: Self.hessianSampleRows(columnCount: dataset.features.columnCount))
+    }
+
+    /// Rows the Newton solver samples for its Hessian (see `LogisticObjective`, "Sampled Hessian"):
+    /// data with fewer than twice as many rows use the exact Hessian.
+    static func hessianSampleRows(columnCount: Int) -> Int {
+        return max(65_536, 1_024 * (columnCount + 1))
+    }
+
+    /// `fit` with the Hessian sample size given (`nil`: always the exact Hessian); tests use it to
+    /// exercise the sampled path on small data.
+    func fit(_ dataset: Dataset, hessianSampleRows: Int?) throws -> LogisticRegressionResult {
         let configuration = self.configuration
         try configuration.validate()
         let rows = dataset.rowCount
@@ -62,23 +75,24 @@ public struct LogisticRegression: Sendable {
         }
 
         let design = try DesignMatrix(dataset.features, standardize: configuration.standardize,
-                                      center: configuration.fitIntercept)
+                                      center: configuration.fitIntercept, threadCount: configuration.threadCount)
         var warnings = design.constantColumns.map { column, value in
             "column \(dataset.features.schema.columns[column].name) is constant (\(value) in every row); its coefficient is 0."
         }
         // BLAS runs single-threaded here: OpenBLAS splits reductions (Xᵀr, XᵀWX) differently for
         // different thread counts, which changes the last bits of the model. The row passes run on
-        // `threadCount` threads over fixed 4,096-row blocks instead, so the fitted model is
-        // bit-identical for every `threadCount` (Docs/Architecture.md, "Determinism").
+        // `threadCount` threads over fixed groups of 512-row panels instead, summed in group order,
+        // so the fitted model is bit-identical for every `threadCount` (Docs/Architecture.md, "Determinism").
         BLASThreads.set(1)
-        let objective = LogisticObjective(design: design.values, a: a, b: b, l2: configuration.l2Regularization,
+        let solver = Self.resolve(configuration, featureCount: design.columns)
+        let objective = LogisticObjective(design: design, a: a, b: b, l2: configuration.l2Regularization,
                                           fitsIntercept: configuration.fitIntercept,
-                                          threadCount: configuration.threadCount)
+                                          threadCount: configuration.threadCount,
+                                          hessianSampleRows: solver == .newton ? hessianSampleRows : nil)
         let theta = Vector(objective.parameterCount)
         if configuration.fitIntercept {   // the optimum for β = 0 on centred features
             theta[objective.featureCount] = log(positiveWeight / negativeWeight)
         }
-        let solver = Self.resolve(configuration, featureCount: objective.featureCount)
         let outcome: SolverOutcome
         switch solver {
         case .newton:

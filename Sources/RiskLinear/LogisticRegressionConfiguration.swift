@@ -3,9 +3,13 @@ public enum LogisticSolver: String, Sendable, Hashable, Codable, CaseIterable {
     /// Newton/IRLS when there is no L1 penalty and at most `LogisticRegressionConfiguration.newtonColumnLimit`
     /// columns; L-BFGS for wider data; OWL-QN whenever `l1Regularization > 0`.
     case automatic
-    /// Newton's method on the exact Hessian XᵀWX (BLAS `syrk`, LAPACK Cholesky), damped with an
+    /// Newton's method on the Hessian XᵀWX (BLAS `syrk`, LAPACK Cholesky), damped with an
     /// increasing ridge when the Hessian is not positive definite, with a backtracking line search.
-    /// O(n·p²) per iteration, few iterations. L2 only.
+    /// On large data (at least twice `max(65 536, 1 024 × (columns + 1))` rows) the Hessian is
+    /// computed on a fixed, evenly spread sample of about that many rows and rescaled
+    /// ("subsampled Newton"); the loss and gradient, and so the line search, the convergence
+    /// test and the optimum, stay exact. O(n·p + min(n, sample)·p²) per iteration, few
+    /// iterations. L2 only.
     case newton
     /// Limited-memory BFGS (10 pairs) with a backtracking line search; one `gemv` pair per
     /// evaluation, O(n·p) per iteration. L2 only.

@@ -67,7 +67,7 @@ struct LogisticRegressionTests {
 
     @Test(arguments: [1, 4] as [UInt64])
     func resultsDoNotDependOnThreadCount(seed: UInt64) throws {
-        // More than two 4096-row blocks, so the row loop really splits.
+        // 20 panels of 512 rows in 8 fixed groups, so the row loop really splits.
         let data = SyntheticClassification.make(rowCount: 10_000, featureCount: 6, seed: seed)
         func fit(_ threads: Int, _ solver: LogisticSolver) throws -> LogisticRegressionResult {
             try LogisticRegression(configuration: .init(solver: solver, threadCount: threads)).fit(data)
@@ -112,5 +112,84 @@ struct LogisticRegressionTests {
         let result = try LogisticRegression(configuration: .init(gradientTolerance: 1e-10, fitIntercept: false)).fit(data)
         #expect(result.model.intercept == 0)
         #expect(result.report.converged)
+    }
+}
+
+@Suite("Logistic regression with a sampled Newton Hessian")
+struct SampledNewtonTests {
+    @Test(arguments: [1, 5] as [UInt64])
+    func reachesTheExactOptimumForEveryThreadCount(seed: UInt64) throws {
+        let data = SyntheticClassification.make(rowCount: 12_000, featureCount: 8, seed: seed)
+        let l2 = 0.5
+        func fit(threads: Int, sample: Int?) throws -> LogisticRegressionResult {
+            try LogisticRegression(configuration: .init(
+                l2Regularization: l2, solver: .newton, gradientTolerance: 1e-10, relativeLossTolerance: 0,
+                standardize: false, threadCount: threads)).fit(data, hessianSampleRows: sample)
+        }
+        let exact = try fit(threads: 1, sample: nil)
+        let sampled = try fit(threads: 1, sample: 1_024)
+        #expect(exact.report.converged && sampled.report.converged, "seed \(seed)")
+        // The sampled path is really taken on these data: 24 panels, every 12th in the Hessian.
+        let design = try DesignMatrix(data.features, standardize: false, center: true)
+        let objective = LogisticObjective(design: design, a: [Double](repeating: 1, count: 12_000),
+                                          b: [Double](repeating: 0, count: 12_000), l2: l2, fitsIntercept: true,
+                                          threadCount: 1, hessianSampleRows: 1_024)
+        #expect(objective.hessianStride == 12)
+        // Both stop at a mean gradient ≤ 1e-10; with curvature ≳ 0.1 per row, the coefficients of
+        // the two stopping points differ by ≲ 1e-9: 1e-7 leaves room and still catches a wrong optimum.
+        for j in exact.model.coefficients.indices {
+            #expect(abs(exact.model.coefficients[j] - sampled.model.coefficients[j]) <= 1e-7, "seed \(seed) feature \(j)")
+        }
+        #expect(abs(exact.model.intercept - sampled.model.intercept) <= 1e-7)
+        let (g, gIntercept, total) = NaiveLogistic.gradient(model: sampled.model, dataset: data, l2: l2)
+        for j in g.indices { #expect(abs(g[j]) / total <= 1e-8, "seed \(seed) feature \(j)") }
+        #expect(abs(gIntercept) / total <= 1e-8)
+        for threads in [2, 3] {
+            let other = try fit(threads: threads, sample: 1_024)
+            #expect(other.model == sampled.model, "seed \(seed) threads \(threads)")
+            #expect(other.report == sampled.report)
+        }
+    }
+}
+
+extension SampledNewtonTests {
+    /// A strong indicator set only in rows 3 000 ..< 3 100 (panels 5–6): the sampled panels (every
+    /// 12th: 0 and 12) never see it, so the sampled Hessian has no curvature for it. The solver
+    /// must notice (the full step fails) and finish with the exact Hessian, as fast as exact Newton.
+    @Test(arguments: [2, 6] as [UInt64])
+    func switchesToTheExactHessianWhenTheSampleMissesAColumn(seed: UInt64) throws {
+        let rows = 12_000, gaussian = 5
+        var generator = SeededGenerator(seed: seed)
+        var values = [Float](repeating: 0, count: rows * (gaussian + 1))
+        var labels = [Float](repeating: 0, count: rows)
+        for i in 0..<rows {
+            var eta = -1.0
+            for j in 0..<gaussian {
+                let x = generator.nextGaussian()
+                values[j * rows + i] = Float(x)
+                eta += 0.4 * x
+            }
+            if (3_000..<3_100).contains(i) {
+                values[gaussian * rows + i] = 1
+                eta += 3
+            }
+            labels[i] = generator.nextUnit() < 1 / (1 + exp(-eta)) ? 1 : 0
+        }
+        let matrix = try FeatureMatrix(rowCount: rows, schema: .numeric(count: gaussian + 1), values: values)
+        let data = try Dataset(features: matrix, labels: labels)
+        func fit(sample: Int?) throws -> LogisticRegressionResult {
+            try LogisticRegression(configuration: .init(
+                l2Regularization: 1, solver: .newton, gradientTolerance: 1e-10, relativeLossTolerance: 0,
+                standardize: false, threadCount: 2)).fit(data, hessianSampleRows: sample)
+        }
+        let exact = try fit(sample: nil), sampled = try fit(sample: 1_024)
+        #expect(exact.report.converged && sampled.report.converged, "seed \(seed)")
+        // One rejected sampled step, then exact Newton: at most two iterations more than exact.
+        #expect(sampled.report.iterations <= exact.report.iterations + 2,
+                "seed \(seed): \(sampled.report.iterations) vs \(exact.report.iterations)")
+        // Same stopping rule (mean gradient ≤ 1e-10) as in the test above.
+        for j in exact.model.coefficients.indices {
+            #expect(abs(exact.model.coefficients[j] - sampled.model.coefficients[j]) <= 1e-7, "seed \(seed) feature \(j)")
+        }
     }
 }

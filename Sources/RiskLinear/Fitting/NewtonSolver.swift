@@ -4,6 +4,12 @@ import RiskLinearAlgebra
 /// positive definite (e.g. collinear columns and no L2), add an increasing ridge `τ·I` until it is;
 /// then backtrack along `d` until the Armijo condition holds.
 ///
+/// With a sampled Hessian (`LogisticObjective.hessianStride > 1`, large data), the solver switches
+/// to the exact Hessian for good as soon as a full step fails the Armijo test or an iteration
+/// after the first shrinks the largest gradient component by less than 4×: the sample then misses
+/// part of the curvature, and exact Newton is the fast and safe way on. The loss, gradient and
+/// convergence test are exact in both modes.
+///
 /// Follows the damped-Newton scheme of Nocedal & Wright, *Numerical Optimization*, §3.4
 /// ("Newton's method with Hessian modification") and §3.1 (backtracking), as scikit-learn's
 /// `newton-cholesky` solver does (`sklearn/linear_model/_glm/_newton_solver.py`).
@@ -36,16 +42,32 @@ struct NewtonSolver {
             var step = 1.0
             var accepted = false
             var trialLoss = loss
+            let sampled = objective.hessianStride > 1
             for _ in 0..<60 {
                 for i in 0..<m { trial[i] = theta[i] + step * direction[i] }
                 trialLoss = try objective.evaluate(trial.buffer, gradient: trialGradient.buffer)
                 if trialLoss <= loss + 1e-4 * step * slope { accepted = true; break }
+                // A sampled Hessian that cannot take its full step misses curvature (e.g. a rare
+                // column absent from the sample): do not backtrack on it, go exact.
+                if sampled { break }
                 step *= 0.5
+            }
+            if sampled, !accepted {
+                objective.useExactHessian()
+                _ = try objective.evaluate(theta.buffer, gradient: gradient.buffer)   // η and h back at θ
+                continue
             }
             guard accepted else {
                 try restore(objective, theta, gradient)
                 return SolverOutcome(iterations: iteration, converged: false,
                                      stopReason: "line search could not decrease the loss (numerical precision reached)")
+            }
+            // A sampled Hessian should shrink the gradient by far more than this (the rate is about
+            // √(columns / sample) for evenly spread data); when it does not, its sample misses
+            // structure and exact Newton's quadratic convergence is the cheaper way on. Not judged
+            // on the first step: from the starting point even exact Newton often shrinks it by < 4×.
+            if sampled, iteration > 0, trialGradient.maximumMagnitude > 0.25 * gradient.maximumMagnitude {
+                objective.useExactHessian()
             }
             theta.copy(from: trial)
             gradient.copy(from: trialGradient)
