@@ -132,7 +132,9 @@ def main():
                     help="OMP_WAIT_POLICY for the peers (libgomp). Default passive: idle OpenMP workers sleep "
                          "instead of spinning, which on a shared machine makes the peers up to ~10x faster; "
                          "'default' leaves their out-of-the-box behaviour")
-    ap.add_argument("--skip", default="", help="comma-separated parts to skip: gbt, logistic, scoring")
+    ap.add_argument("--skip", default="",
+                    help="comma-separated parts to skip: gbt, symmetric, logistic, scoring; a skipped part keeps "
+                         "its results from the previous results.json (marked with that run's date)")
     ap.add_argument("--work", default=os.path.join(HERE, "work"))
     ap.add_argument("--no-docs", action="store_true", help="do not rewrite Docs/Performance.md")
     ap.add_argument("--docs-only", action="store_true",
@@ -167,6 +169,16 @@ def main():
                               "score_reasons_rows": args.score_reasons_rows,
                               "omp_wait_policy": args.omp_wait_policy},
                "gbt": [], "logistic": [], "scoring": []}
+    previous_path = os.path.join(HERE, "results.json")
+    if skip and os.path.exists(previous_path):
+        with open(previous_path) as f:
+            previous = json.load(f)
+        parts = {"gbt": ["gbt"], "symmetric": ["gbt_symmetric"], "logistic": ["logistic"], "scoring": ["scoring"]}
+        for part in skip:
+            for key in parts.get(part, []):
+                if previous.get(key):
+                    results[key] = previous[key]
+                    results.setdefault("reused", {})[key] = previous.get("reused", {}).get(key, previous["date"])
 
     # 1. Data: generated declarations → split by date → our feature matrices (trees view).
     decl = w(f"declarations-{args.rows}.csv")
@@ -180,11 +192,11 @@ def main():
     common = ["--threads", str(args.threads), "--iterations", str(args.iterations)]
 
     # 2. GBT: ours and each peer, same matrices and hyperparameters.
+    ftrain, ftest = w(f"train-{args.rows}.features.csv"), w(f"test-{args.rows}.features.csv")
+    if not ({"gbt", "symmetric"} <= skip) and not os.path.exists(ftest):
+        sh([RISKCTL, "features", "--data", train, "--schema", schema, "--kind", "trees", "--out", ftrain,
+            "--apply", test, "--apply-out", ftest, "--threads", str(args.threads)])
     if "gbt" not in skip:
-        ftrain, ftest = w(f"train-{args.rows}.features.csv"), w(f"test-{args.rows}.features.csv")
-        if not os.path.exists(ftest):
-            sh([RISKCTL, "features", "--data", train, "--schema", schema, "--kind", "trees", "--out", ftrain,
-                "--apply", test, "--apply-out", ftest, "--threads", str(args.threads)])
         ours = json_of([RISKCTL, "bench", "gbt", "--train", ftrain, "--test", ftest, "--max-leaves", str(args.leaves),
                         "--learning-rate", "0.1", "--bins", "255", "--shap-rows", str(args.shap_rows), "--json"]
                        + common)
@@ -201,11 +213,12 @@ def main():
             r["auc_difference"] = ours["auc"] - r["auc"]
             results["gbt"].append(r)
             checkpoint(results, args)
-        # Ours again with symmetric (oblivious) trees of depth 6 (64 leaves): tabulated TreeSHAP.
+    # Ours again with symmetric (oblivious) trees of depth 6 (64 leaves): tabulated TreeSHAP.
+    if "symmetric" not in skip:
         sym = json_of([RISKCTL, "bench", "gbt", "--train", ftrain, "--test", ftest, "--growth", "symmetric",
                        "--max-depth", "6", "--learning-rate", "0.1", "--bins", "255",
                        "--shap-rows", str(args.shap_rows), "--json"] + common)
-        results.setdefault("gbt_symmetric", []).append(sym)
+        results["gbt_symmetric"] = [sym]
         checkpoint(results, args)
 
     # 3. Logistic regression on dense standardised data.
@@ -305,8 +318,10 @@ def write_markdown(results, path, args):
         "on this shared machine). `OMP_NUM_THREADS` = the thread count for every process.",
         "- Peak memory is each process's maximum resident set, reading the CSV included "
         "(peers include the Python interpreter, numpy and pandas).",
-        "",
     ]
+    for key, date in results.get("reused", {}).items():
+        lines.append(f"- Section `{key}` was not rerun: its numbers are from the run of {date}.")
+    lines.append("")
     if g:
         lines += [
             "## Gradient-boosted trees",
