@@ -107,6 +107,14 @@ extension TreeGrower {
 
     @inline(__always)
     func nodeGain(parent: NodeTotals, leftGradient: Double, leftHessian: Double, leftCount: Double) -> Double {
+        nodeGain(parent: parent, parentScore: finder.score(parent.gradient, parent.hessian),
+                 leftGradient: leftGradient, leftHessian: leftHessian, leftCount: leftCount)
+    }
+
+    /// `nodeGain` with the parent's G²/(H+λ) computed once by the caller.
+    @inline(__always)
+    func nodeGain(parent: NodeTotals, parentScore: Double, leftGradient: Double, leftHessian: Double,
+                  leftCount: Double) -> Double {
         let rightCount = Double(parent.count) - leftCount
         let rightHessian = parent.hessian - leftHessian
         let minimumCount = Double(configuration.minimumSamplesPerLeaf)
@@ -114,8 +122,7 @@ extension TreeGrower {
         guard leftCount >= minimumCount, rightCount >= minimumCount,
               leftHessian >= minimumWeight, rightHessian >= minimumWeight else { return 0 }
         let rightGradient = parent.gradient - leftGradient
-        return finder.score(leftGradient, leftHessian) + finder.score(rightGradient, rightHessian)
-            - finder.score(parent.gradient, parent.hessian)
+        return finder.score(leftGradient, leftHessian) + finder.score(rightGradient, rightHessian) - parentScore
     }
 
     /// Builds the histogram of `partition[start..<start+count]` into `slot` for every feature in
@@ -188,18 +195,30 @@ extension TreeGrower {
             for (node, slot) in zip(totals, slots) {
                 let histogram = pool.histogram(slot: slot, feature: feature)
                 let missing = histogram[missingBin]
-                if missing.count > 0 { levelHasMissing = true }
+                let nodeHasMissing = missing.count > 0
+                if nodeHasMissing { levelHasMissing = true }
+                let parentScore = finder.score(node.gradient, node.hessian)
                 var gradient = 0.0, hessian = 0.0, count = 0.0
+                // An empty bin leaves the partition, hence the gain, of the previous threshold.
+                var missingLeftGain = 0.0, missingRightGain = 0.0
                 for b in 0..<valueBins {
-                    gradient += histogram[b].gradient
-                    hessian += histogram[b].hessian
-                    count += histogram[b].count
-                    if b < valueBins - 1 {
-                        sums[b] += nodeGain(parent: node, leftGradient: gradient + missing.gradient,
-                                            leftHessian: hessian + missing.hessian, leftCount: count + missing.count)
+                    let bin = histogram[b]
+                    if bin.count != 0 || b == 0 {
+                        gradient += bin.gradient
+                        hessian += bin.hessian
+                        count += bin.count
+                        missingLeftGain = nodeGain(parent: node, parentScore: parentScore,
+                                                   leftGradient: gradient + missing.gradient,
+                                                   leftHessian: hessian + missing.hessian,
+                                                   leftCount: count + missing.count)
+                        // Without missing values in the node both families are the same partition.
+                        missingRightGain = nodeHasMissing
+                            ? nodeGain(parent: node, parentScore: parentScore, leftGradient: gradient,
+                                       leftHessian: hessian, leftCount: count)
+                            : missingLeftGain
                     }
-                    sums[valueBins + b] += nodeGain(parent: node, leftGradient: gradient, leftHessian: hessian,
-                                                    leftCount: count)
+                    if b < valueBins - 1 { sums[b] += missingLeftGain }
+                    sums[valueBins + b] += missingRightGain
                 }
             }
             let minimumGain = max(0, finder.minimumSplitGain)
