@@ -18,13 +18,18 @@ public struct ScoringOptions: Sendable, Hashable {
     public var minimumReasonShare: Double
     /// Threads for batch scoring (results do not depend on it).
     public var threadCount: Int
+    /// Fill `RiskAssessment.warnings` (default). A caller that never reads the warnings (e.g. a CSV
+    /// export without a warnings column) turns this off and saves building their sentences, which
+    /// otherwise costs more than the rest of an unexplained assessment; the warnings are then `[]`.
+    public var includeWarnings: Bool
 
     public init(reasonCount: Int = 3, includeExplanation: Bool = false, minimumReasonShare: Double = 0.05,
-                threadCount: Int = ParallelLoop.processorCount) {
+                threadCount: Int = ParallelLoop.processorCount, includeWarnings: Bool = true) {
         self.reasonCount = reasonCount
         self.includeExplanation = includeExplanation
         self.minimumReasonShare = minimumReasonShare
         self.threadCount = threadCount
+        self.includeWarnings = includeWarnings
     }
 }
 
@@ -106,8 +111,10 @@ public struct RiskScorer: Sendable {
             throw ScoringError(.invalidDeclaration, "the table has \(n) rows but \(table.ids.count) ids; expected one "
                                + "id per row. Build tables with DeclarationReader or DeclarationTable(declarations:schema:).")
         }
+        var timer = StageTimer()
         let kind = bundle.model.featureKind
         let matrix = try bundle.pipeline.transform(table, for: kind, threadCount: options.threadCount)
+        timer.lap("transform")
         let raw: [Double]
         switch bundle.model {
         case .boostedTrees:
@@ -115,7 +122,9 @@ public struct RiskScorer: Sendable {
         case .logistic(let model):
             raw = try model.rawScores(matrix)
         }
+        timer.lap("predict")
         let probabilities = raw.map { bundle.calibration.calibrate($0) }
+        timer.lap("calibrate")
         var expected: [Double]?
         if let revenuePredictor {
             let treesMatrix = kind == .trees ? matrix
@@ -123,22 +132,26 @@ public struct RiskScorer: Sendable {
             let logRevenue = try revenuePredictor.rawScores(treesMatrix, threadCount: options.threadCount)
             expected = zip(probabilities, logRevenue).map { p, r in p * Foundation.expm1(max(0, min(r, 700))) }
         }
+        timer.lap("revenue")
         var decisions: [TargetingPolicy.Decision]?
         if let policy {
             let values = policy.rankBy == .expectedRevenue ? (expected ?? probabilities) : probabilities
             decisions = policy.select(values)
         }
+        timer.lap("policy")
         let generator = try ReasonGenerator(catalog: bundle.reasons, maximumCount: max(0, options.reasonCount),
                                             minimumShare: options.minimumReasonShare)
         let explain = options.reasonCount > 0 || options.includeExplanation
-        var assessments = [RiskAssessment?](repeating: nil, count: n)
         let featureCount = matrix.columnCount
-        let warningSources = self.warningSources(table)
-        assessments.withUnsafeMutableBufferPointer { out in
+        let warningSources = options.includeWarnings ? self.warningSources(table) : []
+        let unseen = options.includeWarnings ? bundle.pipeline.unseenValueIndex(for: table) : nil
+        let ids = table.ids, lanes = bundle.lanes
+        // Written in place: no optional wrapper per row and no second pass to unwrap it.
+        let assessments = [RiskAssessment](unsafeUninitializedCapacity: n) { out, initializedCount in
             ParallelLoop.forEachChunk(count: n, threadCount: options.threadCount, minimumChunk: 256) { _, range in
                 // Buffers reused for every row of the chunk.
-                var row = [Float](repeating: 0, count: featureCount)
-                var contributions = [Double](repeating: 0, count: featureCount)
+                var row = [Float](repeating: 0, count: explain ? featureCount : 0)
+                var contributions = [Double](repeating: 0, count: explain ? featureCount : 0)
                 var scratch = ReasonGenerator.Scratch()
                 for r in range {
                     var reasons: [Reason] = []
@@ -163,30 +176,52 @@ public struct RiskScorer: Sendable {
                             }
                         } else if options.reasonCount > 0 && featureCount == grouping.featureCount {
                             // Same reasons without the grouped explanation; evidence only when needed.
-                            reasons = Array(contributions.withUnsafeBufferPointer { c in
+                            reasons = contributions.withUnsafeBufferPointer { c in
                                 generator.reasons(contributions: c, grouping: grouping, scratch: &scratch) {
                                     bundle.pipeline.evidence(for: table, row: r)
                                 }
-                            }.prefix(options.reasonCount))
+                            }
+                            if reasons.count > options.reasonCount { reasons.removeLast(reasons.count - options.reasonCount) }
                         }
                     }
-                    out[r] = RiskAssessment(
-                        id: table.ids[r], probability: probabilities[r], rawScore: raw[r],
-                        expectedRevenue: expected?[r], lane: bundle.lanes.lane(for: probabilities[r]),
+                    var rowWarnings: [String] = []
+                    if options.includeWarnings {
+                        rowWarnings = warnings(warningSources, row: r)
+                        if let unseen, !unseen.isEmpty { appendUnseenWarnings(unseen, row: r, to: &rowWarnings) }
+                    }
+                    let probability = probabilities[r]
+                    (out.baseAddress! + r).initialize(to: RiskAssessment(
+                        id: ids[r], probability: probability, rawScore: raw[r],
+                        expectedRevenue: expected?[r], lane: lanes.lane(for: probability),
                         decision: decisions?[r], reasons: reasons,
                         explanation: options.includeExplanation ? grouped : nil,
-                        warnings: warnings(warningSources, row: r) + unseenWarnings(table, row: r))
+                        warnings: rowWarnings))
                 }
             }
+            initializedCount = n
         }
-        return assessments.map { $0! }
+        timer.lap("assessments (explain \(explain), warnings \(options.includeWarnings))")
+        return assessments
     }
 
-    /// Identifier and category values of row `r` never seen in training, each with how it was handled.
-    func unseenWarnings(_ table: DeclarationTable, row r: Int) -> [String] {
-        bundle.pipeline.unseenValues(for: table, row: r).map { column, value in
-            "\(column) \"\(value)\" was not seen in training; scored with the training prior (no history)."
+    /// Appends the identifier and category values of row `r` never seen in training, each with how
+    /// it was handled (the text `unseenValues(for:row:)` gave before the index; one allocation each).
+    func appendUnseenWarnings(_ index: UnseenValueIndex, row r: Int, to out: inout [String]) {
+        for (column, value) in index.values(row: r) {
+            out.append(Self.unseenWarning(column: column, value: value))
         }
+    }
+
+    /// "importer_id \"IM1\" was not seen in training; scored with the training prior (no history)."
+    static func unseenWarning(column: String, value: String) -> String {
+        let tail = "\" was not seen in training; scored with the training prior (no history)."
+        var text = ""
+        text.reserveCapacity(column.utf8.count + value.utf8.count + tail.utf8.count + 2)
+        text += column
+        text += " \""
+        text += value
+        text += tail
+        return text
     }
 
     /// A checked column of a batch, looked up once per batch rather than once per row.
