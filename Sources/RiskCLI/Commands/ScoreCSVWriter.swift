@@ -10,7 +10,7 @@ import Glibc
 /// thread count.
 ///
 /// The bytes are those of the former `String`-per-field formatting (`[fields].map(csvField)
-/// .joined(separator: ",")`, doubles as `Double.description`, money as `String(format: "%.2f")`),
+/// .joined(separator: ",")`, doubles as `"\(value)"`, money as `String(format: "%.2f")`),
 /// which `ScoreCSVWriterTests` checks on generated rows, with one deliberate difference: a field is
 /// quoted when its *bytes* contain `,` `"` CR or LF. The `Character`-based check missed a CRLF pair
 /// (one grapheme, equal to neither "\n" nor "\r") and a comma or quote followed by a combining mark,
@@ -22,7 +22,7 @@ struct ScoreCSVWriter {
     var hasRevenue: Bool
 
     /// Rows formatted per parallel step; about 100 bytes each, so ≈ 6 MB of buffers in flight.
-    static let blockRows = 65_536
+    var blockRows = 65_536
 
     /// The header line, with its newline.
     func header() -> [UInt8] {
@@ -40,7 +40,7 @@ struct ScoreCSVWriter {
         var buffers = [[UInt8]](repeating: [], count: threads)
         var start = 0
         while start < assessments.count {
-            let end = min(start + Self.blockRows, assessments.count)
+            let end = min(start + max(1, blockRows), assessments.count)
             let chunks = ParallelLoop.chunkCount(count: end - start, threadCount: threads, minimumChunk: 1_024)
             buffers.withUnsafeMutableBufferPointer { buffers in
                 ParallelLoop.forEachChunk(count: end - start, threadCount: threads, minimumChunk: 1_024) { chunk, range in
@@ -128,8 +128,9 @@ struct ScoreCSVWriter {
         }
     }
 
-    /// The bytes of `value.description` (shortest text that reads back as the same Double),
-    /// written by the runtime routine behind `description`, into a stack buffer.
+    /// The bytes of `"\(value)"` (shortest text that reads back as the same Double; equal to
+    /// `description` except for NaN, which interpolation prints with its sign and payload, e.g.
+    /// "-nan" or "snan(0x1)"), written by the runtime routine behind both, into a stack buffer.
     static func appendShortest(_ value: Double, to out: inout [UInt8]) {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { buffer in
             // Since Swift 6.2 the routine is `_Float64ToASCII`, which needs ≥ 32 bytes pre-filled
@@ -142,12 +143,12 @@ struct ScoreCSVWriter {
 
     /// The bytes of `String(format: "%.2f", value)`.
     ///
-    /// Fast path for `0 ≤ value < 10⁹`: `value × 100` is then below 10¹¹, where the product's
+    /// Fast path for `+0 ≤ value < 10⁹`: `value × 100` is then below 10¹¹, where the product's
     /// rounding error is under 10⁻⁵, so when its fraction is more than 10⁻⁴ away from one half the
     /// nearest integer is the correctly rounded one that printf prints. Everything else (halfway
     /// cases, negatives, large values, NaN, ±∞) goes to the C library's `snprintf`, as Foundation does.
     static func appendMoney(_ value: Double, to out: inout [UInt8]) {
-        if value >= 0, value < 1e9 {
+        if value.sign == .plus, value < 1e9 {  // not −0.0, which prints "-0.00"
             let scaled = value * 100
             let whole = scaled.rounded(.down)
             let fraction = scaled - whole
@@ -172,8 +173,8 @@ struct ScoreCSVWriter {
 /// The Swift runtime's shortest round-trip formatter (the stable ABI entry point of the algorithm
 /// `Double.description` uses; stdlib `FloatingPointToString.swift`, which also states the
 /// pre-fill rule): it writes ASCII into `buffer` and returns the length. Declared here so that a row's doubles are formatted
-/// without a `String` each; `ScoreCSVWriterTests` checks it against `description` on random bit
-/// patterns, NaN, ±∞, ±0 and subnormals.
+/// without a `String` each; `ScoreCSVWriterTests` checks it against interpolation on random bit
+/// patterns, NaN payloads, ±∞, ±0 and subnormals.
 @_silgen_name("swift_float64ToString")
 func swiftFloat64ToString(_ buffer: UnsafeMutablePointer<UInt8>, _ bufferLength: UInt, _ value: Float64,
                           _ debug: Bool) -> UInt64
