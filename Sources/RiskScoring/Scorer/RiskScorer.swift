@@ -49,6 +49,10 @@ public struct RiskScorer: Sendable {
     let linearExplainer: LinearExplainer?
     let revenuePredictor: BoostedTreesPredictor?
     let grouping: FeatureGrouping
+    /// The reason generator of the default `ScoringOptions`, built once (its catalogue check
+    /// compares every code); `nil` when the bundle's catalogue lacks a code (then every call
+    /// builds one and throws, as before).
+    let defaultGenerator: ReasonGenerator?
     let checkedColumns: [(column: String, role: FieldRole)]
 
     /// Prepares a scorer (flattens the trees, builds the explainer). O(model size).
@@ -71,12 +75,21 @@ public struct RiskScorer: Sendable {
             linear = try LinearExplainer(intercept: model.intercept, coefficients: model.coefficients,
                                          reference: model.featureMeans)
         }
+        let defaults = ScoringOptions()
+        let generator: ReasonGenerator?
+        do {
+            generator = try ReasonGenerator(catalog: bundle.reasons, maximumCount: defaults.reasonCount,
+                                            minimumShare: defaults.minimumReasonShare)
+        } catch {
+            generator = nil
+        }
         self.bundle = bundle
         treePredictor = predictor
         treeExplainer = trees
         linearExplainer = linear
         revenuePredictor = bundle.revenueModel.map { BoostedTreesPredictor(model: $0) }
         grouping = FeatureGrouping(schema: bundle.model.featureSchema)
+        defaultGenerator = generator
         checkedColumns = bundle.schema.fields.filter { $0.role != .ignore }.map { ($0.column, $0.role) }
     }
 
@@ -96,7 +109,37 @@ public struct RiskScorer: Sendable {
         let table = try DeclarationTable(declarations: [declaration], schema: bundle.schema)
         var single = options
         single.threadCount = 1
-        return try score(table, options: single)[0]
+        // The batch path minus its batch machinery: the trees walk the one row directly (same
+        // trees, same order of additions, so the same Doubles as `rawScores`), no block buffers.
+        let kind = bundle.model.featureKind
+        let matrix = try bundle.pipeline.transform(table, for: kind, threadCount: 1)
+        var row = [Float](repeating: 0, count: matrix.columnCount)
+        row.withUnsafeMutableBufferPointer { matrix.copyRow(0, into: $0) }
+        let raw: Double
+        switch bundle.model {
+        case .boostedTrees:
+            guard matrix.columnCount == treePredictor!.featureCount else {
+                return try score(table, options: single)[0]  // the batch path throws the shape error
+            }
+            raw = row.withUnsafeBufferPointer { treePredictor!.rawScore($0) }
+        case .logistic(let model):
+            raw = try model.rawScores(matrix)[0]  // BLAS, as in a batch: bit-identical to it
+        }
+        let probability = bundle.calibration.calibrate(raw)
+        var expected: [Double]?
+        if let revenuePredictor {
+            var treesRow = row
+            if kind != .trees {
+                let treesMatrix = try bundle.pipeline.transform(table, for: .trees, threadCount: 1)
+                treesRow = [Float](repeating: 0, count: treesMatrix.columnCount)
+                treesRow.withUnsafeMutableBufferPointer { treesMatrix.copyRow(0, into: $0) }
+            }
+            guard treesRow.count == revenuePredictor.featureCount else { return try score(table, options: single)[0] }
+            let logRevenue = treesRow.withUnsafeBufferPointer { revenuePredictor.rawScore($0) }
+            expected = [probability * Foundation.expm1(max(0, min(logRevenue, 700)))]
+        }
+        return try assessments(table, matrix: matrix, raw: [raw], probabilities: [probability], expected: expected,
+                               decisions: nil, options: single)[0]
     }
 
     /// Scores a batch in input order, in parallel; with a policy, also ranks and selects.
@@ -139,8 +182,28 @@ public struct RiskScorer: Sendable {
             decisions = policy.select(values)
         }
         timer.lap("policy")
-        let generator = try ReasonGenerator(catalog: bundle.reasons, maximumCount: max(0, options.reasonCount),
-                                            minimumShare: options.minimumReasonShare)
+        defer { timer.lap("assessments (reasons \(options.reasonCount), warnings \(options.includeWarnings))") }
+        return try assessments(table, matrix: matrix, raw: raw, probabilities: probabilities, expected: expected,
+                               decisions: decisions, options: options)
+    }
+
+    /// The generator for `options`: the one prepared in `init` when it fits (the default options),
+    /// else a new one (which throws for an out-of-range `minimumReasonShare`, as it always has).
+    func reasonGenerator(_ options: ScoringOptions) throws -> ReasonGenerator {
+        if let defaultGenerator, defaultGenerator.maximumCount == max(0, options.reasonCount),
+           defaultGenerator.minimumShare == options.minimumReasonShare {
+            return defaultGenerator
+        }
+        return try ReasonGenerator(catalog: bundle.reasons, maximumCount: max(0, options.reasonCount),
+                                   minimumShare: options.minimumReasonShare)
+    }
+
+    /// One assessment per row of `table` from its predictions, in row order, in parallel.
+    func assessments(_ table: DeclarationTable, matrix: FeatureMatrix, raw: [Double], probabilities: [Double],
+                     expected: [Double]?, decisions: [TargetingPolicy.Decision]?,
+                     options: ScoringOptions) throws -> [RiskAssessment] {
+        let n = table.rowCount
+        let generator = try reasonGenerator(options)
         let explain = options.reasonCount > 0 || options.includeExplanation
         let featureCount = matrix.columnCount
         let warningSources = options.includeWarnings ? self.warningSources(table) : []
@@ -200,7 +263,6 @@ public struct RiskScorer: Sendable {
             }
             initializedCount = n
         }
-        timer.lap("assessments (explain \(explain), warnings \(options.includeWarnings))")
         return assessments
     }
 
