@@ -157,8 +157,11 @@ struct ReasonGeneratorTests {
     @Test(arguments: [1, 2, 3, 5] as [UInt64], [0, 1, 3] as [Int])
     func fastPathEqualsGroupedPath(seed: UInt64, maximumCount: Int) throws {
         let groups = [FeatureGroup.unitValue, FeatureGroup.aeo, FeatureGroup.origin, FeatureGroup.hsCode,
-                      FeatureGroup.route, FeatureGroup.entity("consignor"), "numeric:gross_mass"]
+                      FeatureGroup.route, FeatureGroup.entity("consignor"), "numeric:gross_mass",
+                      FeatureGroup.importerHistory, FeatureGroup.declarantHistory, FeatureGroup.office,
+                      FeatureGroup.traderTenure, FeatureGroup.tax, FeatureGroup.declaredValue]
         let schema = FeatureSchema(columns: (0..<17).map { FeatureColumn(name: "f\($0)", group: groups[$0 % groups.count]) })
+        #expect(Set(schema.columns.map(\.group)).count == groups.count)
         let grouping = FeatureGrouping(schema: schema)
         var generator = SeededGenerator(seed: seed)
         var scratch = ReasonGenerator.Scratch()
@@ -175,14 +178,43 @@ struct ReasonGeneratorTests {
                 let expected = reasonGenerator.reasons(for: grouped, evidence: evidence)
                 var evidenceCalls = 0
                 let fast = contributions.withUnsafeBufferPointer { c in
-                    reasonGenerator.reasons(contributions: c, grouping: grouping, scratch: &scratch) {
+                    reasonGenerator.reasons(contributions: c, grouping: grouping, scratch: &scratch) { keys in
                         evidenceCalls += 1
-                        return evidence
+                        // Only the facts the chosen reasons read: the sentences must not change.
+                        return Evidence(facts: evidence.facts.filter { keys.contains($0.key) })
                     }
                 }
                 #expect(fast == expected, "seed \(seed) trial \(trial) share \(share)")
                 #expect(evidenceCalls <= 1)
                 if !expected.isEmpty { #expect(evidenceCalls == 1) }
+            }
+        }
+    }
+
+    /// Every sentence reads only the facts `evidenceKeys(group:into:)` lists: built from just those
+    /// facts it is the sentence built from all of them, for random subsets of the facts (missing
+    /// facts change the sentence) and both signs.
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func sentencesReadOnlyTheirEvidenceKeys(seed: UInt64) {
+        let groups = [FeatureGroup.unitValue, FeatureGroup.importerHistory, FeatureGroup.declarantHistory,
+                      FeatureGroup.hsCode, FeatureGroup.origin, FeatureGroup.office, FeatureGroup.route,
+                      FeatureGroup.traderTenure, FeatureGroup.tax, FeatureGroup.declaredValue, FeatureGroup.aeo,
+                      FeatureGroup.entity("consignor"), "categorical:transport_mode", "numeric:gross_mass"]
+        var generator = SeededGenerator(seed: seed)
+        for trial in 0..<300 {
+            var facts = Self.fullEvidence.facts.filter { _ in generator.nextUnit() < 0.7 }
+            if trial % 3 == 0 { facts[EvidenceKey.aeo] = "no" }
+            if trial % 5 == 0 { facts[EvidenceKey.departure] = facts[EvidenceKey.origin] }
+            let all = Evidence(facts: facts)
+            for group in groups {
+                var keys: [String] = []
+                ReasonGenerator.evidenceKeys(group: group, into: &keys)
+                let only = Evidence(facts: facts.filter { keys.contains($0.key) })
+                for value in [1.0, -1.0] {
+                    let full = ReasonGenerator.sentence(group: group, value: value, evidence: all)
+                    let narrow = ReasonGenerator.sentence(group: group, value: value, evidence: only)
+                    #expect(full.0 == narrow.0 && full.1 == narrow.1, "seed \(seed) trial \(trial) group \(group)")
+                }
             }
         }
     }

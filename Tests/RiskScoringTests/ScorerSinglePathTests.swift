@@ -129,4 +129,30 @@ import Testing
         #expect(single?.message == "minimumShare is 2.0; expected a share in 0...1, e.g. 0.05 for 5% of the total "
                 + "absolute contribution.")
     }
+
+    /// The batch fast path builds only the evidence facts its reasons read; its reasons equal those
+    /// of the grouped path, which builds all of them, and each fact it builds has the full text.
+    @Test(arguments: ScorerFixtures.kinds)
+    func reasonsFromPartialEvidenceEqualReasonsFromFullEvidence(kind: String) throws {
+        let scorer = try ScorerFixtures.scorer(kind)
+        let declarations = Self.parseable(try Self.generated(scorer, count: 30, seed: 5), scorer: scorer)
+        let table = try DeclarationTable(declarations: declarations, schema: scorer.bundle.schema)
+        let fast = try scorer.score(table, options: ScoringOptions(reasonCount: 3, threadCount: 2))
+        let full = try scorer.score(table, options: ScoringOptions(reasonCount: 3, includeExplanation: true,
+                                                                   threadCount: 2))
+        #expect(fast.contains { !$0.reasons.isEmpty })
+        for (row, (a, b)) in zip(fast, full).enumerated() {
+            #expect(a.reasons == b.reasons, "row \(row)")
+        }
+        let pipeline = scorer.bundle.pipeline
+        for row in 0..<table.rowCount {
+            let all = pipeline.evidence(for: table, row: row)
+            for (key, text) in all.facts {
+                #expect(pipeline.evidence(for: table, row: row, wanting: { $0 == key })[key] == text, "row \(row) \(key)")
+            }
+            #expect(pipeline.evidence(for: table, row: row, wanting: { _ in false }).facts.keys.allSatisfy {
+                $0 == EvidenceKey.origin || $0 == EvidenceKey.departure
+            })
+        }
+    }
 }

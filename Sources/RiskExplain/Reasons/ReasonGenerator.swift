@@ -81,8 +81,35 @@ public struct ReasonGenerator: Sendable {
         var sums: [Double] = []
         var order: [Int] = []
         var candidates: [Int] = []
+        var keys: [String] = []
 
         package init() {}
+    }
+
+    /// Appends the evidence keys the sentence of `group` reads (see `factSentence`); keep the two
+    /// in step. `ReasonGeneratorEvidenceTests` checks that sentences built from only these facts
+    /// equal sentences built from all of them.
+    package static func evidenceKeys(group: String, into keys: inout [String]) {
+        switch group {
+        case FeatureGroup.unitValue:
+            keys += [EvidenceKey.declaredUnitValue, EvidenceKey.referenceUnitValue, EvidenceKey.unitValueRatio,
+                     EvidenceKey.referenceLevel, EvidenceKey.hsCode, EvidenceKey.origin]
+        case FeatureGroup.importerHistory:
+            keys += [EvidenceKey.importer, EvidenceKey.importerPastCount, EvidenceKey.importerPastIllicit]
+        case FeatureGroup.declarantHistory:
+            keys += [EvidenceKey.declarant, EvidenceKey.declarantPastCount, EvidenceKey.declarantPastIllicit]
+        case FeatureGroup.hsCode: keys += [EvidenceKey.hsCode, EvidenceKey.hsIllicitRate]
+        case FeatureGroup.origin: keys += [EvidenceKey.origin, EvidenceKey.originIllicitRate]
+        case FeatureGroup.office: keys += [EvidenceKey.office, EvidenceKey.officeIllicitRate]
+        case FeatureGroup.route: keys += [EvidenceKey.departure, EvidenceKey.origin, EvidenceKey.routeIllicitRate]
+        case FeatureGroup.traderTenure: keys.append(EvidenceKey.traderTenureDays)
+        case FeatureGroup.tax: keys.append(EvidenceKey.taxRatio)
+        case FeatureGroup.declaredValue: keys.append(EvidenceKey.declaredValue)
+        case FeatureGroup.aeo: keys.append(EvidenceKey.aeo)
+        default:
+            let entityPrefix = "entity:"
+            if group.hasPrefix(entityPrefix) { keys.append(String(group.dropFirst(entityPrefix.count))) }
+        }
     }
 
     /// The reasons for one declaration straight from its feature contributions: the same result as
@@ -94,10 +121,11 @@ public struct ReasonGenerator: Sendable {
     ///   - contributions: One value per feature of `grouping`.
     ///   - grouping: The model's feature grouping.
     ///   - scratch: Buffers reused across calls (one per thread).
-    ///   - evidence: Builds the declaration's evidence; called at most once.
+    ///   - evidence: Builds the declaration's evidence; called at most once, with the keys the
+    ///     chosen reasons read (`evidenceKeys(group:into:)`); facts under other keys are not read.
     /// - Complexity: O(features + groups log groups).
     package func reasons(contributions: UnsafeBufferPointer<Double>, grouping: FeatureGrouping,
-                         scratch: inout Scratch, evidence: () -> Evidence) -> [Reason] {
+                         scratch: inout Scratch, evidence: (_ keys: [String]) -> Evidence) -> [Reason] {
         let names = grouping.groups
         let groupCount = names.count
         if scratch.sums.count != groupCount {
@@ -134,7 +162,10 @@ public struct ReasonGenerator: Sendable {
         let selected = scratch.candidates.prefix(maximumCount)
         let mitigating = aeoIndex.map { sums[$0] < 0 } ?? false
         guard !selected.isEmpty || mitigating else { return [] }
-        let evidence = evidence()
+        scratch.keys.removeAll(keepingCapacity: true)
+        for i in selected { Self.evidenceKeys(group: names[i], into: &scratch.keys) }
+        if mitigating { scratch.keys.append(EvidenceKey.aeo) }
+        let evidence = evidence(scratch.keys)
         var reasons = selected.map {
             reason(for: GroupContribution(group: names[$0], value: sums[$0]), total: total, evidence: evidence)
         }

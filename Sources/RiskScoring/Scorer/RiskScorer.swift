@@ -240,8 +240,8 @@ public struct RiskScorer: Sendable {
                         } else if options.reasonCount > 0 && featureCount == grouping.featureCount {
                             // Same reasons without the grouped explanation; evidence only when needed.
                             reasons = contributions.withUnsafeBufferPointer { c in
-                                generator.reasons(contributions: c, grouping: grouping, scratch: &scratch) {
-                                    bundle.pipeline.evidence(for: table, row: r)
+                                generator.reasons(contributions: c, grouping: grouping, scratch: &scratch) { keys in
+                                    bundle.pipeline.evidence(for: table, row: r, wanting: { keys.contains($0) })
                                 }
                             }
                             if reasons.count > options.reasonCount { reasons.removeLast(reasons.count - options.reasonCount) }
