@@ -218,4 +218,40 @@ struct ReasonGeneratorTests {
             }
         }
     }
+
+    /// Naive twins of the ASCII fast paths: the `Character`-based trimming and number scan.
+    static func naiveTrim(_ text: String) -> String {
+        var s = Substring(text)
+        while let c = s.first, c.isWhitespace { s.removeFirst() }
+        while let c = s.last, c.isWhitespace { s.removeLast() }
+        return String(s)
+    }
+
+    static func naiveLeadingNumber(_ text: String) -> Double? {
+        var digits = ""
+        for character in naiveTrim(text) {
+            if character.isNumber || character == "." || (character == "-" && digits.isEmpty) {
+                digits.append(character)
+            } else if character == "," {
+                digits.append(".")
+            } else {
+                break
+            }
+        }
+        return Double(digits)
+    }
+
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func trimmingAndLeadingNumberMatchCharacterVersions(seed: UInt64) {
+        let pieces = [" ", "\t", "\n", "\r\n", "\r", "\u{0B}", "\u{0C}", "\u{A0}", "\u{2003}", "3", "0", ".", ",", "-",
+                      "1e5", "per kg", "x", "é", "٣", "17", "nan", ""]
+        var generator = SeededGenerator(seed: seed)
+        for _ in 0..<3_000 {
+            let text = (0..<generator.nextInt(below: 7)).map { _ in pieces[generator.nextInt(below: pieces.count)] }
+                .joined()
+            #expect(text.trimmingWhitespace == Self.naiveTrim(text), "\(text.debugDescription)")
+            let fast = ReasonGenerator.leadingNumber(text), naive = Self.naiveLeadingNumber(text)
+            #expect(fast?.bitPattern == naive?.bitPattern, "\(text.debugDescription)")
+        }
+    }
 }

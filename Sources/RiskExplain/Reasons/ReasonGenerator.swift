@@ -351,6 +351,21 @@ public struct ReasonGenerator: Sendable {
 
     /// The number at the start of "3.1 per kg", "0.18" or "17,4" (comma read as a decimal point).
     static func leadingNumber(_ text: String) -> Double? {
+        // ASCII fast path: the same scan over bytes (ASCII `isNumber` is exactly 0–9).
+        let trimmed = text.trimmingWhitespace
+        if trimmed.utf8.allSatisfy({ $0 < 0x80 }) {
+            var bytes: [UInt8] = []
+            for b in trimmed.utf8 {
+                if (b >= 0x30 && b <= 0x39) || b == 0x2E || (b == 0x2D && bytes.isEmpty) {
+                    bytes.append(b)
+                } else if b == 0x2C {
+                    bytes.append(0x2E)
+                } else {
+                    break
+                }
+            }
+            return Double(String(decoding: bytes, as: UTF8.self))
+        }
         var digits = ""
         for character in text.trimmingWhitespace {
             if character.isNumber || character == "." || (character == "-" && digits.isEmpty) {
@@ -366,7 +381,20 @@ public struct ReasonGenerator: Sendable {
 }
 
 extension String {
+    /// The string without leading and trailing `Character.isWhitespace` characters.
+    ///
+    /// ASCII fast path (evidence facts are ASCII): for ASCII text `isWhitespace` is exactly
+    /// tab, LF, VT, FF, CR and space, and a CR-LF pair is trimmed either way, so bytes give the
+    /// same result as characters; text with any other byte takes the `Character` path.
     var trimmingWhitespace: String {
+        let utf8 = self.utf8
+        if utf8.allSatisfy({ $0 < 0x80 }) {
+            func isSpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
+            guard let first = utf8.firstIndex(where: { !isSpace($0) }) else { return "" }
+            let last = utf8.lastIndex(where: { !isSpace($0) })!
+            if first == utf8.startIndex && last == utf8.index(before: utf8.endIndex) { return self }
+            return String(self[first...last])
+        }
         var s = Substring(self)
         while let c = s.first, c.isWhitespace { s.removeFirst() }
         while let c = s.last, c.isWhitespace { s.removeLast() }

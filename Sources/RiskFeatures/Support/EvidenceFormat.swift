@@ -7,14 +7,14 @@ package enum EvidenceFormat {
         guard x.isFinite else { return x.isNaN ? "n/a" : (x > 0 ? "∞" : "-∞") }
         let magnitude = abs(x)
         if magnitude == 0 { return "0" }
-        if magnitude >= 1e15 || magnitude < 1e-3 { return String(format: "%.2g", x) }
+        if magnitude >= 1e15 || magnitude < 1e-3 { return formatted("%.2g", x) }
         let text: String
         if magnitude >= 100 {
-            text = String(format: "%.0f", x)
+            text = formatted("%.0f", x)
         } else if magnitude >= 1 {
-            text = String(format: "%.2f", x)
+            text = formatted("%.2f", x)
         } else {
-            text = String(format: "%.3f", x)
+            text = formatted("%.3f", x)
         }
         return trimmed(text)
     }
@@ -28,7 +28,7 @@ package enum EvidenceFormat {
     package static func percent(_ rate: Double) -> String {
         guard rate.isFinite else { return "n/a" }
         let p = rate * 100
-        return (abs(p) >= 10 ? String(format: "%.0f", p) : trimmed(String(format: "%.1f", p))) + "%"
+        return (abs(p) >= 10 ? formatted("%.0f", p) : trimmed(formatted("%.1f", p))) + "%"
     }
 
     /// HS code as "8703.23" (first six digits), or the digits when fewer than six.
@@ -44,5 +44,19 @@ package enum EvidenceFormat {
         while result.last == "0" { result.removeLast() }
         if result.last == "." { result.removeLast() }
         return String(result)
+    }
+
+    /// `String(format: format, x)` for one `Double` conversion, through the C library's
+    /// `vsnprintf` into a stack buffer: Foundation formats doubles with the same call (so the text
+    /// is the same, which `EvidenceFormatTests` checks), but builds a format string object, a
+    /// locale and a `CFString` around it, which cost more than the rest of a reason sentence.
+    package static func formatted(_ format: String, _ x: Double) -> String {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 512) { buffer in
+            let length = withVaList([x]) { vsnprintf(buffer.baseAddress!, 512, format, $0) }
+            guard length >= 0, length < 512 else { return String(format: format, x) }
+            return buffer.baseAddress!.withMemoryRebound(to: UInt8.self, capacity: Int(length)) {
+                String(decoding: UnsafeBufferPointer(start: $0, count: Int(length)), as: UTF8.self)
+            }
+        }
     }
 }
