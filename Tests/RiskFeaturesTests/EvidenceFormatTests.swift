@@ -40,4 +40,41 @@ import Testing
         #expect(EvidenceFormat.percent(0.035) == "3.5%")
         #expect(EvidenceFormat.percent(0.002) == "0.2%")
     }
+
+    /// Naive twin of `EvidenceFormat.number`: the Foundation version it replaced.
+    static func naiveNumber(_ x: Double) -> String {
+        guard x.isFinite else { return x.isNaN ? "n/a" : (x > 0 ? "∞" : "-∞") }
+        let magnitude = abs(x)
+        if magnitude == 0 { return "0" }
+        if magnitude >= 1e15 || magnitude < 1e-3 { return String(format: "%.2g", x) }
+        let text = String(format: magnitude >= 100 ? "%.0f" : magnitude >= 1 ? "%.2f" : "%.3f", x)
+        guard text.contains(".") else { return text }
+        var result = Substring(text)
+        while result.last == "0" { result.removeLast() }
+        if result.last == "." { result.removeLast() }
+        return String(result)
+    }
+
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func numberMatchesFoundationVersion(seed: UInt64) {
+        var g = SeededGenerator(seed: seed)
+        var values = Self.values(seed: seed)
+        for _ in 0..<5_000 {
+            // Cents, mills and whole numbers near rounding halves, both signs, all three ranges.
+            let scale = [1.0, 100.0, 1_000.0][g.nextInt(below: 3)]
+            let base = Double(g.nextInt(below: 2_000_000)) / scale
+            values.append((g.nextInt(below: 2) == 0 ? 1 : -1) * (base + [0, 0.5, 0.4999, 0.0005, 0.005][g.nextInt(below: 5)] / scale * scale / 1_000))
+            values.append(Double(g.nextInt(below: 1_000_000_000)) + 0.5)
+        }
+        for x in values {
+            #expect(EvidenceFormat.number(x) == Self.naiveNumber(x), "seed \(seed), bits \(x.bitPattern)")
+        }
+    }
+
+    @Test(arguments: ["870323", "8703.23.10", "12", "", " 0101 21 ", "８７０３２３", "87a03b23c", "1234567890123"])
+    func hsCodeMatchesScalarVersion(text: String) {
+        let digits = String(String.UnicodeScalarView(text.unicodeScalars.filter { $0.value >= 48 && $0.value <= 57 }))
+        let naive = digits.count >= 6 ? "\(digits.prefix(4)).\(digits.dropFirst(4).prefix(2))" : digits
+        #expect(EvidenceFormat.hsCode(text) == naive)
+    }
 }

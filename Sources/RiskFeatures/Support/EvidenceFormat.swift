@@ -8,6 +8,8 @@ package enum EvidenceFormat {
         let magnitude = abs(x)
         if magnitude == 0 { return "0" }
         if magnitude >= 1e15 || magnitude < 1e-3 { return formatted("%.2g", x) }
+        let decimals = magnitude >= 100 ? 0 : magnitude >= 1 ? 2 : 3
+        if let text = fixedTrimmed(x, decimals: decimals) { return text }
         let text: String
         if magnitude >= 100 {
             text = formatted("%.0f", x)
@@ -33,6 +35,13 @@ package enum EvidenceFormat {
 
     /// HS code as "8703.23" (first six digits), or the digits when fewer than six.
     package static func hsCode(_ text: String) -> String {
+        // ASCII fast path: the digits are the bytes 0–9 (what `hsDigits` keeps), no String per step.
+        if text.utf8.count <= 64, text.utf8.allSatisfy({ $0 < 0x80 }) {
+            var digits: [UInt8] = []
+            for b in text.utf8 where b >= 0x30 && b <= 0x39 { digits.append(b) }
+            guard digits.count >= 6 else { return String(decoding: digits, as: UTF8.self) }
+            return String(decoding: digits[0..<4] + [0x2E] + digits[4..<6], as: UTF8.self)
+        }
         let digits = KeyText.hsDigits(text)
         guard digits.count >= 6 else { return digits }
         return "\(digits.prefix(4)).\(digits.dropFirst(4).prefix(2))"
@@ -58,5 +67,51 @@ package enum EvidenceFormat {
                 String(decoding: UnsafeBufferPointer(start: $0, count: Int(length)), as: UTF8.self)
             }
         }
+    }
+
+    /// `trimmed(String(format: "%.<decimals>f", x))` without the C library when that is exact:
+    /// for 0.001 ≤ |x| < 10¹¹ the scaled value |x|·10^decimals is below 10¹⁴, where its rounding
+    /// error is under 0.02; when its fraction is more than 0.05 away from one half, the nearest
+    /// integer is the one printf rounds the exact value to. Otherwise (near a half, out of range)
+    /// returns nil and the caller formats with `vsnprintf`.
+    static func fixedTrimmed(_ x: Double, decimals: Int) -> String? {
+        let magnitude = abs(x)
+        guard magnitude >= 1e-3, magnitude < 1e11, decimals >= 0, decimals <= 3 else { return nil }
+        let scale = [1.0, 10.0, 100.0, 1_000.0][decimals]
+        let scaled = magnitude * scale
+        let whole = scaled.rounded(.down)
+        let fraction = scaled - whole
+        guard abs(fraction - 0.5) > 0.05 else { return nil }
+        var units = Int64(whole) + (fraction > 0.5 ? 1 : 0)
+        // Digits from the right, then drop trailing fractional zeros (and a bare point), as `trimmed`.
+        var bytes = [UInt8](repeating: 0, count: 24)
+        var position = bytes.count
+        var fractionDigits = decimals
+        var significant = false
+        for _ in 0..<decimals {
+            let digit = UInt8(units % 10)
+            units /= 10
+            if digit != 0 || significant {
+                significant = true
+                position -= 1
+                bytes[position] = 0x30 + digit
+            } else {
+                fractionDigits -= 1
+            }
+        }
+        if fractionDigits > 0 {
+            position -= 1
+            bytes[position] = 0x2E
+        }
+        repeat {
+            position -= 1
+            bytes[position] = 0x30 + UInt8(units % 10)
+            units /= 10
+        } while units > 0
+        if x < 0 {
+            position -= 1
+            bytes[position] = 0x2D
+        }
+        return String(decoding: bytes[position...], as: UTF8.self)
     }
 }
