@@ -77,4 +77,30 @@ import Testing
         let naive = digits.count >= 6 ? "\(digits.prefix(4)).\(digits.dropFirst(4).prefix(2))" : digits
         #expect(EvidenceFormat.hsCode(text) == naive)
     }
+
+    /// Naive twin of `EvidenceFormat.percent`: the Foundation version it replaced.
+    static func naivePercent(_ rate: Double) -> String {
+        guard rate.isFinite else { return "n/a" }
+        let p = rate * 100
+        if abs(p) >= 10 { return String(format: "%.0f", p) + "%" }
+        let text = String(format: "%.1f", p)
+        guard text.contains(".") else { return text + "%" }
+        var result = Substring(text)
+        while result.last == "0" { result.removeLast() }
+        if result.last == "." { result.removeLast() }
+        return String(result) + "%"
+    }
+
+    @Test(arguments: [1, 2] as [UInt64])
+    func percentMatchesFoundationVersion(seed: UInt64) {
+        var g = SeededGenerator(seed: seed)
+        var rates = Self.values(seed: seed)
+        for _ in 0..<5_000 {
+            rates.append(g.nextUnit())
+            rates.append(Double(g.nextInt(below: 2_000)) / 1_000 + [0, 0.0005, 0.00049][g.nextInt(below: 3)])
+        }
+        for rate in rates {
+            #expect(EvidenceFormat.percent(rate) == Self.naivePercent(rate), "seed \(seed), bits \(rate.bitPattern)")
+        }
+    }
 }

@@ -30,6 +30,7 @@ package enum EvidenceFormat {
     package static func percent(_ rate: Double) -> String {
         guard rate.isFinite else { return "n/a" }
         let p = rate * 100
+        if let text = fixedTrimmed(p, decimals: abs(p) >= 10 ? 0 : 1) { return text + "%" }
         return (abs(p) >= 10 ? formatted("%.0f", p) : trimmed(formatted("%.1f", p))) + "%"
     }
 
