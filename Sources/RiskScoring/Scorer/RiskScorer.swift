@@ -207,7 +207,9 @@ public struct RiskScorer: Sendable {
         let explain = options.reasonCount > 0 || options.includeExplanation
         let featureCount = matrix.columnCount
         let warningSources = options.includeWarnings ? self.warningSources(table) : []
-        let unseen = options.includeWarnings ? bundle.pipeline.unseenValueIndex(for: table) : nil
+        // The index pays one look-up per distinct string up front: worth it from a few rows on;
+        // a single declaration asks the pipeline directly (the same pairs, fewer allocations).
+        let unseen = options.includeWarnings && n >= 8 ? bundle.pipeline.unseenValueIndex(for: table) : nil
         let ids = table.ids, lanes = bundle.lanes
         // Written in place: no optional wrapper per row and no second pass to unwrap it.
         let assessments = [RiskAssessment](unsafeUninitializedCapacity: n) { out, initializedCount in
@@ -250,7 +252,13 @@ public struct RiskScorer: Sendable {
                     var rowWarnings: [String] = []
                     if options.includeWarnings {
                         rowWarnings = warnings(warningSources, row: r)
-                        if let unseen, !unseen.isEmpty { appendUnseenWarnings(unseen, row: r, to: &rowWarnings) }
+                        if let unseen {
+                            if !unseen.isEmpty { appendUnseenWarnings(unseen, row: r, to: &rowWarnings) }
+                        } else {
+                            for (column, value) in bundle.pipeline.unseenValues(for: table, row: r) {
+                                rowWarnings.append(Self.unseenWarning(column: column, value: value))
+                            }
+                        }
                     }
                     let probability = probabilities[r]
                     (out.baseAddress! + r).initialize(to: RiskAssessment(
