@@ -250,6 +250,8 @@ struct ReasonGeneratorTests {
             let text = (0..<generator.nextInt(below: 7)).map { _ in pieces[generator.nextInt(below: pieces.count)] }
                 .joined()
             #expect(text.trimmingWhitespace == Self.naiveTrim(text), "\(text.debugDescription)")
+            let sentence = text + ["", "lower", "lowe", "Lower", "flowers", "lowe\u{301}r"][generator.nextInt(below: 6)] + text
+            #expect(ReasonGenerator.containsLower(sentence) == sentence.contains("lower"), "\(sentence.debugDescription)")
             let fast = ReasonGenerator.leadingNumber(text), naive = Self.naiveLeadingNumber(text)
             #expect(fast?.bitPattern == naive?.bitPattern, "\(text.debugDescription)")
         }

@@ -103,4 +103,18 @@ import Testing
             #expect(EvidenceFormat.percent(rate) == Self.naivePercent(rate), "seed \(seed), bits \(rate.bitPattern)")
         }
     }
+
+    /// `trimmingSpaces` (with its no-op fast path) against the `Character` loop it is defined by.
+    @Test(arguments: [1, 2] as [UInt64])
+    func trimmingSpacesMatchesCharacterLoop(seed: UInt64) {
+        let pieces = [" ", "\t", "\n", "\r\n", " \u{301}", "\u{A0}", "IM1", "é", "0", ""]
+        var g = SeededGenerator(seed: seed)
+        for _ in 0..<3_000 {
+            let text = (0..<g.nextInt(below: 6)).map { _ in pieces[g.nextInt(below: pieces.count)] }.joined()
+            var naive = Substring(text)
+            while let first = naive.first, first == " " || first == "\t" { naive.removeFirst() }
+            while let last = naive.last, last == " " || last == "\t" { naive.removeLast() }
+            #expect(text.trimmingSpaces() == String(naive), "seed \(seed): \(text.debugDescription)")
+        }
+    }
 }

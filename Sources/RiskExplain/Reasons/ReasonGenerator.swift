@@ -197,10 +197,24 @@ public struct ReasonGenerator: Sendable {
         if group == FeatureGroup.route, text.hasPrefix("Goods shipped directly from") {
             code = .originRisk
         }
-        if value < 0, code != .aeoTrusted, !text.contains("lower") {
+        if value < 0, code != .aeoTrusted, !containsLower(text) {
             text += " This lowers the risk."
         }
         return (code, text)
+    }
+
+    /// `text.contains("lower")` (Foundation's search): on ASCII text a byte search, which is the
+    /// same test there and skips building a `CFString`; other text keeps the Foundation call.
+    static func containsLower(_ text: String) -> Bool {
+        let needle: [UInt8] = Array("lower".utf8)
+        let bytes = text.utf8
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return text.contains("lower") }
+        guard bytes.count >= needle.count else { return false }
+        let array = Array(bytes)
+        for start in 0...(array.count - needle.count) where array[start] == needle[0] {
+            if array[start..<(start + needle.count)].elementsEqual(needle) { return true }
+        }
+        return false
     }
 
     private static func factSentence(group: String, value: Double, evidence: Evidence) -> (ReasonCode, String) {
