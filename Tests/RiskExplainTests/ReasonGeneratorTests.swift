@@ -157,8 +157,11 @@ struct ReasonGeneratorTests {
     @Test(arguments: [1, 2, 3, 5] as [UInt64], [0, 1, 3] as [Int])
     func fastPathEqualsGroupedPath(seed: UInt64, maximumCount: Int) throws {
         let groups = [FeatureGroup.unitValue, FeatureGroup.aeo, FeatureGroup.origin, FeatureGroup.hsCode,
-                      FeatureGroup.route, FeatureGroup.entity("consignor"), "numeric:gross_mass"]
+                      FeatureGroup.route, FeatureGroup.entity("consignor"), "numeric:gross_mass",
+                      FeatureGroup.importerHistory, FeatureGroup.declarantHistory, FeatureGroup.office,
+                      FeatureGroup.traderTenure, FeatureGroup.tax, FeatureGroup.declaredValue]
         let schema = FeatureSchema(columns: (0..<17).map { FeatureColumn(name: "f\($0)", group: groups[$0 % groups.count]) })
+        #expect(Set(schema.columns.map(\.group)).count == groups.count)
         let grouping = FeatureGrouping(schema: schema)
         var generator = SeededGenerator(seed: seed)
         var scratch = ReasonGenerator.Scratch()
@@ -175,15 +178,82 @@ struct ReasonGeneratorTests {
                 let expected = reasonGenerator.reasons(for: grouped, evidence: evidence)
                 var evidenceCalls = 0
                 let fast = contributions.withUnsafeBufferPointer { c in
-                    reasonGenerator.reasons(contributions: c, grouping: grouping, scratch: &scratch) {
+                    reasonGenerator.reasons(contributions: c, grouping: grouping, scratch: &scratch) { keys in
                         evidenceCalls += 1
-                        return evidence
+                        // Only the facts the chosen reasons read: the sentences must not change.
+                        return Evidence(facts: evidence.facts.filter { keys.contains($0.key) })
                     }
                 }
                 #expect(fast == expected, "seed \(seed) trial \(trial) share \(share)")
                 #expect(evidenceCalls <= 1)
                 if !expected.isEmpty { #expect(evidenceCalls == 1) }
             }
+        }
+    }
+
+    /// Every sentence reads only the facts `evidenceKeys(group:into:)` lists: built from just those
+    /// facts it is the sentence built from all of them, for random subsets of the facts (missing
+    /// facts change the sentence) and both signs.
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func sentencesReadOnlyTheirEvidenceKeys(seed: UInt64) {
+        let groups = [FeatureGroup.unitValue, FeatureGroup.importerHistory, FeatureGroup.declarantHistory,
+                      FeatureGroup.hsCode, FeatureGroup.origin, FeatureGroup.office, FeatureGroup.route,
+                      FeatureGroup.traderTenure, FeatureGroup.tax, FeatureGroup.declaredValue, FeatureGroup.aeo,
+                      FeatureGroup.entity("consignor"), "categorical:transport_mode", "numeric:gross_mass"]
+        var generator = SeededGenerator(seed: seed)
+        for trial in 0..<300 {
+            var facts = Self.fullEvidence.facts.filter { _ in generator.nextUnit() < 0.7 }
+            if trial % 3 == 0 { facts[EvidenceKey.aeo] = "no" }
+            if trial % 5 == 0 { facts[EvidenceKey.departure] = facts[EvidenceKey.origin] }
+            let all = Evidence(facts: facts)
+            for group in groups {
+                var keys: [String] = []
+                ReasonGenerator.evidenceKeys(group: group, into: &keys)
+                let only = Evidence(facts: facts.filter { keys.contains($0.key) })
+                for value in [1.0, -1.0] {
+                    let full = ReasonGenerator.sentence(group: group, value: value, evidence: all)
+                    let narrow = ReasonGenerator.sentence(group: group, value: value, evidence: only)
+                    #expect(full.0 == narrow.0 && full.1 == narrow.1, "seed \(seed) trial \(trial) group \(group)")
+                }
+            }
+        }
+    }
+
+    /// Naive twins of the ASCII fast paths: the `Character`-based trimming and number scan.
+    static func naiveTrim(_ text: String) -> String {
+        var s = Substring(text)
+        while let c = s.first, c.isWhitespace { s.removeFirst() }
+        while let c = s.last, c.isWhitespace { s.removeLast() }
+        return String(s)
+    }
+
+    static func naiveLeadingNumber(_ text: String) -> Double? {
+        var digits = ""
+        for character in naiveTrim(text) {
+            if character.isNumber || character == "." || (character == "-" && digits.isEmpty) {
+                digits.append(character)
+            } else if character == "," {
+                digits.append(".")
+            } else {
+                break
+            }
+        }
+        return Double(digits)
+    }
+
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func trimmingAndLeadingNumberMatchCharacterVersions(seed: UInt64) {
+        let pieces = [" ", "\t", "\n", "\r\n", "\r", "\u{0B}", "\u{0C}", "\u{A0}", "\u{2003}", "3", "0", ".", ",", "-",
+                      "1e5", "per kg", "x", "é", "٣", "17", "nan", ""]
+        var generator = SeededGenerator(seed: seed)
+        for _ in 0..<3_000 {
+            let text = (0..<generator.nextInt(below: 7)).map { _ in pieces[generator.nextInt(below: pieces.count)] }
+                .joined()
+            #expect(text.trimmingWhitespace == Self.naiveTrim(text), "\(text.debugDescription)")
+            let sentence = text + ["", "lower", "lowe", "Lower", "flowers", "lowe\u{301}r"][generator.nextInt(below: 6)] + text
+            #expect(ReasonGenerator.containsLower(sentence) == sentence.contains("lower"), "\(sentence.debugDescription)")
+            let fast = ReasonGenerator.leadingNumber(text), naive = Self.naiveLeadingNumber(text)
+            #expect(fast?.bitPattern == naive?.bitPattern, "\(text.debugDescription)")
         }
     }
 }

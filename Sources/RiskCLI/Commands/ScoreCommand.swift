@@ -88,13 +88,18 @@ struct ScoreCommand: ParsableCommand {
         if rejects != nil, !force, FileManager.default.fileExists(atPath: rejectURL.path) {
             throw ValidationError("\(rejectURL.path) already exists; pass --force to replace it.")
         }
+        var timer = StageTimer()
         let bundle = try modelInput.load()
         let scorer = try RiskScorer(bundle: bundle)
+        timer.lap("load model")
         let read = try DeclarationInput(data: data, schema: nil, onBadRow: onBadRow)
             .read(schema: bundle.schema, requireLabel: false)
+        timer.lap("read csv")
         let policy = try targetingPolicy()
         let assessments = try scorer.score(read.table, policy: policy,
-                                           options: ScoringOptions(reasonCount: reasons, threadCount: threads.threads))
+                                           options: ScoringOptions(reasonCount: reasons, threadCount: threads.threads,
+                                                                   includeWarnings: format == .jsonl))
+        timer.lap("score total")
         let hasRevenue = bundle.revenueModel != nil
         try AtomicFile.write(to: outURL) { handle in
             var buffer = [UInt8]()
@@ -107,20 +112,9 @@ struct ScoreCommand: ParsableCommand {
             }
             switch format {
             case .csv:
-                var header = ["id", "probability", "raw_score", "rank", "lane", "selected", "selection_probability"]
-                if hasRevenue { header.append("expected_revenue") }
-                header += (0..<reasons).map { "reason_\($0 + 1)" } + ["reason_codes"]
-                buffer.append(contentsOf: (header.joined(separator: ",") + "\n").utf8)
-                for a in assessments {
-                    var fields = [a.id, shortest(a.probability), shortest(a.rawScore), "\(a.decision?.rank ?? 0)",
-                                  a.lane.rawValue, (a.decision?.selected ?? false) ? "1" : "0",
-                                  shortest(a.decision?.selectionProbability ?? 0)]
-                    if hasRevenue { fields.append(a.expectedRevenue.map { ScoreCommand.money($0) } ?? "") }
-                    for k in 0..<reasons { fields.append(k < a.reasons.count ? a.reasons[k].text : "") }
-                    fields.append(a.reasons.map(\.code).joined(separator: ";"))
-                    buffer.append(contentsOf: (fields.map(csvField).joined(separator: ",") + "\n").utf8)
-                    try flush()
-                }
+                let writer = ScoreCSVWriter(reasonCount: reasons, hasRevenue: hasRevenue)
+                try handle.write(contentsOf: writer.header())
+                try writer.writeRows(assessments, threadCount: threads.threads) { try handle.write(contentsOf: $0) }
             case .jsonl:
                 for a in assessments {
                     buffer.append(contentsOf: (try jsonLine(ScoredLine(a)) + "\n").utf8)
@@ -129,6 +123,7 @@ struct ScoreCommand: ParsableCommand {
             }
             try flush(force: true)
         }
+        timer.lap("write output")
         if !read.rejected.isEmpty {
             var text = "line,declaration_id,reason\n"
             for r in read.rejected {
@@ -137,7 +132,7 @@ struct ScoreCommand: ParsableCommand {
             try AtomicFile.write(Data(text.utf8), to: rejectURL)
             printError("wrote \(read.rejected.count) rejected row(s) to \(rejectURL.path)")
         }
-        let selected = assessments.filter { $0.decision?.selected ?? false }.count
+        let selected = assessments.reduce(0) { $0 + (($1.decision?.selected ?? false) ? 1 : 0) }
         printError("scored \(assessments.count) declarations (\(selected) selected) → \(out)")
     }
 

@@ -81,8 +81,35 @@ public struct ReasonGenerator: Sendable {
         var sums: [Double] = []
         var order: [Int] = []
         var candidates: [Int] = []
+        var keys: [String] = []
 
         package init() {}
+    }
+
+    /// Appends the evidence keys the sentence of `group` reads (see `factSentence`); keep the two
+    /// in step. `ReasonGeneratorEvidenceTests` checks that sentences built from only these facts
+    /// equal sentences built from all of them.
+    package static func evidenceKeys(group: String, into keys: inout [String]) {
+        switch group {
+        case FeatureGroup.unitValue:
+            keys += [EvidenceKey.declaredUnitValue, EvidenceKey.referenceUnitValue, EvidenceKey.unitValueRatio,
+                     EvidenceKey.referenceLevel, EvidenceKey.hsCode, EvidenceKey.origin]
+        case FeatureGroup.importerHistory:
+            keys += [EvidenceKey.importer, EvidenceKey.importerPastCount, EvidenceKey.importerPastIllicit]
+        case FeatureGroup.declarantHistory:
+            keys += [EvidenceKey.declarant, EvidenceKey.declarantPastCount, EvidenceKey.declarantPastIllicit]
+        case FeatureGroup.hsCode: keys += [EvidenceKey.hsCode, EvidenceKey.hsIllicitRate]
+        case FeatureGroup.origin: keys += [EvidenceKey.origin, EvidenceKey.originIllicitRate]
+        case FeatureGroup.office: keys += [EvidenceKey.office, EvidenceKey.officeIllicitRate]
+        case FeatureGroup.route: keys += [EvidenceKey.departure, EvidenceKey.origin, EvidenceKey.routeIllicitRate]
+        case FeatureGroup.traderTenure: keys.append(EvidenceKey.traderTenureDays)
+        case FeatureGroup.tax: keys.append(EvidenceKey.taxRatio)
+        case FeatureGroup.declaredValue: keys.append(EvidenceKey.declaredValue)
+        case FeatureGroup.aeo: keys.append(EvidenceKey.aeo)
+        default:
+            let entityPrefix = "entity:"
+            if group.hasPrefix(entityPrefix) { keys.append(String(group.dropFirst(entityPrefix.count))) }
+        }
     }
 
     /// The reasons for one declaration straight from its feature contributions: the same result as
@@ -94,10 +121,11 @@ public struct ReasonGenerator: Sendable {
     ///   - contributions: One value per feature of `grouping`.
     ///   - grouping: The model's feature grouping.
     ///   - scratch: Buffers reused across calls (one per thread).
-    ///   - evidence: Builds the declaration's evidence; called at most once.
+    ///   - evidence: Builds the declaration's evidence; called at most once, with the keys the
+    ///     chosen reasons read (`evidenceKeys(group:into:)`); facts under other keys are not read.
     /// - Complexity: O(features + groups log groups).
     package func reasons(contributions: UnsafeBufferPointer<Double>, grouping: FeatureGrouping,
-                         scratch: inout Scratch, evidence: () -> Evidence) -> [Reason] {
+                         scratch: inout Scratch, evidence: (_ keys: [String]) -> Evidence) -> [Reason] {
         let names = grouping.groups
         let groupCount = names.count
         if scratch.sums.count != groupCount {
@@ -134,7 +162,10 @@ public struct ReasonGenerator: Sendable {
         let selected = scratch.candidates.prefix(maximumCount)
         let mitigating = aeoIndex.map { sums[$0] < 0 } ?? false
         guard !selected.isEmpty || mitigating else { return [] }
-        let evidence = evidence()
+        scratch.keys.removeAll(keepingCapacity: true)
+        for i in selected { Self.evidenceKeys(group: names[i], into: &scratch.keys) }
+        if mitigating { scratch.keys.append(EvidenceKey.aeo) }
+        let evidence = evidence(scratch.keys)
         var reasons = selected.map {
             reason(for: GroupContribution(group: names[$0], value: sums[$0]), total: total, evidence: evidence)
         }
@@ -166,10 +197,24 @@ public struct ReasonGenerator: Sendable {
         if group == FeatureGroup.route, text.hasPrefix("Goods shipped directly from") {
             code = .originRisk
         }
-        if value < 0, code != .aeoTrusted, !text.contains("lower") {
+        if value < 0, code != .aeoTrusted, !containsLower(text) {
             text += " This lowers the risk."
         }
         return (code, text)
+    }
+
+    /// `text.contains("lower")` (Foundation's search): on ASCII text a byte search, which is the
+    /// same test there and skips building a `CFString`; other text keeps the Foundation call.
+    static func containsLower(_ text: String) -> Bool {
+        let needle: [UInt8] = Array("lower".utf8)
+        let bytes = text.utf8
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return text.contains("lower") }
+        guard bytes.count >= needle.count else { return false }
+        let array = Array(bytes)
+        for start in 0...(array.count - needle.count) where array[start] == needle[0] {
+            if array[start..<(start + needle.count)].elementsEqual(needle) { return true }
+        }
+        return false
     }
 
     private static func factSentence(group: String, value: Double, evidence: Evidence) -> (ReasonCode, String) {
@@ -320,6 +365,21 @@ public struct ReasonGenerator: Sendable {
 
     /// The number at the start of "3.1 per kg", "0.18" or "17,4" (comma read as a decimal point).
     static func leadingNumber(_ text: String) -> Double? {
+        // ASCII fast path: the same scan over bytes (ASCII `isNumber` is exactly 0–9).
+        let trimmed = text.trimmingWhitespace
+        if trimmed.utf8.allSatisfy({ $0 < 0x80 }) {
+            var bytes: [UInt8] = []
+            for b in trimmed.utf8 {
+                if (b >= 0x30 && b <= 0x39) || b == 0x2E || (b == 0x2D && bytes.isEmpty) {
+                    bytes.append(b)
+                } else if b == 0x2C {
+                    bytes.append(0x2E)
+                } else {
+                    break
+                }
+            }
+            return Double(String(decoding: bytes, as: UTF8.self))
+        }
         var digits = ""
         for character in text.trimmingWhitespace {
             if character.isNumber || character == "." || (character == "-" && digits.isEmpty) {
@@ -335,7 +395,20 @@ public struct ReasonGenerator: Sendable {
 }
 
 extension String {
+    /// The string without leading and trailing `Character.isWhitespace` characters.
+    ///
+    /// ASCII fast path (evidence facts are ASCII): for ASCII text `isWhitespace` is exactly
+    /// tab, LF, VT, FF, CR and space, and a CR-LF pair is trimmed either way, so bytes give the
+    /// same result as characters; text with any other byte takes the `Character` path.
     var trimmingWhitespace: String {
+        let utf8 = self.utf8
+        if utf8.allSatisfy({ $0 < 0x80 }) {
+            func isSpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
+            guard let first = utf8.firstIndex(where: { !isSpace($0) }) else { return "" }
+            let last = utf8.lastIndex(where: { !isSpace($0) })!
+            if first == utf8.startIndex && last == utf8.index(before: utf8.endIndex) { return self }
+            return String(self[first...last])
+        }
         var s = Substring(self)
         while let c = s.first, c.isWhitespace { s.removeFirst() }
         while let c = s.last, c.isWhitespace { s.removeLast() }

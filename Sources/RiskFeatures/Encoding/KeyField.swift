@@ -174,6 +174,11 @@ enum KeyText {
 
 extension String {
     func trimmingSpaces() -> String {
+        // Nothing to trim (the usual case): the first and last bytes are not a space or a tab, so
+        // neither is the first or last character. Returns `self` without building a new string.
+        if let first = utf8.first, let last = utf8.last, first != 0x20, first != 0x09, last != 0x20, last != 0x09 {
+            return self
+        }
         var scalars = Substring(self)
         while let first = scalars.first, first == " " || first == "\t" { scalars.removeFirst() }
         while let last = scalars.last, last == " " || last == "\t" { scalars.removeLast() }

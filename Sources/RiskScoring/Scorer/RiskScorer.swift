@@ -18,13 +18,18 @@ public struct ScoringOptions: Sendable, Hashable {
     public var minimumReasonShare: Double
     /// Threads for batch scoring (results do not depend on it).
     public var threadCount: Int
+    /// Fill `RiskAssessment.warnings` (default). A caller that never reads the warnings (e.g. a CSV
+    /// export without a warnings column) turns this off and saves building their sentences, which
+    /// otherwise costs more than the rest of an unexplained assessment; the warnings are then `[]`.
+    public var includeWarnings: Bool
 
     public init(reasonCount: Int = 3, includeExplanation: Bool = false, minimumReasonShare: Double = 0.05,
-                threadCount: Int = ParallelLoop.processorCount) {
+                threadCount: Int = ParallelLoop.processorCount, includeWarnings: Bool = true) {
         self.reasonCount = reasonCount
         self.includeExplanation = includeExplanation
         self.minimumReasonShare = minimumReasonShare
         self.threadCount = threadCount
+        self.includeWarnings = includeWarnings
     }
 }
 
@@ -44,6 +49,10 @@ public struct RiskScorer: Sendable {
     let linearExplainer: LinearExplainer?
     let revenuePredictor: BoostedTreesPredictor?
     let grouping: FeatureGrouping
+    /// The reason generator of the default `ScoringOptions`, built once (its catalogue check
+    /// compares every code); `nil` when the bundle's catalogue lacks a code (then every call
+    /// builds one and throws, as before).
+    let defaultGenerator: ReasonGenerator?
     let checkedColumns: [(column: String, role: FieldRole)]
 
     /// Prepares a scorer (flattens the trees, builds the explainer). O(model size).
@@ -66,12 +75,21 @@ public struct RiskScorer: Sendable {
             linear = try LinearExplainer(intercept: model.intercept, coefficients: model.coefficients,
                                          reference: model.featureMeans)
         }
+        let defaults = ScoringOptions()
+        let generator: ReasonGenerator?
+        do {
+            generator = try ReasonGenerator(catalog: bundle.reasons, maximumCount: defaults.reasonCount,
+                                            minimumShare: defaults.minimumReasonShare)
+        } catch {
+            generator = nil
+        }
         self.bundle = bundle
         treePredictor = predictor
         treeExplainer = trees
         linearExplainer = linear
         revenuePredictor = bundle.revenueModel.map { BoostedTreesPredictor(model: $0) }
         grouping = FeatureGrouping(schema: bundle.model.featureSchema)
+        defaultGenerator = generator
         checkedColumns = bundle.schema.fields.filter { $0.role != .ignore }.map { ($0.column, $0.role) }
     }
 
@@ -91,7 +109,37 @@ public struct RiskScorer: Sendable {
         let table = try DeclarationTable(declarations: [declaration], schema: bundle.schema)
         var single = options
         single.threadCount = 1
-        return try score(table, options: single)[0]
+        // The batch path minus its batch machinery: the trees walk the one row directly (same
+        // trees, same order of additions, so the same Doubles as `rawScores`), no block buffers.
+        let kind = bundle.model.featureKind
+        let matrix = try bundle.pipeline.transform(table, for: kind, threadCount: 1)
+        var row = [Float](repeating: 0, count: matrix.columnCount)
+        row.withUnsafeMutableBufferPointer { matrix.copyRow(0, into: $0) }
+        let raw: Double
+        switch bundle.model {
+        case .boostedTrees:
+            guard matrix.columnCount == treePredictor!.featureCount else {
+                return try score(table, options: single)[0]  // the batch path throws the shape error
+            }
+            raw = row.withUnsafeBufferPointer { treePredictor!.rawScore($0) }
+        case .logistic(let model):
+            raw = try model.rawScores(matrix)[0]  // BLAS, as in a batch: bit-identical to it
+        }
+        let probability = bundle.calibration.calibrate(raw)
+        var expected: [Double]?
+        if let revenuePredictor {
+            var treesRow = row
+            if kind != .trees {
+                let treesMatrix = try bundle.pipeline.transform(table, for: .trees, threadCount: 1)
+                treesRow = [Float](repeating: 0, count: treesMatrix.columnCount)
+                treesRow.withUnsafeMutableBufferPointer { treesMatrix.copyRow(0, into: $0) }
+            }
+            guard treesRow.count == revenuePredictor.featureCount else { return try score(table, options: single)[0] }
+            let logRevenue = treesRow.withUnsafeBufferPointer { revenuePredictor.rawScore($0) }
+            expected = [probability * Foundation.expm1(max(0, min(logRevenue, 700)))]
+        }
+        return try assessments(table, matrix: matrix, raw: [raw], probabilities: [probability], expected: expected,
+                               decisions: nil, options: single)[0]
     }
 
     /// Scores a batch in input order, in parallel; with a policy, also ranks and selects.
@@ -106,8 +154,10 @@ public struct RiskScorer: Sendable {
             throw ScoringError(.invalidDeclaration, "the table has \(n) rows but \(table.ids.count) ids; expected one "
                                + "id per row. Build tables with DeclarationReader or DeclarationTable(declarations:schema:).")
         }
+        var timer = StageTimer()
         let kind = bundle.model.featureKind
         let matrix = try bundle.pipeline.transform(table, for: kind, threadCount: options.threadCount)
+        timer.lap("transform")
         let raw: [Double]
         switch bundle.model {
         case .boostedTrees:
@@ -115,7 +165,9 @@ public struct RiskScorer: Sendable {
         case .logistic(let model):
             raw = try model.rawScores(matrix)
         }
+        timer.lap("predict")
         let probabilities = raw.map { bundle.calibration.calibrate($0) }
+        timer.lap("calibrate")
         var expected: [Double]?
         if let revenuePredictor {
             let treesMatrix = kind == .trees ? matrix
@@ -123,22 +175,48 @@ public struct RiskScorer: Sendable {
             let logRevenue = try revenuePredictor.rawScores(treesMatrix, threadCount: options.threadCount)
             expected = zip(probabilities, logRevenue).map { p, r in p * Foundation.expm1(max(0, min(r, 700))) }
         }
+        timer.lap("revenue")
         var decisions: [TargetingPolicy.Decision]?
         if let policy {
             let values = policy.rankBy == .expectedRevenue ? (expected ?? probabilities) : probabilities
             decisions = policy.select(values)
         }
-        let generator = try ReasonGenerator(catalog: bundle.reasons, maximumCount: max(0, options.reasonCount),
-                                            minimumShare: options.minimumReasonShare)
+        timer.lap("policy")
+        defer { timer.lap("assessments (reasons \(options.reasonCount), warnings \(options.includeWarnings))") }
+        return try assessments(table, matrix: matrix, raw: raw, probabilities: probabilities, expected: expected,
+                               decisions: decisions, options: options)
+    }
+
+    /// The generator for `options`: the one prepared in `init` when it fits (the default options),
+    /// else a new one (which throws for an out-of-range `minimumReasonShare`, as it always has).
+    func reasonGenerator(_ options: ScoringOptions) throws -> ReasonGenerator {
+        if let defaultGenerator, defaultGenerator.maximumCount == max(0, options.reasonCount),
+           defaultGenerator.minimumShare == options.minimumReasonShare {
+            return defaultGenerator
+        }
+        return try ReasonGenerator(catalog: bundle.reasons, maximumCount: max(0, options.reasonCount),
+                                   minimumShare: options.minimumReasonShare)
+    }
+
+    /// One assessment per row of `table` from its predictions, in row order, in parallel.
+    func assessments(_ table: DeclarationTable, matrix: FeatureMatrix, raw: [Double], probabilities: [Double],
+                     expected: [Double]?, decisions: [TargetingPolicy.Decision]?,
+                     options: ScoringOptions) throws -> [RiskAssessment] {
+        let n = table.rowCount
+        let generator = try reasonGenerator(options)
         let explain = options.reasonCount > 0 || options.includeExplanation
-        var assessments = [RiskAssessment?](repeating: nil, count: n)
         let featureCount = matrix.columnCount
-        let warningSources = self.warningSources(table)
-        assessments.withUnsafeMutableBufferPointer { out in
+        let warningSources = options.includeWarnings ? self.warningSources(table) : []
+        // The index pays one look-up per distinct string up front: worth it from a few rows on;
+        // a single declaration asks the pipeline directly (the same pairs, fewer allocations).
+        let unseen = options.includeWarnings && n >= 8 ? bundle.pipeline.unseenValueIndex(for: table) : nil
+        let ids = table.ids, lanes = bundle.lanes
+        // Written in place: no optional wrapper per row and no second pass to unwrap it.
+        let assessments = [RiskAssessment](unsafeUninitializedCapacity: n) { out, initializedCount in
             ParallelLoop.forEachChunk(count: n, threadCount: options.threadCount, minimumChunk: 256) { _, range in
                 // Buffers reused for every row of the chunk.
-                var row = [Float](repeating: 0, count: featureCount)
-                var contributions = [Double](repeating: 0, count: featureCount)
+                var row = [Float](repeating: 0, count: explain ? featureCount : 0)
+                var contributions = [Double](repeating: 0, count: explain ? featureCount : 0)
                 var scratch = ReasonGenerator.Scratch()
                 for r in range {
                     var reasons: [Reason] = []
@@ -163,30 +241,57 @@ public struct RiskScorer: Sendable {
                             }
                         } else if options.reasonCount > 0 && featureCount == grouping.featureCount {
                             // Same reasons without the grouped explanation; evidence only when needed.
-                            reasons = Array(contributions.withUnsafeBufferPointer { c in
-                                generator.reasons(contributions: c, grouping: grouping, scratch: &scratch) {
-                                    bundle.pipeline.evidence(for: table, row: r)
+                            reasons = contributions.withUnsafeBufferPointer { c in
+                                generator.reasons(contributions: c, grouping: grouping, scratch: &scratch) { keys in
+                                    bundle.pipeline.evidence(for: table, row: r, wanting: { keys.contains($0) })
                                 }
-                            }.prefix(options.reasonCount))
+                            }
+                            if reasons.count > options.reasonCount { reasons.removeLast(reasons.count - options.reasonCount) }
                         }
                     }
-                    out[r] = RiskAssessment(
-                        id: table.ids[r], probability: probabilities[r], rawScore: raw[r],
-                        expectedRevenue: expected?[r], lane: bundle.lanes.lane(for: probabilities[r]),
+                    var rowWarnings: [String] = []
+                    if options.includeWarnings {
+                        rowWarnings = warnings(warningSources, row: r)
+                        if let unseen {
+                            if !unseen.isEmpty { appendUnseenWarnings(unseen, row: r, to: &rowWarnings) }
+                        } else {
+                            for (column, value) in bundle.pipeline.unseenValues(for: table, row: r) {
+                                rowWarnings.append(Self.unseenWarning(column: column, value: value))
+                            }
+                        }
+                    }
+                    let probability = probabilities[r]
+                    (out.baseAddress! + r).initialize(to: RiskAssessment(
+                        id: ids[r], probability: probability, rawScore: raw[r],
+                        expectedRevenue: expected?[r], lane: lanes.lane(for: probability),
                         decision: decisions?[r], reasons: reasons,
                         explanation: options.includeExplanation ? grouped : nil,
-                        warnings: warnings(warningSources, row: r) + unseenWarnings(table, row: r))
+                        warnings: rowWarnings))
                 }
             }
+            initializedCount = n
         }
-        return assessments.map { $0! }
+        return assessments
     }
 
-    /// Identifier and category values of row `r` never seen in training, each with how it was handled.
-    func unseenWarnings(_ table: DeclarationTable, row r: Int) -> [String] {
-        bundle.pipeline.unseenValues(for: table, row: r).map { column, value in
-            "\(column) \"\(value)\" was not seen in training; scored with the training prior (no history)."
+    /// Appends the identifier and category values of row `r` never seen in training, each with how
+    /// it was handled (the text `unseenValues(for:row:)` gave before the index; one allocation each).
+    func appendUnseenWarnings(_ index: UnseenValueIndex, row r: Int, to out: inout [String]) {
+        for (column, value) in index.values(row: r) {
+            out.append(Self.unseenWarning(column: column, value: value))
         }
+    }
+
+    /// "importer_id \"IM1\" was not seen in training; scored with the training prior (no history)."
+    static func unseenWarning(column: String, value: String) -> String {
+        let tail = "\" was not seen in training; scored with the training prior (no history)."
+        var text = ""
+        text.reserveCapacity(column.utf8.count + value.utf8.count + tail.utf8.count + 2)
+        text += column
+        text += " \""
+        text += value
+        text += tail
+        return text
     }
 
     /// A checked column of a batch, looked up once per batch rather than once per row.

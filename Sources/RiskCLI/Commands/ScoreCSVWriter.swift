@@ -1,0 +1,180 @@
+import CustomsRisk
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The CSV text of `riskctl score`, built as bytes: rows are formatted in parallel chunks into
+/// reused byte buffers and handed to the sink in input order, so the file is the same for every
+/// thread count.
+///
+/// The bytes are those of the former `String`-per-field formatting (`[fields].map(csvField)
+/// .joined(separator: ",")`, doubles as `"\(value)"`, money as `String(format: "%.2f")`),
+/// which `ScoreCSVWriterTests` checks on generated rows, with one deliberate difference: a field is
+/// quoted when its *bytes* contain `,` `"` CR or LF. The `Character`-based check missed a CRLF pair
+/// (one grapheme, equal to neither "\n" nor "\r") and a comma or quote followed by a combining mark,
+/// which left such an id or reason unquoted and broke the row.
+struct ScoreCSVWriter {
+    /// Reason columns (`--reasons`).
+    var reasonCount: Int
+    /// Whether the model has a revenue head (adds `expected_revenue`).
+    var hasRevenue: Bool
+
+    /// Rows formatted per parallel step; about 100 bytes each, so ≈ 6 MB of buffers in flight.
+    var blockRows = 65_536
+
+    /// The header line, with its newline.
+    func header() -> [UInt8] {
+        var names = ["id", "probability", "raw_score", "rank", "lane", "selected", "selection_probability"]
+        if hasRevenue { names.append("expected_revenue") }
+        names += (0..<reasonCount).map { "reason_\($0 + 1)" } + ["reason_codes"]
+        return Array((names.joined(separator: ",") + "\n").utf8)
+    }
+
+    /// Formats every assessment and calls `sink` with consecutive pieces of the file body, in order.
+    ///
+    /// - Complexity: O(output bytes / threads); buffers are reused, nothing is allocated per row.
+    func writeRows(_ assessments: [RiskAssessment], threadCount: Int, to sink: ([UInt8]) throws -> Void) throws {
+        let threads = max(1, threadCount)
+        var buffers = [[UInt8]](repeating: [], count: threads)
+        var start = 0
+        while start < assessments.count {
+            let end = min(start + max(1, blockRows), assessments.count)
+            let chunks = ParallelLoop.chunkCount(count: end - start, threadCount: threads, minimumChunk: 1_024)
+            buffers.withUnsafeMutableBufferPointer { buffers in
+                ParallelLoop.forEachChunk(count: end - start, threadCount: threads, minimumChunk: 1_024) { chunk, range in
+                    buffers[chunk].removeAll(keepingCapacity: true)
+                    for r in range { appendRow(assessments[start + r], to: &buffers[chunk]) }
+                }
+            }
+            for chunk in 0..<chunks { try sink(buffers[chunk]) }
+            start = end
+        }
+    }
+
+    /// Appends one row and its newline.
+    func appendRow(_ a: RiskAssessment, to out: inout [UInt8]) {
+        Self.appendField(a.id, to: &out)
+        out.append(UInt8(ascii: ","))
+        Self.appendShortest(a.probability, to: &out)
+        out.append(UInt8(ascii: ","))
+        Self.appendShortest(a.rawScore, to: &out)
+        out.append(UInt8(ascii: ","))
+        Self.appendInteger(a.decision?.rank ?? 0, to: &out)
+        out.append(UInt8(ascii: ","))
+        Self.appendField(a.lane.rawValue, to: &out)
+        out.append(UInt8(ascii: ","))
+        out.append((a.decision?.selected ?? false) ? UInt8(ascii: "1") : UInt8(ascii: "0"))
+        out.append(UInt8(ascii: ","))
+        Self.appendShortest(a.decision?.selectionProbability ?? 0, to: &out)
+        if hasRevenue {
+            out.append(UInt8(ascii: ","))
+            if let revenue = a.expectedRevenue { Self.appendMoney(revenue, to: &out) }
+        }
+        for k in 0..<reasonCount {
+            out.append(UInt8(ascii: ","))
+            if k < a.reasons.count { Self.appendField(a.reasons[k].text, to: &out) }
+        }
+        out.append(UInt8(ascii: ","))
+        // Codes are upper snake case from the catalogue, but quote them like any field all the same.
+        if a.reasons.count == 1 {
+            Self.appendField(a.reasons[0].code, to: &out)
+        } else if !a.reasons.isEmpty {
+            Self.appendField(a.reasons.map(\.code).joined(separator: ";"), to: &out)
+        }
+        out.append(UInt8(ascii: "\n"))
+    }
+
+    // MARK: - Fields
+
+    /// A CSV field (RFC 4180): quoted, with quotes doubled, when its bytes hold `,` `"` CR or LF.
+    static func appendField(_ text: String, to out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { bytes in
+            var needsQuotes = false
+            for b in bytes where b == UInt8(ascii: ",") || b == UInt8(ascii: "\"") || b == 10 || b == 13 {
+                needsQuotes = true
+                break
+            }
+            guard needsQuotes else {
+                out.append(contentsOf: bytes)
+                return
+            }
+            out.append(UInt8(ascii: "\""))
+            for b in bytes {
+                out.append(b)
+                if b == UInt8(ascii: "\"") { out.append(b) }
+            }
+            out.append(UInt8(ascii: "\""))
+        }
+    }
+
+    /// A decimal integer, as `String(value)` writes it.
+    static func appendInteger(_ value: Int, to out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var count = 0
+            repeat {
+                digits[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            while count > 0 {
+                count -= 1
+                out.append(digits[count])
+            }
+        }
+    }
+
+    /// The bytes of `"\(value)"` (shortest text that reads back as the same Double; equal to
+    /// `description` except for NaN, which interpolation prints with its sign and payload, e.g.
+    /// "-nan" or "snan(0x1)"), written by the runtime routine behind both, into a stack buffer.
+    static func appendShortest(_ value: Double, to out: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { buffer in
+            // Since Swift 6.2 the routine is `_Float64ToASCII`, which needs ≥ 32 bytes pre-filled
+            // with "0" (it skips writing zeros it knows are there); older runtimes ignore the fill.
+            buffer.initialize(repeating: UInt8(ascii: "0"))
+            let length = Int(swiftFloat64ToString(buffer.baseAddress!, 40, value, false))
+            out.append(contentsOf: UnsafeBufferPointer(start: buffer.baseAddress!, count: length))
+        }
+    }
+
+    /// The bytes of `String(format: "%.2f", value)`.
+    ///
+    /// Fast path for `+0 ≤ value < 10⁹`: `value × 100` is then below 10¹¹, where the product's
+    /// rounding error is under 10⁻⁵, so when its fraction is more than 10⁻⁴ away from one half the
+    /// nearest integer is the correctly rounded one that printf prints. Everything else (halfway
+    /// cases, negatives, large values, NaN, ±∞) goes to the C library's `snprintf`, as Foundation does.
+    static func appendMoney(_ value: Double, to out: inout [UInt8]) {
+        if value.sign == .plus, value < 1e9 {  // not −0.0, which prints "-0.00"
+            let scaled = value * 100
+            let whole = scaled.rounded(.down)
+            let fraction = scaled - whole
+            if abs(fraction - 0.5) > 1e-4 {
+                let cents = Int(whole) + (fraction > 0.5 ? 1 : 0)
+                appendInteger(cents / 100, to: &out)
+                out.append(UInt8(ascii: "."))
+                out.append(UInt8(ascii: "0") + UInt8(cents % 100 / 10))
+                out.append(UInt8(ascii: "0") + UInt8(cents % 10))
+                return
+            }
+        }
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 400) { buffer in
+            let length = withVaList([value]) { vsnprintf(buffer.baseAddress!, 400, "%.2f", $0) }
+            buffer.baseAddress!.withMemoryRebound(to: UInt8.self, capacity: 400) {
+                out.append(contentsOf: UnsafeBufferPointer(start: $0, count: min(Int(length), 399)))
+            }
+        }
+    }
+}
+
+/// The Swift runtime's shortest round-trip formatter (the stable ABI entry point of the algorithm
+/// `Double.description` uses; stdlib `FloatingPointToString.swift`, which also states the
+/// pre-fill rule): it writes ASCII into `buffer` and returns the length. Declared here so that a row's doubles are formatted
+/// without a `String` each; `ScoreCSVWriterTests` checks it against interpolation on random bit
+/// patterns, NaN payloads, ±∞, ±0 and subnormals.
+@_silgen_name("swift_float64ToString")
+func swiftFloat64ToString(_ buffer: UnsafeMutablePointer<UInt8>, _ bufferLength: UInt, _ value: Float64,
+                          _ debug: Bool) -> UInt64

@@ -1,0 +1,160 @@
+import CustomsRisk
+import Foundation
+@testable import RiskCLI
+@testable import RiskScoring
+import Testing
+
+/// The byte-level writer of `riskctl score` against the `String`-per-field formatting it replaced
+/// (kept here as the naive oracle, verbatim), on generated assessments whose ids and reasons hold
+/// commas, quotes, line breaks and non-ASCII text.
+@Suite struct ScoreCSVWriterTests {
+    // MARK: - Oracle: the former formatting of ScoreCommand.run
+
+    static func legacyField(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    static func legacyRow(_ a: RiskAssessment, reasonCount: Int, hasRevenue: Bool) -> String {
+        var fields = [a.id, "\(a.probability)", "\(a.rawScore)", "\(a.decision?.rank ?? 0)",
+                      a.lane.rawValue, (a.decision?.selected ?? false) ? "1" : "0",
+                      "\(a.decision?.selectionProbability ?? 0)"]
+        if hasRevenue { fields.append(a.expectedRevenue.map { String(format: "%.2f", $0) } ?? "") }
+        for k in 0..<reasonCount { fields.append(k < a.reasons.count ? a.reasons[k].text : "") }
+        fields.append(a.reasons.map(\.code).joined(separator: ";"))
+        return fields.map(legacyField).joined(separator: ",") + "\n"
+    }
+
+    static func legacyHeader(reasonCount: Int, hasRevenue: Bool) -> String {
+        var header = ["id", "probability", "raw_score", "rank", "lane", "selected", "selection_probability"]
+        if hasRevenue { header.append("expected_revenue") }
+        header += (0..<reasonCount).map { "reason_\($0 + 1)" } + ["reason_codes"]
+        return header.joined(separator: ",") + "\n"
+    }
+
+    // MARK: - Generated data
+
+    /// Pieces of text; no CR directly before LF and no combining mark after `,` or `"` (the only
+    /// places where the old `Character` test and the byte test disagree: see `crlfIsQuoted`).
+    static let pieces = ["D2025", "x", ",", "\"", "\n", "\r ", " ", "é", "日本", "A;B", "0", "👍", "''", "\t"]
+
+    static func text(_ g: inout SeededGenerator, maximumPieces: Int) -> String {
+        let count = g.nextInt(below: maximumPieces + 1)
+        return (0..<count).map { _ in pieces[g.nextInt(below: pieces.count)] }.joined()
+    }
+
+    static func double(_ g: inout SeededGenerator) -> Double {
+        switch g.nextInt(below: 6) {
+        case 0: return Double(bitPattern: g.next())
+        case 1: return g.nextUnit()
+        case 2: return (g.nextUnit() - 0.5) * 20
+        case 3: return [0.0, -0.0, .nan, .infinity, -.infinity, .leastNonzeroMagnitude, 1e-5, 1e16,
+                        9_007_199_254_740_993, 0.1, 1.0 / 3][g.nextInt(below: 11)]
+        case 4: return Double(g.nextInt(below: 1_000_000)) / 100
+        default: return g.nextUnit() * pow(10, Double(g.nextInt(below: 30)) - 10)
+        }
+    }
+
+    static func money(_ g: inout SeededGenerator) -> Double {
+        switch g.nextInt(below: 5) {
+        // Halfway and near-halfway cents, where printf's exact round-half-even matters.
+        case 0: return Double(g.nextInt(below: 100_000)) / 100 + 0.005 + [0, 1e-12, -1e-12, 1e-6][g.nextInt(below: 4)]
+        case 1: return [0.125, 0.375, 1.005, 2.675, 1.115, 1e9 - 0.005, 1e9, 1e12 + 0.125, 1e300, -0.001, -2.5,
+                        .nan, .infinity, -0.0, 0][g.nextInt(below: 15)]
+        case 2: return g.nextUnit() * 1_000
+        case 3: return g.nextUnit() * pow(10, Double(g.nextInt(below: 14)))
+        default: return Double(bitPattern: g.next())
+        }
+    }
+
+    static func assessments(count: Int, seed: UInt64) -> [RiskAssessment] {
+        var g = SeededGenerator(seed: seed)
+        let lanes: [Lane] = [.green, .blue, .yellow, .red]
+        let codes = ["UNIT_VALUE_LOW", "HS_RISK", "AEO_TRUSTED", "FIELD_PATTERN"]
+        return (0..<count).map { row in
+            let reasons = (0..<g.nextInt(below: 5)).map { _ in
+                Reason(code: codes[g.nextInt(below: codes.count)], text: text(&g, maximumPieces: 8),
+                       value: double(&g), group: "g", share: 0.5)
+            }
+            let decision = g.nextInt(below: 4) == 0 ? nil
+                : TargetingPolicy.Decision(rank: g.nextInt(below: 2_000_000) - (row == 3 ? 5 : 0),
+                                           selected: g.nextInt(below: 2) == 0, explored: false,
+                                           selectionProbability: double(&g))
+            return RiskAssessment(id: row % 5 == 0 ? "D\(row)" : text(&g, maximumPieces: 6), probability: double(&g),
+                                  rawScore: double(&g), expectedRevenue: g.nextInt(below: 5) == 0 ? nil : money(&g),
+                                  lane: lanes[g.nextInt(below: 4)], decision: decision, reasons: reasons,
+                                  explanation: nil, warnings: [])
+        }
+    }
+
+    static func written(_ rows: [RiskAssessment], writer: ScoreCSVWriter, threads: Int) throws -> [UInt8] {
+        var out = writer.header()
+        try writer.writeRows(rows, threadCount: threads) { out += $0 }
+        return out
+    }
+
+    // MARK: - Tests
+
+    @Test(arguments: [0, 1, 17, 1_000], [1, 7, 42] as [UInt64])
+    func bytesMatchTheStringFormatting(rowCount: Int, seed: UInt64) throws {
+        let rows = Self.assessments(count: rowCount, seed: seed)
+        for (reasonCount, hasRevenue) in [(0, true), (3, true), (2, false)] {
+            let expected = Self.legacyHeader(reasonCount: reasonCount, hasRevenue: hasRevenue)
+                + rows.map { Self.legacyRow($0, reasonCount: reasonCount, hasRevenue: hasRevenue) }.joined()
+            for (threads, block) in [(1, 65_536), (2, 7), (3, 1), (2, 65_536)] {
+                let writer = ScoreCSVWriter(reasonCount: reasonCount, hasRevenue: hasRevenue, blockRows: block)
+                let bytes = try Self.written(rows, writer: writer, threads: threads)
+                let expectedBytes = Array(expected.utf8)
+                let firstDifference = zip(bytes, expectedBytes).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+                    ?? (bytes.count == expectedBytes.count ? nil : min(bytes.count, expectedBytes.count))
+                #expect(firstDifference == nil, "seed \(seed), \(rowCount) rows, reasons \(reasonCount), revenue \(hasRevenue), threads \(threads): first difference at byte \(firstDifference ?? -1): \(String(decoding: bytes[max(0, (firstDifference ?? 0) - 40)..<min(bytes.count, (firstDifference ?? 0) + 20)], as: UTF8.self).debugDescription) vs \(String(decoding: expectedBytes[max(0, (firstDifference ?? 0) - 40)..<min(expectedBytes.count, (firstDifference ?? 0) + 20)], as: UTF8.self).debugDescription)")
+            }
+        }
+    }
+
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func shortestMatchesInterpolation(seed: UInt64) {
+        var g = SeededGenerator(seed: seed)
+        var values: [Double] = [0, -0.0, .nan, -.nan, .infinity, -.infinity, .leastNonzeroMagnitude,
+                                .leastNormalMagnitude, .greatestFiniteMagnitude, 1e-5, 1e-4, 1e16, 2e16, 0.1, 5e-324,
+                                Double(bitPattern: 0x7FF0_0000_0000_0001)]
+        for _ in 0..<20_000 { values.append(Self.double(&g)) }
+        for v in values {
+            var bytes: [UInt8] = []
+            ScoreCSVWriter.appendShortest(v, to: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self) == "\(v)", "seed \(seed), bits \(v.bitPattern)")
+            if !v.isNaN { #expect(String(decoding: bytes, as: UTF8.self) == v.description) }
+        }
+    }
+
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func moneyMatchesStringFormat(seed: UInt64) {
+        var g = SeededGenerator(seed: seed)
+        for _ in 0..<20_000 {
+            let v = Self.money(&g)
+            var bytes: [UInt8] = []
+            ScoreCSVWriter.appendMoney(v, to: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self) == String(format: "%.2f", v),
+                    "seed \(seed), bits \(v.bitPattern)")
+        }
+    }
+
+    @Test(arguments: [0, 1, 9, -1, -120, Int.max, Int.min])
+    func integersMatchString(value: Int) {
+        var bytes: [UInt8] = []
+        ScoreCSVWriter.appendInteger(value, to: &bytes)
+        #expect(String(decoding: bytes, as: UTF8.self) == String(value))
+    }
+
+    /// The one deliberate difference from the old formatting: CRLF (a single `Character`, equal to
+    /// neither "\n" nor "\r") and a quote followed by a combining mark now make the field quoted.
+    @Test func crlfIsQuoted() {
+        var bytes: [UInt8] = []
+        ScoreCSVWriter.appendField("a\r\nb", to: &bytes)
+        #expect(String(decoding: bytes, as: UTF8.self) == "\"a\r\nb\"")
+        #expect(Self.legacyField("a\r\nb") == "a\r\nb")  // the old output: an unquoted line break
+        bytes = []
+        ScoreCSVWriter.appendField("x\"\u{301}", to: &bytes)
+        #expect(String(decoding: bytes, as: UTF8.self) == "\"x\"\"\u{301}\"")
+    }
+}
