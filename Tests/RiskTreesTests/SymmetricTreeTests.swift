@@ -169,6 +169,37 @@ struct SymmetricTreeTests {
                     .symmetric == nil)
     }
 
+    /// Categorical questions in a symmetric forest: the table path reads the category bitsets and
+    /// agrees with the model's walk for known, unseen, negative, fractional and missing codes.
+    @Test("symmetric forests with categorical questions predict like the model")
+    func tablePredictionWithCategories() throws {
+        let matrix = SyntheticClassificationLike.make(rowCount: 3_000, seed: 8)
+        var generator = SeededGenerator(seed: 8)
+        let labels: [Float] = (0..<matrix.rowCount).map { r in
+            let code = matrix[r, 2], x = matrix[r, 0]
+            let p = (code == 1 || code == 3 ? 0.6 : 0.1) + (x > 0 ? 0.2 : 0)
+            return generator.nextUnit() < p ? 1 : 0
+        }
+        var configuration = TreeTestData.smallConfiguration(iterations: 10)
+        configuration.growthPolicy = .symmetric
+        configuration.maximumDepth = 3
+        let model = try BoostedTrees(configuration: configuration).fit(try Dataset(features: matrix, labels: labels)).model
+        #expect(model.trees.contains { tree in tree.categoryWordCount.contains { $0 > 0 } }, "a categorical question")
+        let predictor = BoostedTreesPredictor(model: model)
+        #expect(predictor.symmetric?.hasCategoricalQuestions == true)
+        var rows = (0..<200).map { r in (0..<3).map { matrix[r, $0] } }
+        for code: Float in [-1, 0, 1, 2, 3, 4, 7, 2.5, 300, .nan, .infinity] {
+            rows.append([0.3, .nan, code])
+            rows.append([-2, 1, code])
+        }
+        let expected = rows.map { row in row.withUnsafeBufferPointer { model.rawScore($0) } }
+        let test = try FeatureMatrix(rows: rows, schema: model.featureSchema)
+        for threads in [1, 2] { #expect(try predictor.rawScores(test, threadCount: threads) == expected) }
+        for (row, score) in zip(rows, expected) {
+            #expect(row.withUnsafeBufferPointer { predictor.rawScore($0) } == score, "row \(row)")
+        }
+    }
+
     @Test("symmetric depth is checked")
     func depthValidation() {
         var configuration = BoostedTreesConfiguration()

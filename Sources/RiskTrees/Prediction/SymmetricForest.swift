@@ -16,6 +16,21 @@ struct SymmetricForest: Sendable {
         @usableFromInline var threshold: Float
         /// What NaN is compared as: −∞ when missing values go left, +∞ when they go right.
         @usableFromInline var missingValue: Float
+        /// Categorical questions: start and length (in 64-bit words) of the category bitset in
+        /// `categoryWords`; length 0 for numeric questions.
+        @usableFromInline var categoryStart: Int32
+        @usableFromInline var categoryWordCount: Int32
+        @usableFromInline var missingGoesLeft: Bool
+
+        /// Whether `x` goes left (the rule of `RegressionTree.goesLeft`).
+        @inlinable @inline(__always)
+        func goesLeft(_ x: Float, categoryWords: UnsafePointer<UInt64>) -> Bool {
+            if categoryWordCount == 0 { return (x.isNaN ? missingValue : x) <= threshold }
+            if x.isNaN { return missingGoesLeft }
+            guard x >= 0, x < Float(Int(categoryWordCount) &* 64) else { return false }
+            let code = Int(x)
+            return (categoryWords[Int(categoryStart) &+ (code >> 6)] >> UInt64(code & 63)) & 1 == 1
+        }
     }
 
     /// Per tree: start of its questions (depth = next start − start).
@@ -24,15 +39,20 @@ struct SymmetricForest: Sendable {
     /// Per tree: start of its 2^depth leaf values.
     @usableFromInline let valueStarts: [Int32]
     @usableFromInline let values: [Double]
+    /// Category bitsets of the categorical questions (at least one word, so the base is never nil).
+    @usableFromInline let categoryWords: [UInt64]
+    /// Whether any question is categorical (the block path then compares row by row).
+    @usableFromInline let hasCategoricalQuestions: Bool
 
     /// Deepest tree whose table is built (2^12 values).
     static let maximumDepth = 12
 
-    /// The forest of `model`, or nil when a tree is not symmetric, is deeper than `maximumDepth`,
-    /// asks a categorical question or has an infinite threshold.
+    /// The forest of `model`, or nil when a tree is not symmetric, is deeper than `maximumDepth` or
+    /// asks a numeric question with an infinite threshold.
     init?(model: BoostedTreesModel) {
         var questionStarts: [Int32] = [0], questions: [Question] = []
         var valueStarts: [Int32] = [0], values: [Double] = []
+        var categoryWords: [UInt64] = [0]
         guard !model.trees.isEmpty else { return nil }
         for tree in model.trees {
             // Level by level: every node of a level must ask the first node's question.
@@ -40,19 +60,28 @@ struct SymmetricForest: Sendable {
             var asked: [Question] = []
             while !tree.isLeaf(level[0]) {
                 let first = level[0]
-                guard asked.count < Self.maximumDepth, tree.categoryWordCount[first] == 0,
-                      tree.threshold[first].isFinite else { return nil }
+                let words = Int(tree.categoryWordCount[first])
+                guard asked.count < Self.maximumDepth, words > 0 || tree.threshold[first].isFinite else { return nil }
+                let bitset = words > 0 ? Array(tree.categoryWords[Int(tree.categoryStart[first])...].prefix(words)) : []
                 var next: [Int] = []
                 for node in level {
                     guard !tree.isLeaf(node), tree.splitFeature[node] == tree.splitFeature[first],
-                          tree.threshold[node] == tree.threshold[first],
                           tree.missingGoesLeft[node] == tree.missingGoesLeft[first],
-                          tree.categoryWordCount[node] == 0 else { return nil }
+                          Int(tree.categoryWordCount[node]) == words else { return nil }
+                    if words == 0 {
+                        guard tree.threshold[node] == tree.threshold[first] else { return nil }
+                    } else {
+                        guard Array(tree.categoryWords[Int(tree.categoryStart[node])...].prefix(words)) == bitset
+                        else { return nil }
+                    }
                     next.append(Int(tree.leftChild[node]))
                     next.append(Int(tree.rightChild[node]))
                 }
                 asked.append(Question(feature: tree.splitFeature[first], threshold: tree.threshold[first],
-                                      missingValue: tree.missingGoesLeft[first] ? -.infinity : .infinity))
+                                      missingValue: tree.missingGoesLeft[first] ? -.infinity : .infinity,
+                                      categoryStart: Int32(words > 0 ? categoryWords.count : 0),
+                                      categoryWordCount: Int32(words), missingGoesLeft: tree.missingGoesLeft[first]))
+                categoryWords += bitset
                 level = next
             }
             guard level.allSatisfy({ tree.isLeaf($0) }) else { return nil }
@@ -74,11 +103,14 @@ struct SymmetricForest: Sendable {
         self.questions = questions
         self.valueStarts = valueStarts
         self.values = values
+        self.categoryWords = categoryWords
+        self.hasCategoricalQuestions = questions.contains { $0.categoryWordCount > 0 }
     }
 
     /// `baseScore + Σ` the leaf values of `row`, in tree order.
     @usableFromInline
     func rawScore(baseScore: Double, row: UnsafePointer<Float>) -> Double {
+        categoryWords.withUnsafeBufferPointer { words in
         questions.withUnsafeBufferPointer { questions in
             values.withUnsafeBufferPointer { values in
                 questionStarts.withUnsafeBufferPointer { starts in
@@ -90,8 +122,7 @@ struct SymmetricForest: Sendable {
                             for q in first..<end {
                                 let question = questions[q]
                                 let x = row[Int(question.feature)]
-                                let value = x.isNaN ? question.missingValue : x
-                                mask |= (value <= question.threshold ? 1 : 0) &<< (q &- first)
+                                mask |= (question.goesLeft(x, categoryWords: words.baseAddress!) ? 1 : 0) &<< (q &- first)
                             }
                             sum += values[Int(valueStarts[tree]) &+ mask]
                         }
@@ -100,12 +131,14 @@ struct SymmetricForest: Sendable {
                 }
             }
         }
+        }
     }
 
     /// Adds every tree's leaf value to `scores[0..<count]`, tree by tree, for a block of rows stored
     /// column by column (`columns[f * stride + r]`); `masks` is scratch of `count` entries.
     func addBlock(columns: UnsafePointer<Float>, stride: Int, count: Int, masks: UnsafeMutablePointer<Int32>,
                   scores: UnsafeMutablePointer<Double>) {
+        categoryWords.withUnsafeBufferPointer { words in
         questions.withUnsafeBufferPointer { questions in
             values.withUnsafeBufferPointer { values in
                 for tree in 0..<(questionStarts.count - 1) {
@@ -115,17 +148,24 @@ struct SymmetricForest: Sendable {
                         let question = questions[q]
                         let column = columns + Int(question.feature) &* stride
                         let bit = Int32(1) &<< Int32(q &- first)
-                        let threshold = question.threshold, missing = question.missingValue
-                        for r in 0..<count {
-                            let x = column[r]
-                            let value = x.isNaN ? missing : x
-                            masks[r] |= value <= threshold ? bit : 0
+                        if question.categoryWordCount == 0 {
+                            let threshold = question.threshold, missing = question.missingValue
+                            for r in 0..<count {
+                                let x = column[r]
+                                let value = x.isNaN ? missing : x
+                                masks[r] |= value <= threshold ? bit : 0
+                            }
+                        } else {
+                            for r in 0..<count where question.goesLeft(column[r], categoryWords: words.baseAddress!) {
+                                masks[r] |= bit
+                            }
                         }
                     }
                     let table = values.baseAddress! + Int(valueStarts[tree])
                     for r in 0..<count { scores[r] += table[Int(masks[r])] }
                 }
             }
+        }
         }
     }
 }
