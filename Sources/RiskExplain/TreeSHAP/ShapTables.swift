@@ -280,7 +280,9 @@ struct ShapTableLookup {
                 let question = asked[q]
                 let x = row[Int(question.feature)]
                 let left: Bool
-                if question.categoryWordCount == 0 {
+                if question.categoryWordCount == 0 && question.threshold.isFinite {
+                    left = (x.isNaN ? question.missingValue : x) <= question.threshold
+                } else if question.categoryWordCount == 0 {
                     // Same rule as `RegressionTree.goesLeft`: NaN → missing direction, else x <= threshold.
                     left = x <= question.threshold || (x.isNaN && question.missingGoesLeft)
                 } else if x.isNaN {

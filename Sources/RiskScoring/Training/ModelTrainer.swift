@@ -241,7 +241,9 @@ public struct ModelTrainer: Sendable {
         }
     }
 
-    /// Squared-error trees predicting log1p(revenue) of illicit declarations.
+    /// Squared-error trees predicting log1p(revenue) of illicit declarations: 100 trees of ≤ 15
+    /// leaves, or symmetric trees of depth 4 when the risk model is symmetric (so that a symmetric
+    /// bundle is predicted by table lookup throughout).
     func trainRevenueModel(fit: FeaturePipelineFit, revenue: [Double], labels: [Float]) throws -> BoostedTreesModel? {
         let rows = labels.indices.filter { labels[$0] > 0.5 && revenue[$0].isFinite && revenue[$0] >= 0 }
         guard rows.count >= 50 else { return nil }
@@ -251,6 +253,10 @@ public struct ModelTrainer: Sendable {
         configuration.objective = .squaredError
         configuration.iterationCount = 100
         configuration.maximumLeafCount = 15
+        if options.trees.growthPolicy == .symmetric {
+            configuration.growthPolicy = .symmetric
+            configuration.maximumDepth = 4
+        }
         configuration.minimumSamplesPerLeaf = 20
         configuration.earlyStoppingRounds = nil
         configuration.randomSeed = options.seed
