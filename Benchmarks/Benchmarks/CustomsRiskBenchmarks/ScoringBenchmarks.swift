@@ -50,4 +50,35 @@ func scoringBenchmarks() {
         record(Rates.rowsPerSecond, benchmark, count: Double(assessments.count), elapsed: elapsed)
         blackHole(assessments)
     }
+
+    Benchmark("Scoring:_one_declaration,_score_+_3_reasons,_200_symmetric_trees_(RiskScorer.score(Declaration))",
+              configuration: configuration(metrics: [.wallClock, .throughput, .mallocCountTotal],
+                                   timeUnits: .microseconds, warmupIterations: 20,
+                                   maxDuration: .seconds(3), maxIterations: 1_000,
+                                   setup: { blackHole(symmetricScorer.bundle.metadata) })) { benchmark in
+        let scorer = symmetricScorer
+        let declarations = singleDeclarations
+        let declaration = declarations[Int.random(in: 0..<declarations.count)]
+        let options = ScoringOptions(reasonCount: 3)
+        benchmark.startMeasurement()
+        let assessment = try scorer.score(declaration, options: options)
+        benchmark.stopMeasurement()
+        blackHole(assessment)
+    }
+
+    Benchmark("Scoring:_batch_of_20k_declarations_with_3_reasons,_200_symmetric_trees_(2_threads)",
+              configuration: configuration(metrics: [.wallClock, .mallocCountTotal, Rates.rowsPerSecond],
+                                   maxIterations: 5,
+                                   setup: { blackHole(symmetricScorer.bundle.metadata) })) { benchmark in
+        let scorer = symmetricScorer
+        let table = try SyntheticDeclarations(rowCount: 20_000, seed: 5).table()
+        let options = ScoringOptions(reasonCount: 3, threadCount: BenchmarkData.threadCount)
+        benchmark.startMeasurement()
+        let start = ContinuousClock.now
+        let assessments = try scorer.score(table, options: options)
+        let elapsed = ContinuousClock.now - start
+        benchmark.stopMeasurement()
+        record(Rates.rowsPerSecond, benchmark, count: Double(assessments.count), elapsed: elapsed)
+        blackHole(assessments)
+    }
 }

@@ -8,7 +8,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Time training, prediction and explanation on a feature-matrix CSV (used by Benchmarks/compare).",
-        subcommands: [Trees.self, Logistic.self])
+        subcommands: [Trees.self, Logistic.self, Scorer.self])
 
     struct Trees: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "gbt", abstract: "Boosted trees.")
@@ -130,6 +130,71 @@ struct BenchCommand: ParsableCommand {
             ], json: json)
         }
     }
+}
+
+extension BenchCommand {
+    /// One declaration at a time through `RiskScorer.score(_:options:)`, as a clearance system calls it.
+    struct Scorer: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "scorer", abstract: "Latency of RiskScorer.score(Declaration) with reasons, one thread.")
+        @Option(name: .long, help: "Model bundle.") var model: String
+        @Option(name: .long, help: "Declarations CSV (the model's schema).") var data: String
+        @Option(name: .long, help: "Reasons per declaration.") var reasons: Int = 3
+        @Option(name: .long, help: "Declarations timed (after 50 untimed).") var count: Int = 2_000
+        @Flag(name: .long) var json = false
+
+        func run() throws {
+            let scorer = try RiskScorer(contentsOf: URL(fileURLWithPath: model))
+            let text = try String(contentsOfFile: data, encoding: .utf8)
+            let lines = text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).prefix(count + 51).map(String.init)
+            guard lines.count > 1 else { throw ValidationError("\(data) has no declarations.") }
+            let header = splitCSVRecord(lines[0])
+            let idColumn = scorer.bundle.schema.id
+            let declarations = lines.dropFirst().map { line -> Declaration in
+                var values: [String: String] = [:]
+                for (name, value) in zip(header, splitCSVRecord(line)) { values[name] = value }
+                return Declaration(id: values[idColumn] ?? "", values: values)
+            }
+            let options = ScoringOptions(reasonCount: reasons, threadCount: 1)
+            let clock = ContinuousClock()
+            var samples: [Double] = []
+            var reasonsSeen = 0
+            for (i, declaration) in declarations.enumerated() {
+                var assessment: RiskAssessment?
+                let t = try clock.measure { assessment = try scorer.score(declaration, options: options) }
+                reasonsSeen += assessment?.reasons.count ?? 0
+                if i >= 50 { samples.append(seconds(t) * 1e6) }
+            }
+            samples.sort()
+            guard !samples.isEmpty else { throw ValidationError("\(data) needs more than 50 declarations.") }
+            try printJSON([
+                "library": "customsrisk", "task": "score_one_declaration", "reasons": reasons,
+                "declarations": samples.count, "median_us": samples[samples.count / 2],
+                "p10_us": samples[samples.count / 10], "p90_us": samples[samples.count * 9 / 10],
+                "mean_reasons": Double(reasonsSeen) / Double(declarations.count),
+            ], json: json)
+        }
+    }
+}
+
+/// One CSV record split on commas with RFC 4180 quotes (for the latency harness's small inputs).
+func splitCSVRecord(_ line: String) -> [String] {
+    var fields: [String] = [], current = "", quoted = false
+    var characters = line.makeIterator()
+    while let c = characters.next() {
+        if quoted {
+            if c == "\"" { quoted = false } else { current.append(c) }
+        } else if c == "\"" {
+            quoted = true
+        } else if c == "," {
+            fields.append(current)
+            current = ""
+        } else {
+            current.append(c)
+        }
+    }
+    fields.append(current)
+    return fields
 }
 
 func seconds(_ d: Duration) -> Double {

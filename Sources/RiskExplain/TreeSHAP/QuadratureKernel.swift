@@ -8,7 +8,7 @@ struct QuadratureKernel<Vector: SIMD> where Vector.Scalar == Double {
     let hotWeights: UnsafeRawPointer
     /// `2 · laneCount` Doubles per repeated-feature edge.
     let ratios: UnsafeRawPointer
-    let categoryWords: UnsafePointer<UInt64>
+    let categoryWords: UnsafeBufferPointer<UInt64>
     let row: UnsafePointer<Float>
     let phi: UnsafeMutablePointer<Double>
     /// Per depth: Σ Q of the subtrees below the next splits on the same feature (B in the derivation).
@@ -31,10 +31,7 @@ struct QuadratureKernel<Vector: SIMD> where Vector.Scalar == Double {
         if x.isNaN { return node.missingGoesLeft }
         let words = Int(node.categoryWordCount)
         if words == 0 { return x <= node.threshold }
-        guard x >= 0, x < Float(words &* 64) else { return false }
-        let code = Int(x)
-        let word = categoryWords[Int(node.categoryStart) &+ (code >> 6)]
-        return (word >> UInt64(code & 63)) & 1 == 1
+        return categoryBitIsSet(x, start: node.categoryStart, wordCount: words, words: categoryWords)
     }
 
     /// Visits plan node `index` at `depth` with `product` = Q of the path so far (leaf value not
@@ -106,7 +103,7 @@ extension TreeExplainer {
                             let kernel = QuadratureKernel<Vector>(
                                 plan: nodes.baseAddress!, hotWeights: hotWeights.baseAddress!,
                                 ratios: ratios.baseAddress ?? UnsafeRawPointer(none),
-                                categoryWords: words.baseAddress ?? none, row: row, phi: phi,
+                                categoryWords: words, row: row, phi: phi,
                                 blocked: blocked, hotOnPath: hotOnPath, points: points,
                                 oneMinusPoints: 1 - points, coldWeights: coldWeights)
                             let one = Vector(repeating: 1)

@@ -287,12 +287,9 @@ struct ShapTableLookup {
                     left = x <= question.threshold || (x.isNaN && question.missingGoesLeft)
                 } else if x.isNaN {
                     left = question.missingGoesLeft
-                } else if x >= 0, x < Float(Int(question.categoryWordCount) &* 64) {
-                    let code = Int(x)
-                    let word = categoryWords[Int(question.categoryStart) &+ (code >> 6)]
-                    left = (word >> UInt64(code & 63)) & 1 == 1
                 } else {
-                    left = false
+                    left = categoryBitIsSet(x, start: question.categoryStart,
+                                            wordCount: Int(question.categoryWordCount), words: categoryWords)
                 }
                 mask |= (left ? 1 : 0) &<< q
             }

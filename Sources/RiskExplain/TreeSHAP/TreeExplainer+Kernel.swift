@@ -18,6 +18,16 @@ package struct PathElement {
     var weight: Double
 }
 
+/// Whether the category code `x` (not NaN) is in the bitset of `wordCount` words starting at
+/// `start`; codes outside the bitset (negative ones included) are not — they go right, like unseen
+/// codes. The categorical half of `RegressionTree.goesLeft`, shared by every TreeSHAP path.
+@inline(__always)
+func categoryBitIsSet(_ x: Float, start: Int32, wordCount: Int, words: UnsafeBufferPointer<UInt64>) -> Bool {
+    guard x >= 0, x < Float(wordCount &* 64) else { return false }
+    let code = Int(x)
+    return (words[Int(start) &+ (code >> 6)] >> UInt64(code & 63)) & 1 == 1
+}
+
 /// The recursion over one row; pointers are valid for the duration of one `explain` call.
 struct TreeShapKernel {
     let nodes: UnsafePointer<TreeExplainer.Node>
@@ -40,10 +50,7 @@ struct TreeShapKernel {
         if x.isNaN { return node.missingGoesLeft }
         let words = Int(node.categoryWordCount)
         if words == 0 { return x <= node.threshold }
-        guard x >= 0, x < Float(words &* 64) else { return false }
-        let code = Int(x)
-        let word = categoryWords[Int(node.categoryStart) &+ (code >> 6)]
-        return (word >> UInt64(code & 63)) & 1 == 1
+        return categoryBitIsSet(x, start: node.categoryStart, wordCount: words, words: categoryWords)
     }
 
     /// Appends a feature with the given zero/one fractions and updates the subset-size weights.

@@ -106,7 +106,8 @@ public struct RiskScorer: Sendable {
     ///   (e.g. a non-number customs value); never returns NaN.
     /// - Complexity: O(trees × depth) for the score, plus O(trees × leaves × depth²) with reasons.
     public func score(_ declaration: Declaration, options: ScoringOptions = ScoringOptions()) throws -> RiskAssessment {
-        let table = try DeclarationTable(declarations: [declaration], schema: bundle.schema)
+        // The bundle's schema was validated when the scorer was made (`bundle.validate()`).
+        let table = try DeclarationTable(declarations: [declaration], schema: bundle.schema, schemaIsValidated: true)
         var single = options
         single.threadCount = 1
         // The batch path minus its batch machinery: the trees walk the one row directly (same
