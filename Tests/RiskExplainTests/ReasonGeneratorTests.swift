@@ -24,6 +24,16 @@ struct ReasonGeneratorTests {
         ReasonGenerator.sentence(group: group, value: value, evidence: evidence).0.code
     }
 
+    /// A trader with no history gets a sentence saying so, not "0 of 0 past declarations illicit".
+    @Test func traderWithoutHistory() {
+        var evidence = Self.fullEvidence
+        evidence[EvidenceKey.importerPastCount] = "0"
+        evidence[EvidenceKey.importerPastIllicit] = "0"
+        #expect(Self.text(FeatureGroup.importerHistory, 1, evidence)
+                == "Importer IMP123: no past declarations on record (scored with the overall rate).")
+        #expect(Self.code(FeatureGroup.importerHistory, 1, evidence) == "IMPORTER_HISTORY")
+    }
+
     @Test func sentencesWithAllFacts() {
         #expect(Self.text(FeatureGroup.unitValue)
                 == "Declared unit value 3.1 per kg is 82% below the median for HS 8703.23 from CN (17.4 per kg).")

@@ -323,6 +323,10 @@ public struct ReasonGenerator: Sendable {
     private static func historySentence(role: String, name: String?, count: String?, illicit: String?,
                                         verb: String) -> String {
         let subject = name.map { "\(role) \($0)" }
+        // "0 of 0 past declarations illicit" tells an officer nothing: say there is no history.
+        if count == "0" {
+            return "\(subject ?? role): no past declarations on record (scored with the overall rate)."
+        }
         if let count, let illicit {
             let noun = count == "1" ? "declaration" : "declarations"
             return "\(subject ?? role): \(illicit) of \(count) past \(noun) illicit."
