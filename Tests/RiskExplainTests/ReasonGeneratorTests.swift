@@ -92,6 +92,26 @@ struct ReasonGeneratorTests {
         #expect(!Self.text(FeatureGroup.declarantHistory, 1, none).contains("nil"))
     }
 
+    /// A direct shipment's route reason is coded ORIGIN_RISK; with the origin's own reason in the
+    /// list it would name the same risk twice: the larger stays, the next candidate takes the slot.
+    /// Values: route 1.0, origin 0.9, HS 0.5, office 0.3 (all ≥ 5% of 2.7).
+    @Test func originRiskIsNamedOnce() throws {
+        var direct = Self.fullEvidence
+        direct[EvidenceKey.departure] = "CN"
+        let grouped = GroupedExplanation(baseValue: -2, rawScore: 0.7, groups: [
+            GroupContribution(group: FeatureGroup.route, value: 1.0),
+            GroupContribution(group: FeatureGroup.origin, value: 0.9),
+            GroupContribution(group: FeatureGroup.hsCode, value: 0.5),
+            GroupContribution(group: FeatureGroup.office, value: 0.3),
+        ])
+        let reasons = try ReasonGenerator().reasons(for: grouped, evidence: direct)
+        #expect(reasons.map(\.code) == ["ORIGIN_RISK", "HS_RISK", "OFFICE_RISK"])
+        #expect(reasons.map(\.group) == [FeatureGroup.route, FeatureGroup.hsCode, FeatureGroup.office])
+        // A transshipment keeps both: different codes.
+        let via = try ReasonGenerator().reasons(for: grouped, evidence: Self.fullEvidence)
+        #expect(via.map(\.code) == ["ROUTE_TRANSSHIPMENT", "ORIGIN_RISK", "HS_RISK"])
+    }
+
     /// Selection: share ≥ 5%, risk-increasing first, top 3, AEO appended as mitigating.
     /// |values| sum to 4: unit value 1.6 (40%), importer 0.8 (20%), origin −0.6 (15%), HS 0.4 (10%),
     /// office 0.16 (4%, below the share), AEO −0.44 (11%).

@@ -66,7 +66,12 @@ public struct ReasonGenerator: Sendable {
             if a.value != b.value { return a.value > 0 ? a.value > b.value : a.value < b.value }
             return a.group < b.group
         }
-        var reasons = candidates.prefix(maximumCount).map { reason(for: $0, total: total, evidence: evidence) }
+        var reasons: [Reason] = []
+        for candidate in candidates where reasons.count < maximumCount {
+            let next = reason(for: candidate, total: total, evidence: evidence)
+            if Self.repeatsOriginRisk(next, reasons) { continue }
+            reasons.append(next)
+        }
         if let aeo = explanation.groups.first(where: { $0.group == FeatureGroup.aeo }), aeo.value < 0,
            evidence[EvidenceKey.aeo]?.lowercased() != "no" {
             reasons.append(Reason(code: ReasonCode.aeoTrusted.code,
@@ -159,15 +164,19 @@ public struct ReasonGenerator: Sendable {
             if a != b { return a > 0 ? a > b : a < b }
             return names[i] < names[j]
         }
-        let selected = scratch.candidates.prefix(maximumCount)
+        // One candidate beyond the count: a direct shipment's route reason may repeat ORIGIN_RISK and be skipped.
+        let selected = scratch.candidates.prefix(maximumCount + 1)
         let mitigating = aeoIndex.map { sums[$0] < 0 } ?? false
-        guard !selected.isEmpty || mitigating else { return [] }
+        guard (!selected.isEmpty && maximumCount > 0) || mitigating else { return [] }
         scratch.keys.removeAll(keepingCapacity: true)
         for i in selected { Self.evidenceKeys(group: names[i], into: &scratch.keys) }
         if mitigating { scratch.keys.append(EvidenceKey.aeo) }
         let evidence = evidence(scratch.keys)
-        var reasons = selected.map {
-            reason(for: GroupContribution(group: names[$0], value: sums[$0]), total: total, evidence: evidence)
+        var reasons: [Reason] = []
+        for i in selected where reasons.count < maximumCount {
+            let next = reason(for: GroupContribution(group: names[i], value: sums[i]), total: total, evidence: evidence)
+            if Self.repeatsOriginRisk(next, reasons) { continue }
+            reasons.append(next)
         }
         if let aeoIndex, mitigating, evidence[EvidenceKey.aeo]?.lowercased() != "no" {
             let value = sums[aeoIndex]
@@ -176,6 +185,13 @@ public struct ReasonGenerator: Sendable {
                                   value: value, group: names[aeoIndex], share: abs(value) / total))
         }
         return reasons
+    }
+
+    /// Whether `reason` is a second ORIGIN_RISK: a direct shipment's route reason is coded ORIGIN_RISK
+    /// (see `sentence`), so with the origin's own reason it would name the same risk twice; the larger
+    /// of the two (the earlier) is kept and the next candidate takes the freed place.
+    static func repeatsOriginRisk(_ reason: Reason, _ earlier: [Reason]) -> Bool {
+        reason.code == ReasonCode.originRisk.code && earlier.contains { $0.code == reason.code }
     }
 
     private func reason(for contribution: GroupContribution, total: Double, evidence: Evidence) -> Reason {
