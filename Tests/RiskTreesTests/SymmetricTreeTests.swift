@@ -205,7 +205,8 @@ struct SymmetricTreeTests {
         var configuration = BoostedTreesConfiguration()
         configuration.growthPolicy = .symmetric
         configuration.maximumDepth = 17
-        #expect(throws: RiskTreesError(.invalidParameter, "maximumDepth is 17; expected an integer in 1...16.")) {
+        #expect(throws: RiskTreesError(.invalidParameter, "maximumDepth is 17; symmetric trees take 1...16 (a symmetric "
+                                       + "tree of depth D has 2^D leaves). Lower maximumDepth or use leaf-wise growth.")) {
             try configuration.validate()
         }
     }

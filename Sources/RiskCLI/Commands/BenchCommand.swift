@@ -1,6 +1,7 @@
 import ArgumentParser
 import CustomsRisk
 import Foundation
+import RiskDeclarations
 
 /// `riskctl bench`: timings on a numeric feature matrix, for the side-by-side peer comparison
 /// (`Benchmarks/compare/`). Prints one JSON object with the same keys as the peers' script.
@@ -145,15 +146,16 @@ extension BenchCommand {
 
         func run() throws {
             let scorer = try RiskScorer(contentsOf: URL(fileURLWithPath: model))
-            let text = try String(contentsOfFile: data, encoding: .utf8)
-            let lines = text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).prefix(count + 51).map(String.init)
-            guard lines.count > 1 else { throw ValidationError("\(data) has no declarations.") }
-            let header = splitCSVRecord(lines[0])
+            // The project's RFC 4180 scanner: one record at a time, the first count + 50 declarations.
+            let scanner = try CSVScanner(path: data, sourceName: URL(fileURLWithPath: data).lastPathComponent)
+            guard try scanner.nextRecord() else { throw ValidationError("\(data) is empty; expected a header row.") }
+            let header = (0..<scanner.fieldCount).map { scanner.fieldString($0) }
             let idColumn = scorer.bundle.schema.id
-            let declarations = lines.dropFirst().map { line -> Declaration in
+            var declarations: [Declaration] = []
+            while declarations.count < count + 50, try scanner.nextRecord() {
                 var values: [String: String] = [:]
-                for (name, value) in zip(header, splitCSVRecord(line)) { values[name] = value }
-                return Declaration(id: values[idColumn] ?? "", values: values)
+                for k in 0..<min(header.count, scanner.fieldCount) { values[header[k]] = scanner.fieldString(k) }
+                declarations.append(Declaration(id: values[idColumn] ?? "", values: values))
             }
             let options = ScoringOptions(reasonCount: reasons, threadCount: 1)
             let clock = ContinuousClock()
@@ -177,29 +179,7 @@ extension BenchCommand {
     }
 }
 
-/// One CSV record split on commas with RFC 4180 quotes (for the latency harness's small inputs).
-func splitCSVRecord(_ line: String) -> [String] {
-    var fields: [String] = [], current = "", quoted = false
-    var characters = line.makeIterator()
-    while let c = characters.next() {
-        if quoted {
-            if c == "\"" { quoted = false } else { current.append(c) }
-        } else if c == "\"" {
-            quoted = true
-        } else if c == "," {
-            fields.append(current)
-            current = ""
-        } else {
-            current.append(c)
-        }
-    }
-    fields.append(current)
-    return fields
-}
-
-func seconds(_ d: Duration) -> Double {
-    Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-}
+func seconds(_ d: Duration) -> Double { d / .seconds(1) }
 
 func peakResidentMegabytes() -> Double {
     var usage = rusage()

@@ -1,3 +1,5 @@
+import RiskTrees
+
 /// One row through the quadrature plan (see QuadraturePlan.swift for the derivation).
 ///
 /// `Vector` holds the values of a polynomial at the plan's Gauss–Legendre nodes. Pointers are
@@ -31,7 +33,7 @@ struct QuadratureKernel<Vector: SIMD> where Vector.Scalar == Double {
         if x.isNaN { return node.missingGoesLeft }
         let words = Int(node.categoryWordCount)
         if words == 0 { return x <= node.threshold }
-        return categoryBitIsSet(x, start: node.categoryStart, wordCount: words, words: categoryWords)
+        return categorySetContains(x, start: Int(node.categoryStart), wordCount: words, words: categoryWords.baseAddress!)
     }
 
     /// Visits plan node `index` at `depth` with `product` = Q of the path so far (leaf value not

@@ -1,4 +1,5 @@
 import RiskData
+import RiskTrees
 
 // Tabulated exact TreeSHAP for trees that ask few distinct questions.
 //
@@ -33,8 +34,6 @@ package struct ShapTables: Sendable {
         var entryStart: Int
         /// Start of the tree's 2^P "pattern occurs" flags in `filled`.
         var maskStart: Int
-        /// Every question numeric with a finite threshold: the mask is computed without branches.
-        var isNumeric: Bool
     }
 
     /// Most distinct questions a tabulated tree may ask (tables of 2^10 rows).
@@ -47,20 +46,8 @@ package struct ShapTables: Sendable {
     /// Per tree: index in `tables`, or -1 when the tree is explained by the kernel.
     package let tableOfTree: [Int32]
     package let tables: [Table]
-    /// One question: the routing fields of a node (16 bytes, read in sequence at lookup).
-    package struct Question: Sendable {
-        var feature: Int32
-        var threshold: Float
-        var categoryStart: Int32
-        var categoryWordCount: Int16
-        var missingGoesLeft: Bool
-        /// What NaN is compared as (numeric questions): −∞ when missing values go left (−∞ ≤ any
-        /// finite threshold), +∞ when they go right.
-        var missingValue: Float
-    }
-
     /// Each table's questions, in mask-bit order.
-    package let questions: [Question]
+    package let questions: [TreeQuestion]
     /// Each table's split features, increasing.
     package let features: [Int32]
     /// Contributions, 2^P rows of m values per table.
@@ -75,7 +62,7 @@ package struct ShapTables: Sendable {
     package var tabulatedTreeCount: Int { tables.count }
 
     /// Bytes the tables hold.
-    package var byteCount: Int { (entries.count + leafValues.count) * 8 + filled.count + questions.count * 16 + features.count * 4 }
+    package var byteCount: Int { (entries.count + leafValues.count) * 8 + filled.count + questions.count * MemoryLayout<TreeQuestion>.stride + features.count * 4 }
 
     /// Tabulates every tree of `explainer` that asks at most `maximumQuestions` distinct questions
     /// whose answer patterns number at most `maximumPatterns`, within `byteBudget`.
@@ -84,7 +71,7 @@ package struct ShapTables: Sendable {
     init(explainer: TreeExplainer) {
         var tableOfTree = [Int32](repeating: -1, count: explainer.roots.count)
         var tables: [Table] = []
-        var questions: [Question] = []
+        var questions: [TreeQuestion] = []
         var features: [Int32] = []
         var entries: [Double] = []
         var filled: [Bool] = []
@@ -99,18 +86,10 @@ package struct ShapTables: Sendable {
                 let bytes = (1 << p) * (m * 8 + 9)
                 guard (entries.count + leafValues.count) * 8 + filled.count + bytes <= Self.byteBudget else { continue }
                 tableOfTree[tree] = Int32(tables.count)
-                let isNumeric = shape.questions.allSatisfy {
-                    explainer.nodes[$0].categoryWordCount == 0 && explainer.nodes[$0].threshold.isFinite
-                }
                 tables.append(Table(questionStart: Int32(questions.count), questionCount: Int32(p),
                                     featureStart: Int32(features.count), featureCount: Int32(m),
-                                    entryStart: entries.count, maskStart: filled.count, isNumeric: isNumeric))
-                questions += shape.questions.map { node in
-                    let n = explainer.nodes[node]
-                    return Question(feature: n.feature, threshold: n.threshold, categoryStart: n.categoryStart,
-                                    categoryWordCount: Int16(n.categoryWordCount), missingGoesLeft: n.missingGoesLeft,
-                                    missingValue: n.missingGoesLeft ? -.infinity : .infinity)
-                }
+                                    entryStart: entries.count, maskStart: filled.count))
+                questions += shape.routing
                 features += shape.features.map { Int32($0) }
                 let entryStart = entries.count, maskStart = filled.count
                 entries += repeatElement(0, count: (1 << p) * m)
@@ -137,15 +116,8 @@ package struct ShapTables: Sendable {
                     }
                     for (k, f) in shape.features.enumerated() { entries[entryStart + mask * m + k] = phi[f] }
                     filled[maskStart + mask] = true
-                    leafValues[maskStart + mask] = row.withUnsafeBufferPointer { r in
-                        explainer.categoryWords.withUnsafeBufferPointer { words in
-                            var node = explainer.nodes[Int(root)]
-                            while node.leftChild >= 0 {
-                                let left = TreeShapKernel.goesLeft(node, row: r.baseAddress!, categoryWords: words)
-                                node = explainer.nodes[Int(left ? node.leftChild : node.rightChild)]
-                            }
-                            return node.value
-                        }
+                    leafValues[maskStart + mask] = row.withUnsafeBufferPointer {
+                        explainer.leafValue(tree: tree, row: $0.baseAddress!)
                     }
                 }
             }
@@ -168,7 +140,7 @@ package struct ShapTables: Sendable {
     /// The tree's distinct questions (a representative node each), its split features (increasing)
     /// and, per feature, its answer classes; nil when the tree is not worth tabulating.
     static func shape(of tree: Int, root: Int, explainer: TreeExplainer)
-        -> (questions: [Int], features: [Int], classes: [[AnswerClass]])? {
+        -> (questions: [Int], routing: [TreeQuestion], features: [Int], classes: [[AnswerClass]])? {
         let nodes = explainer.nodes
         // Internal nodes of the tree (depth-first from the root; trees are checked acyclic).
         var splits: [Int] = []
@@ -186,6 +158,14 @@ package struct ShapTables: Sendable {
             questions.append(node)
             if questions.count > maximumQuestions { return nil }
         }
+        // The compact form the lookup reads; a numeric question with a non-finite threshold has none
+        // (its NaN could not be compared as ±∞) and keeps the tree on the kernel.
+        let routing = questions.compactMap { node -> TreeQuestion? in
+            let n = nodes[node]
+            return TreeQuestion(feature: n.feature, threshold: n.threshold, missingGoesLeft: n.missingGoesLeft,
+                                categoryStart: n.categoryStart, categoryWordCount: n.categoryWordCount)
+        }
+        guard routing.count == questions.count else { return nil }
         let features = Array(Set(questions.map { Int(nodes[$0].feature) })).sorted()
         var classes: [[AnswerClass]] = []
         var patternCount = 1
@@ -223,7 +203,7 @@ package struct ShapTables: Sendable {
             patternCount *= seen.count
             if patternCount > maximumPatterns { return nil }
         }
-        return (questions, features, classes)
+        return (questions, routing, features, classes)
     }
 
     /// Whether two internal nodes send every row the same way.
@@ -244,7 +224,7 @@ package struct ShapTables: Sendable {
 struct ShapTableLookup {
     let tableOfTree: UnsafePointer<Int32>
     let tables: UnsafePointer<ShapTables.Table>
-    let questions: UnsafePointer<ShapTables.Question>
+    let questions: UnsafePointer<TreeQuestion>
     let features: UnsafePointer<Int32>
     let entries: UnsafePointer<Double>
     let filled: UnsafePointer<Bool>
@@ -267,32 +247,13 @@ struct ShapTableLookup {
         let table = tables[index]
         var mask = 0
         let asked = questions + Int(table.questionStart)
-        if table.isNumeric {
-            // x <= threshold, NaN compared as ±∞ per its direction (thresholds are finite here).
-            for q in 0..<Int(table.questionCount) {
-                let question = asked[q]
-                let x = row[Int(question.feature)]
-                let value = x.isNaN ? question.missingValue : x
-                mask |= (value <= question.threshold ? 1 : 0) &<< q
-            }
-        } else {
-            for q in 0..<Int(table.questionCount) {
-                let question = asked[q]
-                let x = row[Int(question.feature)]
-                let left: Bool
-                if question.categoryWordCount == 0 && question.threshold.isFinite {
-                    left = (x.isNaN ? question.missingValue : x) <= question.threshold
-                } else if question.categoryWordCount == 0 {
-                    // Same rule as `RegressionTree.goesLeft`: NaN → missing direction, else x <= threshold.
-                    left = x <= question.threshold || (x.isNaN && question.missingGoesLeft)
-                } else if x.isNaN {
-                    left = question.missingGoesLeft
-                } else {
-                    left = categoryBitIsSet(x, start: question.categoryStart,
-                                            wordCount: Int(question.categoryWordCount), words: categoryWords)
-                }
-                mask |= (left ? 1 : 0) &<< q
-            }
+        // A model without categorical splits has no category words (nil base); the pointer is then
+        // never read, because only a categorical question reads it.
+        let words = categoryWords.baseAddress ?? UnsafePointer(bitPattern: MemoryLayout<UInt64>.alignment)!
+        for q in 0..<Int(table.questionCount) {
+            let question = asked[q]
+            let left = question.goesLeft(row[Int(question.feature)], categoryWords: words)
+            mask |= (left ? 1 : 0) &<< q
         }
         guard filled[table.maskStart &+ mask] else { return nil }
         let m = Int(table.featureCount)
@@ -311,13 +272,13 @@ struct ShapTableLookup {
         tables.entries.withUnsafeBufferPointer { entries in
         tables.filled.withUnsafeBufferPointer { filled in
         tables.leafValues.withUnsafeBufferPointer { leafValues in
-            withUnsafePointer(to: ShapTables.Question(feature: 0, threshold: 0, categoryStart: 0, categoryWordCount: 0,
-                                                      missingGoesLeft: false, missingValue: 0)) { noQuestion in
+            withUnsafePointer(to: TreeQuestion(feature: 0, threshold: 0, missingGoesLeft: false, categoryStart: 0,
+                                               categoryWordCount: 0)!) { noQuestion in
             withUnsafePointer(to: Int32(0)) { zero in
             withUnsafePointer(to: 0.0) { zeroDouble in
             withUnsafePointer(to: false) { no in
             withUnsafePointer(to: ShapTables.Table(questionStart: 0, questionCount: 0, featureStart: 0, featureCount: 0,
-                                                   entryStart: 0, maskStart: 0, isNumeric: true)) { noTable in
+                                                   entryStart: 0, maskStart: 0)) { noTable in
                 // Empty arrays may have nil bases: point at something valid (never read).
                 body(ShapTableLookup(tableOfTree: tableOfTree.baseAddress ?? zero, tables: list.baseAddress ?? noTable,
                                      questions: questions.baseAddress ?? noQuestion, features: features.baseAddress ?? zero,
@@ -370,17 +331,4 @@ extension TreeExplainer {
         }
     }
 
-    /// The value of the leaf of tree `tree` that `row` reaches.
-    func leafValue(tree: Int, row: UnsafePointer<Float>) -> Double {
-        nodes.withUnsafeBufferPointer { nodeBuffer in
-            categoryWords.withUnsafeBufferPointer { words in
-                var node = nodeBuffer[Int(roots[tree])]
-                while node.leftChild >= 0 {
-                    let left = TreeShapKernel.goesLeft(node, row: row, categoryWords: words)
-                    node = nodeBuffer[Int(left ? node.leftChild : node.rightChild)]
-                }
-                return node.value
-            }
-        }
-    }
 }

@@ -1,3 +1,5 @@
+import RiskTrees
+
 // The path-dependent TreeSHAP recursion (Lundberg, Erion & Lee 2018, algorithm 2).
 //
 // Written from the paper; the layout of the path workspace (one copy of the path per recursion
@@ -16,16 +18,6 @@ package struct PathElement {
     var zeroFraction: Double
     var oneFraction: Double
     var weight: Double
-}
-
-/// Whether the category code `x` (not NaN) is in the bitset of `wordCount` words starting at
-/// `start`; codes outside the bitset (negative ones included) are not — they go right, like unseen
-/// codes. The categorical half of `RegressionTree.goesLeft`, shared by every TreeSHAP path.
-@inline(__always)
-func categoryBitIsSet(_ x: Float, start: Int32, wordCount: Int, words: UnsafeBufferPointer<UInt64>) -> Bool {
-    guard x >= 0, x < Float(wordCount &* 64) else { return false }
-    let code = Int(x)
-    return (words[Int(start) &+ (code >> 6)] >> UInt64(code & 63)) & 1 == 1
 }
 
 /// The recursion over one row; pointers are valid for the duration of one `explain` call.
@@ -50,7 +42,7 @@ struct TreeShapKernel {
         if x.isNaN { return node.missingGoesLeft }
         let words = Int(node.categoryWordCount)
         if words == 0 { return x <= node.threshold }
-        return categoryBitIsSet(x, start: node.categoryStart, wordCount: words, words: categoryWords)
+        return categorySetContains(x, start: Int(node.categoryStart), wordCount: words, words: categoryWords.baseAddress!)
     }
 
     /// Appends a feature with the given zero/one fractions and updates the subset-size weights.
@@ -268,18 +260,32 @@ extension TreeExplainer {
     }
 
     /// The raw score `baseScore + Σ tree outputs` of `row`, summed in tree order like the model.
+    /// The value of the leaf `row` reaches from `root` (the routing of `RegressionTree.goesLeft`).
+    @inline(__always)
+    static func leafValue(root: Int32, nodes: UnsafeBufferPointer<Node>, row: UnsafePointer<Float>,
+                          categoryWords: UnsafeBufferPointer<UInt64>) -> Double {
+        var node = nodes[Int(root)]
+        while node.leftChild >= 0 {
+            let left = TreeShapKernel.goesLeft(node, row: row, categoryWords: categoryWords)
+            node = nodes[Int(left ? node.leftChild : node.rightChild)]
+        }
+        return node.value
+    }
+
+    /// The value of the leaf of tree `tree` that `row` reaches.
+    func leafValue(tree: Int, row: UnsafePointer<Float>) -> Double {
+        nodes.withUnsafeBufferPointer { nodeBuffer in
+            categoryWords.withUnsafeBufferPointer { words in
+                Self.leafValue(root: roots[tree], nodes: nodeBuffer, row: row, categoryWords: words)
+            }
+        }
+    }
+
     package func rawScore(row: UnsafePointer<Float>) -> Double {
         nodes.withUnsafeBufferPointer { nodeBuffer in
             categoryWords.withUnsafeBufferPointer { words in
                 var score = baseScore
-                for root in roots {
-                    var node = nodeBuffer[Int(root)]
-                    while node.leftChild >= 0 {
-                        let left = TreeShapKernel.goesLeft(node, row: row, categoryWords: words)
-                        node = nodeBuffer[Int(left ? node.leftChild : node.rightChild)]
-                    }
-                    score += node.value
-                }
+                for root in roots { score += Self.leafValue(root: root, nodes: nodeBuffer, row: row, categoryWords: words) }
                 return score
             }
         }

@@ -137,7 +137,7 @@ public struct RiskScorer: Sendable {
             }
             guard treesRow.count == revenuePredictor.featureCount else { return try score(table, options: single)[0] }
             let logRevenue = treesRow.withUnsafeBufferPointer { revenuePredictor.rawScore($0) }
-            expected = [probability * Foundation.expm1(max(0, min(logRevenue, 700)))]
+            expected = [Self.expectedRevenue(probability: probability, logRevenue: logRevenue)]
         }
         return try assessments(table, matrix: matrix, raw: [raw], probabilities: [probability], expected: expected,
                                decisions: nil, options: single)[0]
@@ -174,7 +174,7 @@ public struct RiskScorer: Sendable {
             let treesMatrix = kind == .trees ? matrix
                 : try bundle.pipeline.transform(table, for: .trees, threadCount: options.threadCount)
             let logRevenue = try revenuePredictor.rawScores(treesMatrix, threadCount: options.threadCount)
-            expected = zip(probabilities, logRevenue).map { p, r in p * Foundation.expm1(max(0, min(r, 700))) }
+            expected = zip(probabilities, logRevenue).map { Self.expectedRevenue(probability: $0, logRevenue: $1) }
         }
         timer.lap("revenue")
         var decisions: [TargetingPolicy.Decision]?
@@ -186,6 +186,12 @@ public struct RiskScorer: Sendable {
         defer { timer.lap("assessments (reasons \(options.reasonCount), warnings \(options.includeWarnings))") }
         return try assessments(table, matrix: matrix, raw: raw, probabilities: probabilities, expected: expected,
                                decisions: decisions, options: options)
+    }
+
+    /// Probability × the revenue model's amount (it predicts log1p(revenue), clamped to [0, 700]
+    /// so that `expm1` stays finite). The one formula of the batch and the single-declaration paths.
+    static func expectedRevenue(probability: Double, logRevenue: Double) -> Double {
+        probability * Foundation.expm1(max(0, min(logRevenue, 700)))
     }
 
     /// The generator for `options`: the one prepared in `init` when it fits (the default options),

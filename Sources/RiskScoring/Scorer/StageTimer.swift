@@ -15,7 +15,7 @@ package struct StageTimer {
     package mutating func lap(_ label: @autoclosure () -> String) {
         guard let start = last else { return }
         let now = ContinuousClock.now
-        let seconds = Double((now - start).components.attoseconds) * 1e-18 + Double((now - start).components.seconds)
+        let seconds = (now - start) / .seconds(1)
         FileHandle.standardError.write(Data("stage \(label()): \(String(format: "%.3f", seconds)) s\n".utf8))
         last = now
     }

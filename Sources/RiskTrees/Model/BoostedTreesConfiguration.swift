@@ -97,7 +97,12 @@ public struct BoostedTreesConfiguration: Sendable, Hashable, Codable {
         try Self.check("learningRate", learningRate, valid: learningRate > 0 && learningRate <= 1, range: "(0, 1]")
         try Self.check("maximumLeafCount", maximumLeafCount, 2...65_536)
         if let depth = maximumDepth {
-            try Self.check("maximumDepth", depth, growthPolicy == .symmetric ? 1...16 : 1...64)
+            try Self.check("maximumDepth", depth, 1...64)
+            if growthPolicy == .symmetric && depth > 16 {
+                throw RiskTreesError(.invalidParameter,
+                                     "maximumDepth is \(depth); symmetric trees take 1...16 (a symmetric tree of depth D "
+                                        + "has 2^D leaves). Lower maximumDepth or use leaf-wise growth.")
+            }
         }
         try Self.check("minimumChildWeight", minimumChildWeight, valid: minimumChildWeight >= 0, range: "[0, ∞)")
         try Self.check("minimumSamplesPerLeaf", minimumSamplesPerLeaf, 1...Int(Int32.max))

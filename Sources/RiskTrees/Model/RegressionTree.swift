@@ -75,10 +75,9 @@ public struct RegressionTree: Sendable, Hashable, Codable {
         if x.isNaN { return missingGoesLeft[node] }
         let words = Int(categoryWordCount[node])
         if words == 0 { return x <= threshold[node] }
-        guard x >= 0, x < Float(words * 64) else { return false }
-        let code = Int(x)
-        let word = categoryWords[Int(categoryStart[node]) + (code >> 6)]
-        return (word >> UInt64(code & 63)) & 1 == 1
+        return categoryWords.withUnsafeBufferPointer {
+            categorySetContains(x, start: Int(categoryStart[node]), wordCount: words, words: $0.baseAddress!)
+        }
     }
 
     /// The leaf reached by `row` (feature values indexed by feature number).

@@ -147,10 +147,8 @@ public struct BoostedTreesPredictor: Sendable {
         @inlinable
         func categoryGoesLeft(node: Int, flags: UInt8, x: Float) -> Bool {
             if x.isNaN { return flags & BoostedTreesPredictor.missingLeftFlag != 0 }
-            let wordCount = Int(categoryWordCount[node])
-            guard x >= 0, x < Float(wordCount &* 64) else { return false }
-            let code = Int(x)
-            return (categoryWords![Int(categoryStart[node]) &+ (code >> 6)] >> UInt64(code & 63)) & 1 == 1
+            return categorySetContains(x, start: Int(categoryStart[node]), wordCount: Int(categoryWordCount[node]),
+                                       words: categoryWords!)
         }
     }
 

@@ -10,32 +10,9 @@ import RiskData
 /// bit-identical to `BoostedTreesModel.rawScore`.
 @usableFromInline
 struct SymmetricForest: Sendable {
-    @usableFromInline
-    struct Question: Sendable {
-        @usableFromInline var feature: Int32
-        @usableFromInline var threshold: Float
-        /// What NaN is compared as: −∞ when missing values go left, +∞ when they go right.
-        @usableFromInline var missingValue: Float
-        /// Categorical questions: start and length (in 64-bit words) of the category bitset in
-        /// `categoryWords`; length 0 for numeric questions.
-        @usableFromInline var categoryStart: Int32
-        @usableFromInline var categoryWordCount: Int32
-        @usableFromInline var missingGoesLeft: Bool
-
-        /// Whether `x` goes left (the rule of `RegressionTree.goesLeft`).
-        @inlinable @inline(__always)
-        func goesLeft(_ x: Float, categoryWords: UnsafePointer<UInt64>) -> Bool {
-            if categoryWordCount == 0 { return (x.isNaN ? missingValue : x) <= threshold }
-            if x.isNaN { return missingGoesLeft }
-            guard x >= 0, x < Float(Int(categoryWordCount) &* 64) else { return false }
-            let code = Int(x)
-            return (categoryWords[Int(categoryStart) &+ (code >> 6)] >> UInt64(code & 63)) & 1 == 1
-        }
-    }
-
     /// Per tree: start of its questions (depth = next start − start).
     @usableFromInline let questionStarts: [Int32]
-    @usableFromInline let questions: [Question]
+    @usableFromInline let questions: [TreeQuestion]
     /// Per tree: start of its 2^depth leaf values.
     @usableFromInline let valueStarts: [Int32]
     @usableFromInline let values: [Double]
@@ -50,18 +27,22 @@ struct SymmetricForest: Sendable {
     /// The forest of `model`, or nil when a tree is not symmetric, is deeper than `maximumDepth` or
     /// asks a numeric question with an infinite threshold.
     init?(model: BoostedTreesModel) {
-        var questionStarts: [Int32] = [0], questions: [Question] = []
+        var questionStarts: [Int32] = [0], questions: [TreeQuestion] = []
         var valueStarts: [Int32] = [0], values: [Double] = []
         var categoryWords: [UInt64] = [0]
         guard !model.trees.isEmpty else { return nil }
         for tree in model.trees {
             // Level by level: every node of a level must ask the first node's question.
             var level = [0]
-            var asked: [Question] = []
+            var asked: [TreeQuestion] = []
             while !tree.isLeaf(level[0]) {
                 let first = level[0]
                 let words = Int(tree.categoryWordCount[first])
-                guard asked.count < Self.maximumDepth, words > 0 || tree.threshold[first].isFinite else { return nil }
+                guard asked.count < Self.maximumDepth,
+                      let question = TreeQuestion(feature: tree.splitFeature[first], threshold: tree.threshold[first],
+                                                  missingGoesLeft: tree.missingGoesLeft[first],
+                                                  categoryStart: Int32(categoryWords.count),
+                                                  categoryWordCount: Int32(words)) else { return nil }
                 let bitset = words > 0 ? Array(tree.categoryWords[Int(tree.categoryStart[first])...].prefix(words)) : []
                 var next: [Int] = []
                 for node in level {
@@ -77,10 +58,7 @@ struct SymmetricForest: Sendable {
                     next.append(Int(tree.leftChild[node]))
                     next.append(Int(tree.rightChild[node]))
                 }
-                asked.append(Question(feature: tree.splitFeature[first], threshold: tree.threshold[first],
-                                      missingValue: tree.missingGoesLeft[first] ? -.infinity : .infinity,
-                                      categoryStart: Int32(words > 0 ? categoryWords.count : 0),
-                                      categoryWordCount: Int32(words), missingGoesLeft: tree.missingGoesLeft[first]))
+                asked.append(question)
                 categoryWords += bitset
                 level = next
             }
