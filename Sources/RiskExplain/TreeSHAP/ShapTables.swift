@@ -34,6 +34,9 @@ package struct ShapTables: Sendable {
         var entryStart: Int
         /// Start of the tree's 2^P "pattern occurs" flags in `filled`.
         var maskStart: Int
+        /// Every question numeric: the lookup then skips the categorical test (measured: a third
+        /// of the lookup time on 200 symmetric trees).
+        var isNumeric: Bool
     }
 
     /// Most distinct questions a tabulated tree may ask (tables of 2^10 rows).
@@ -88,7 +91,8 @@ package struct ShapTables: Sendable {
                 tableOfTree[tree] = Int32(tables.count)
                 tables.append(Table(questionStart: Int32(questions.count), questionCount: Int32(p),
                                     featureStart: Int32(features.count), featureCount: Int32(m),
-                                    entryStart: entries.count, maskStart: filled.count))
+                                    entryStart: entries.count, maskStart: filled.count,
+                                    isNumeric: shape.routing.allSatisfy { $0.categoryWordCount == 0 }))
                 questions += shape.routing
                 features += shape.features.map { Int32($0) }
                 let entryStart = entries.count, maskStart = filled.count
@@ -250,10 +254,16 @@ struct ShapTableLookup {
         // A model without categorical splits has no category words (nil base); the pointer is then
         // never read, because only a categorical question reads it.
         let words = categoryWords.baseAddress ?? UnsafePointer(bitPattern: MemoryLayout<UInt64>.alignment)!
-        for q in 0..<Int(table.questionCount) {
-            let question = asked[q]
-            let left = question.goesLeft(row[Int(question.feature)], categoryWords: words)
-            mask |= (left ? 1 : 0) &<< q
+        if table.isNumeric {
+            for q in 0..<Int(table.questionCount) {
+                let question = asked[q]
+                mask |= (question.numericGoesLeft(row[Int(question.feature)]) ? 1 : 0) &<< q
+            }
+        } else {
+            for q in 0..<Int(table.questionCount) {
+                let question = asked[q]
+                mask |= (question.goesLeft(row[Int(question.feature)], categoryWords: words) ? 1 : 0) &<< q
+            }
         }
         guard filled[table.maskStart &+ mask] else { return nil }
         let m = Int(table.featureCount)
@@ -278,7 +288,7 @@ struct ShapTableLookup {
             withUnsafePointer(to: 0.0) { zeroDouble in
             withUnsafePointer(to: false) { no in
             withUnsafePointer(to: ShapTables.Table(questionStart: 0, questionCount: 0, featureStart: 0, featureCount: 0,
-                                                   entryStart: 0, maskStart: 0)) { noTable in
+                                                   entryStart: 0, maskStart: 0, isNumeric: true)) { noTable in
                 // Empty arrays may have nil bases: point at something valid (never read).
                 body(ShapTableLookup(tableOfTree: tableOfTree.baseAddress ?? zero, tables: list.baseAddress ?? noTable,
                                      questions: questions.baseAddress ?? noQuestion, features: features.baseAddress ?? zero,

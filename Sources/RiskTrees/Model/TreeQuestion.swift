@@ -39,10 +39,14 @@ package struct TreeQuestion: Sendable {
         self.missingGoesLeft = missingGoesLeft
     }
 
+    /// `goesLeft` for a numeric question (`categoryWordCount == 0`): one select and one compare.
+    @inlinable @inline(__always)
+    package func numericGoesLeft(_ x: Float) -> Bool { (x.isNaN ? missingValue : x) <= threshold }
+
     /// Whether `x` goes left: the rule of `RegressionTree.goesLeft`.
     @inlinable @inline(__always)
     package func goesLeft(_ x: Float, categoryWords: UnsafePointer<UInt64>) -> Bool {
-        if categoryWordCount == 0 { return (x.isNaN ? missingValue : x) <= threshold }
+        if categoryWordCount == 0 { return numericGoesLeft(x) }
         if x.isNaN { return missingGoesLeft }
         return categorySetContains(x, start: Int(categoryStart), wordCount: Int(categoryWordCount),
                                    words: categoryWords)

@@ -127,12 +127,7 @@ struct SymmetricForest: Sendable {
                         let column = columns + Int(question.feature) &* stride
                         let bit = Int32(1) &<< Int32(q &- first)
                         if question.categoryWordCount == 0 {
-                            let threshold = question.threshold, missing = question.missingValue
-                            for r in 0..<count {
-                                let x = column[r]
-                                let value = x.isNaN ? missing : x
-                                masks[r] |= value <= threshold ? bit : 0
-                            }
+                            for r in 0..<count { masks[r] |= question.numericGoesLeft(column[r]) ? bit : 0 }
                         } else {
                             for r in 0..<count where question.goesLeft(column[r], categoryWords: words.baseAddress!) {
                                 masks[r] |= bit
