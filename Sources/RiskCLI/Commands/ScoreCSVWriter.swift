@@ -9,8 +9,8 @@ import Glibc
 /// reused byte buffers and handed to the sink in input order, so the file is the same for every
 /// thread count.
 ///
-/// The bytes are those of the former `String`-per-field formatting (`[fields].map(csvField)
-/// .joined(separator: ",")`, doubles as `"\(value)"`, money as `String(format: "%.2f")`),
+/// The bytes are those of the former `String`-per-field formatting (fields quoted per RFC 4180 and
+/// joined by commas, doubles as `"\(value)"`, money as `String(format: "%.2f")`),
 /// which `ScoreCSVWriterTests` checks on generated rows, with one deliberate difference: a field is
 /// quoted when its *bytes* contain `,` `"` CR or LF. The `Character`-based check missed a CRLF pair
 /// (one grapheme, equal to neither "\n" nor "\r") and a comma or quote followed by a combining mark,

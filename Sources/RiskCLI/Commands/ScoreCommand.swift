@@ -125,18 +125,21 @@ struct ScoreCommand: ParsableCommand {
         }
         timer.lap("write output")
         if !read.rejected.isEmpty {
-            var text = "line,declaration_id,reason\n"
+            // Quoted on bytes like the scores (a CRLF or a comma before a combining mark is quoted too).
+            var bytes = Array("line,declaration_id,reason\n".utf8)
             for r in read.rejected {
-                text += [String(r.line), r.declarationID ?? "", r.message].map(csvField).joined(separator: ",") + "\n"
+                for (k, field) in [String(r.line), r.declarationID ?? "", r.message].enumerated() {
+                    if k > 0 { bytes.append(UInt8(ascii: ",")) }
+                    ScoreCSVWriter.appendField(field, to: &bytes)
+                }
+                bytes.append(UInt8(ascii: "\n"))
             }
-            try AtomicFile.write(Data(text.utf8), to: rejectURL)
+            try AtomicFile.write(Data(bytes), to: rejectURL)
             printError("wrote \(read.rejected.count) rejected row(s) to \(rejectURL.path)")
         }
         let selected = assessments.reduce(0) { $0 + (($1.decision?.selected ?? false) ? 1 : 0) }
         printError("scored \(assessments.count) declarations (\(selected) selected) → \(out)")
     }
-
-    static func money(_ v: Double) -> String { String(format: "%.2f", v) }
 }
 
 /// One JSON Lines record of `riskctl score --format jsonl`.
@@ -176,14 +179,5 @@ struct ReasonLine: Encodable {
         value = r.value
     }
 }
-
-/// A CSV field, quoted when needed (RFC 4180).
-func csvField(_ text: String) -> String {
-    guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-    return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-}
-
-/// Shortest round-trip text of a Double.
-func shortest(_ v: Double) -> String { "\(v)" }
 
 extension TargetingPolicy.RankingKey: ExpressibleByArgument {}
