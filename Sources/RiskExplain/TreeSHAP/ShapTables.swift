@@ -302,43 +302,4 @@ struct ShapTableLookup {
 extension TreeExplainer {
     /// Whether every tree is tabulated, so that blocks of rows can be explained tree by tree.
     package var isFullyTabulated: Bool { (tables?.tabulatedTreeCount ?? 0) == roots.count && !roots.isEmpty }
-
-    /// Adds the contributions of `count` rows to `phi`: row-major `rows` (`featureCount` values
-    /// each) and row-major `phi` (`featureCount` values each, not cleared).
-    ///
-    /// With every tree tabulated, trees are the outer loop and the block's rows the inner one, so
-    /// one tree's questions and table stay in cache for the whole block; each row still receives
-    /// its trees' contributions in tree order, so the result equals `accumulate` row by row, bit for
-    /// bit. Otherwise the rows go through `accumulate` one by one.
-    ///
-    /// - Complexity: O(count · Σ_trees (P + m)) with tables.
-    package func accumulateBlock(rows: UnsafePointer<Float>, count: Int, phi: UnsafeMutablePointer<Double>,
-                                 rawScores: UnsafeMutablePointer<Double>? = nil, workspace: UnsafeMutableRawPointer) {
-        let width = featureCount
-        guard isFullyTabulated, let tables else {
-            for r in 0..<count {
-                accumulate(row: rows + r &* width, phi: phi + r &* width, workspace: workspace)
-                rawScores?[r] = rawScore(row: rows + r &* width)
-            }
-            return
-        }
-        if let rawScores { rawScores.update(repeating: baseScore, count: count) }
-        categoryWords.withUnsafeBufferPointer { words in
-            ShapTableLookup.with(tables) { lookup in
-                for tree in 0..<roots.count {
-                    for r in 0..<count {
-                        let row = rows + r &* width, out = phi + r &* width
-                        if let leaf = lookup.addReturningLeafValue(tree: tree, row: row, phi: out, categoryWords: words) {
-                            rawScores?[r] += leaf
-                        } else {
-                            // A pattern no row was expected to produce: the kernel, as `accumulate` does.
-                            accumulateTree(tree, row: row, phi: out, workspace: workspace)
-                            rawScores?[r] += leafValue(tree: tree, row: row)
-                        }
-                    }
-                }
-            }
-        }
-    }
-
 }

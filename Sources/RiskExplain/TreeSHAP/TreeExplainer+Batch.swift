@@ -1,14 +1,12 @@
 import RiskData
 
 extension TreeExplainer {
-    /// Rows explained together by `accumulateBlock` in the batch paths.
-    package static let blockRowCount = 64
-
     /// Contributions of every row of `matrix`, computed on up to `threadCount` threads.
     ///
     /// Each row is computed by the same sequential code whatever the thread count, so the result is
-    /// bit-identical for every `threadCount`. One row buffer and one workspace are allocated
-    /// per chunk of rows, nothing per row.
+    /// bit-identical for every `threadCount`, to `explain(_:into:)` row by row and (the raw scores)
+    /// to `BoostedTreesPredictor.rawScores`. Blocks of rows go through `explainBlock`; one block
+    /// buffer and one workspace are allocated per chunk of rows, nothing per row.
     ///
     /// - Parameters:
     ///   - matrix: Rows to explain; its column count must equal `featureCount`.
@@ -25,34 +23,13 @@ extension TreeExplainer {
         let rowCount = matrix.rowCount
         let featureCount = self.featureCount
         var contributions = [Double](repeating: 0, count: rowCount * featureCount)
-        var rawScores = [Double](repeating: baseValue, count: rowCount)
-        if featureCount > 0 && rowCount > 0 {
+        var rawScores = [Double](repeating: baseScore, count: rowCount)
+        if rowCount > 0 {
             matrix.withUnsafeValues { values in
                 contributions.withUnsafeMutableBufferPointer { out in
                     rawScores.withUnsafeMutableBufferPointer { raw in
-                        let valuesBase = values.baseAddress!, outBase = out.baseAddress!, rawBase = raw.baseAddress!
-                        ParallelLoop.forEachChunk(count: rowCount, threadCount: threadCount, minimumChunk: 8) { _, range in
-                            // Blocks of rows, row-major (trees outer within a block when every tree is tabulated).
-                            let blockRows = Self.blockRowCount
-                            let rowBuffer = UnsafeMutablePointer<Float>.allocate(capacity: featureCount * blockRows)
-                            let workspace = UnsafeMutableRawPointer.allocate(byteCount: workspaceByteCount,
-                                                                             alignment: 64)
-                            defer {
-                                rowBuffer.deallocate()
-                                workspace.deallocate()
-                            }
-                            var start = range.lowerBound
-                            while start < range.upperBound {
-                                let count = min(blockRows, range.upperBound - start)
-                                for i in 0..<count {
-                                    let row = rowBuffer + i &* featureCount
-                                    for c in 0..<featureCount { row[c] = valuesBase[c &* rowCount &+ start &+ i] }
-                                }
-                                accumulateBlock(rows: rowBuffer, count: count, phi: outBase + start &* featureCount,
-                                                rawScores: rawBase + start, workspace: workspace)
-                                start += count
-                            }
-                        }
+                        explainRows(values: values.baseAddress, rowCount: rowCount, contributions: out.baseAddress,
+                                    rawScores: raw.baseAddress!, threadCount: threadCount)
                     }
                 }
             }
@@ -70,5 +47,49 @@ extension TreeExplainer {
     public func explain(_ matrix: FeatureMatrix, threadCount: Int = ParallelLoop.processorCount) throws
         -> [Explanation] {
         try contributions(for: matrix, threadCount: threadCount).explanations
+    }
+
+    /// Every row's contributions (row-major, `rowCount × featureCount`, overwritten) and raw score
+    /// (overwritten) for the column-major `values` of `rowCount` rows (column `f` at `f * rowCount`),
+    /// block by block through `explainBlock`, in parallel over runs of blocks.
+    ///
+    /// Bit-identical to `explain(_:into:)` and `BoostedTreesPredictor.rawScores` row by row, for
+    /// every `threadCount`. `values` and `contributions` may be nil only when `featureCount` is 0.
+    ///
+    /// - Complexity: O(rows × per-row cost of `explainBlock` / threads).
+    package func explainRows(values: UnsafePointer<Float>?, rowCount: Int, contributions: UnsafeMutablePointer<Double>?,
+                             rawScores: UnsafeMutablePointer<Double>, threadCount: Int) {
+        let featureCount = self.featureCount
+        guard rowCount > 0 else { return }
+        guard featureCount > 0, let valuesBase = values, let outBase = contributions else {
+            // No features: every tree is a single leaf, and the walk reads nothing of the row.
+            var none = Float(0)
+            let score = rawScore(row: &none)
+            rawScores.update(repeating: score, count: rowCount)
+            return
+        }
+        let blockRows = Self.blockRowCount(featureCount: featureCount)
+        let blockCount = (rowCount + blockRows - 1) / blockRows
+        let workspaceBytes = blockWorkspaceByteCount(rowCount: blockRows)
+        // Two blocks at least per thread: below that, waking a thread costs more than it saves.
+        ParallelLoop.forEachChunk(count: blockCount, threadCount: threadCount, minimumChunk: 2) { _, blocks in
+            let block = UnsafeMutablePointer<Float>.allocate(capacity: max(1, blockRows * featureCount))
+            let workspace = UnsafeMutableRawPointer.allocate(byteCount: workspaceBytes, alignment: 64)
+            defer {
+                block.deallocate()
+                workspace.deallocate()
+            }
+            for index in blocks {
+                let first = index * blockRows, count = min(blockRows, rowCount - first)
+                // The block's columns, copied next to each other (the matrix's columns are a
+                // whole column apart, which would map them onto the same cache sets).
+                for f in 0..<featureCount {
+                    (block + f * blockRows).update(from: valuesBase + f * rowCount + first, count: count)
+                }
+                explainBlock(columns: block, columnStride: blockRows, rowCount: count,
+                             contributions: outBase + first * featureCount, rawScores: rawScores + first,
+                             workspace: workspace)
+            }
+        }
     }
 }

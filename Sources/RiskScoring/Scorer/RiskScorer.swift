@@ -160,9 +160,18 @@ public struct RiskScorer: Sendable {
         let matrix = try bundle.pipeline.transform(table, for: kind, threadCount: options.threadCount)
         timer.lap("transform")
         let raw: [Double]
+        // With explanations, one pass over the trees gives every row's raw score and contributions
+        // (`TreeExplainer.explainBlock`): the Doubles of `rawScores` and of `explain(_:into:)`.
+        var contributions: [Double]?
         switch bundle.model {
         case .boostedTrees:
-            raw = try treePredictor!.rawScores(matrix, threadCount: options.threadCount)
+            if options.reasonCount > 0 || options.includeExplanation, let treeExplainer,
+               matrix.columnCount == treeExplainer.featureCount {
+                let explained = try treeExplainer.contributions(for: matrix, threadCount: options.threadCount)
+                (raw, contributions) = (explained.rawScores, explained.contributions)
+            } else {
+                raw = try treePredictor!.rawScores(matrix, threadCount: options.threadCount)
+            }
         case .logistic(let model):
             raw = try model.rawScores(matrix)
         }
@@ -185,7 +194,7 @@ public struct RiskScorer: Sendable {
         timer.lap("policy")
         defer { timer.lap("assessments (reasons \(options.reasonCount), warnings \(options.includeWarnings))") }
         return try assessments(table, matrix: matrix, raw: raw, probabilities: probabilities, expected: expected,
-                               decisions: decisions, options: options)
+                               decisions: decisions, options: options, contributions: contributions)
     }
 
     /// Probability × the revenue model's amount (it predicts log1p(revenue), clamped to [0, 700]
@@ -206,9 +215,11 @@ public struct RiskScorer: Sendable {
     }
 
     /// One assessment per row of `table` from its predictions, in row order, in parallel.
+    /// `precomputed`: the tree explainer's row-major contributions of every row, when the caller
+    /// computed them with the raw scores (else each row is explained here).
     func assessments(_ table: DeclarationTable, matrix: FeatureMatrix, raw: [Double], probabilities: [Double],
                      expected: [Double]?, decisions: [TargetingPolicy.Decision]?,
-                     options: ScoringOptions) throws -> [RiskAssessment] {
+                     options: ScoringOptions, contributions precomputed: [Double]? = nil) throws -> [RiskAssessment] {
         let n = table.rowCount
         let generator = try reasonGenerator(options)
         let explain = options.reasonCount > 0 || options.includeExplanation
@@ -229,10 +240,19 @@ public struct RiskScorer: Sendable {
                     var reasons: [Reason] = []
                     var grouped: GroupedExplanation?
                     if explain {
-                        row.withUnsafeMutableBufferPointer { matrix.copyRow(r, into: $0) }
-                        let base = row.withUnsafeBufferPointer { x in
+                        let base: Double
+                        if let precomputed, let treeExplainer {
+                            let start = r * featureCount
                             contributions.withUnsafeMutableBufferPointer { c in
-                                self.treeExplainer?.explain(x, into: c) ?? self.linearExplainer!.explain(x, into: c)
+                                _ = c.update(fromContentsOf: precomputed[start..<(start + featureCount)])
+                            }
+                            base = treeExplainer.baseValue
+                        } else {
+                            row.withUnsafeMutableBufferPointer { matrix.copyRow(r, into: $0) }
+                            base = row.withUnsafeBufferPointer { x in
+                                contributions.withUnsafeMutableBufferPointer { c in
+                                    self.treeExplainer?.explain(x, into: c) ?? self.linearExplainer!.explain(x, into: c)
+                                }
                             }
                         }
                         // `reasonCount` is a maximum: the generator may append an AEO reason beyond
