@@ -37,6 +37,8 @@ package struct ShapTables: Sendable {
         /// Every question numeric: the lookup then skips the categorical test (measured: a third
         /// of the lookup time on 200 symmetric trees).
         var isNumeric: Bool
+        /// Every one of the 2^P patterns occurs (then a block of rows needs no `filled` check).
+        var isComplete: Bool = false
     }
 
     /// Most distinct questions a tabulated tree may ask (tables of 2^10 rows).
@@ -48,7 +50,7 @@ package struct ShapTables: Sendable {
 
     /// Per tree: index in `tables`, or -1 when the tree is explained by the kernel.
     package let tableOfTree: [Int32]
-    package let tables: [Table]
+    package internal(set) var tables: [Table]
     /// Each table's questions, in mask-bit order.
     package let questions: [TreeQuestion]
     /// Each table's split features, increasing.
@@ -59,7 +61,13 @@ package struct ShapTables: Sendable {
     package let leafValues: [Double]
     /// Whether a row can produce each answer pattern (rows that cannot are never read; a lookup of
     /// an unfilled pattern falls back to the kernel).
-    package let filled: [Bool]
+    package internal(set) var filled: [Bool]
+
+    /// Features some table asks a categorical question about, increasing: a block of rows converts
+    /// their values to integer codes once (`TreeExplainer.explainBlock`).
+    package let codedFeatures: [Int32]
+    /// Per feature: its index in `codedFeatures`, or -1.
+    package let codeSlotOfFeature: [Int32]
 
     /// Number of trees that are tabulated.
     package var tabulatedTreeCount: Int { tables.count }
@@ -124,6 +132,7 @@ package struct ShapTables: Sendable {
                         explainer.leafValue(tree: tree, row: $0.baseAddress!)
                     }
                 }
+                tables[tables.count - 1].isComplete = !filled[maskStart...].contains(false)
             }
         }
         self.tableOfTree = tableOfTree
@@ -133,6 +142,11 @@ package struct ShapTables: Sendable {
         self.entries = entries
         self.filled = filled
         self.leafValues = leafValues
+        let coded = Set(questions.filter { $0.categoryWordCount > 0 }.map(\.feature)).sorted()
+        var slots = [Int32](repeating: -1, count: featureCount)
+        for (slot, feature) in coded.enumerated() { slots[Int(feature)] = Int32(slot) }
+        self.codedFeatures = coded
+        self.codeSlotOfFeature = slots
     }
 
     /// One value of a feature and the answers (bits of the tree's question mask) it gives.
@@ -300,6 +314,18 @@ struct ShapTableLookup {
 }
 
 extension TreeExplainer {
+    /// A copy whose table of `tree` says that no row produces answer pattern `mask`, so that rows
+    /// with that pattern go through the kernel (tests reach that fallback with it).
+    func forgettingPattern(_ mask: Int, ofTree tree: Int) -> TreeExplainer {
+        var copy = self
+        guard var tables = copy.tables, tables.tableOfTree[tree] >= 0 else { return copy }
+        let index = Int(tables.tableOfTree[tree])
+        tables.filled[tables.tables[index].maskStart + mask] = false
+        tables.tables[index].isComplete = false
+        copy.tables = tables
+        return copy
+    }
+
     /// Whether every tree is tabulated, so that blocks of rows can be explained tree by tree.
     package var isFullyTabulated: Bool { (tables?.tabulatedTreeCount ?? 0) == roots.count && !roots.isEmpty }
 }

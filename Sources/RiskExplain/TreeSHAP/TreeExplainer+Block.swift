@@ -26,12 +26,10 @@ extension TreeExplainer {
     ///
     /// - Complexity: O(1).
     package func blockWorkspaceByteCount(rowCount: Int) -> Int {
-        let rows = max(1, rowCount)
-        return Self.roundedUp(rows * 4) + Self.roundedUp(rows * max(1, featureCount) * 4) + Self.roundedUp(rows)
-            + Self.roundedUp(workspaceByteCount)
+        let rows = max(1, rowCount), width = max(1, featureCount)
+        return BlockWorkspace.byteCount(rows: rows, width: width, codedCount: tables?.codedFeatures.count ?? 0,
+                                        kernelBytes: workspaceByteCount)
     }
-
-    private static func roundedUp(_ bytes: Int) -> Int { (bytes + 63) & ~63 }
 
     /// Computes, for `rowCount` rows stored column by column (`columns[feature * columnStride + r]`),
     /// every row's contributions and its raw score in one pass over the trees.
@@ -47,8 +45,8 @@ extension TreeExplainer {
     ///   - rowCount: Rows in the block (≥ 0, at most the count `workspace` was sized for).
     ///   - contributions: Room for `rowCount × featureCount` values.
     ///   - rawScores: Room for `rowCount` values.
-    ///   - workspace: `blockWorkspaceByteCount(rowCount:)` bytes, 64-byte aligned; its contents on
-    ///     entry do not matter.
+    ///   - workspace: `blockWorkspaceByteCount(rowCount:)` bytes (for at least `rowCount` rows),
+    ///     64-byte aligned; its contents on entry do not matter.
     /// - Complexity: O(`rowCount` · Σ_tabulated trees (questions + split features)) plus the kernel's
     ///   cost per row for trees without a table (see `TreeExplainer`).
     package func explainBlock(columns: UnsafePointer<Float>, columnStride: Int, rowCount: Int,
@@ -56,104 +54,210 @@ extension TreeExplainer {
                               workspace: UnsafeMutableRawPointer) {
         let count = rowCount, width = featureCount
         guard count > 0 else { return }
+        let space = BlockWorkspace(workspace, rows: count, width: max(1, width),
+                                   codedCount: tables?.codedFeatures.count ?? 0)
         rawScores.update(repeating: baseScore, count: count)
-        contributions.update(repeating: 0, count: count &* width)
-        // Workspace: masks, a row-major copy of the block (for the kernel), which rows are copied,
-        // and the kernel's own workspace.
-        let masks = workspace.bindMemory(to: Int32.self, capacity: count)
-        let rowsOffset = Self.roundedUp(count * 4)
-        let rows = (workspace + rowsOffset).bindMemory(to: Float.self, capacity: count * max(1, width))
-        let copiedOffset = rowsOffset + Self.roundedUp(count * max(1, width) * 4)
-        let copied = (workspace + copiedOffset).bindMemory(to: Bool.self, capacity: count)
-        copied.update(repeating: false, count: count)
-        let kernelWorkspace = workspace + copiedOffset + Self.roundedUp(count)
+        // Contributions column by column while the trees run (`phi[f * count + r]`): a tree's
+        // additions then go down a few contiguous columns; transposed into `contributions` at the end.
+        let phi = space.phi
+        phi.update(repeating: 0, count: count &* width)
+        space.copied.update(repeating: false, count: count)
 
         /// Row `r` as the kernel reads it (row-major), copied from the columns on first use.
         func row(_ r: Int) -> UnsafePointer<Float> {
-            let out = rows + r &* width
-            if !copied[r] {
+            let out = space.rows + r &* width
+            if !space.copied[r] {
                 for f in 0..<width { out[f] = columns[f &* columnStride &+ r] }
-                copied[r] = true
+                space.copied[r] = true
             }
             return UnsafePointer(out)
         }
 
         nodes.withUnsafeBufferPointer { nodeBuffer in
         categoryWords.withUnsafeBufferPointer { words in
-            /// Trees `range`, none of them tabulated: the kernel and a leaf walk, row by row.
-            func runKernel(_ range: Range<Int>) {
-                for r in 0..<count {
-                    let x = row(r)
-                    accumulateTrees(range, useTables: false, row: x, phi: contributions + r &* width,
-                                    workspace: kernelWorkspace)
-                    var score = rawScores[r]
-                    for tree in range {
-                        score += Self.leafValue(root: roots[tree], nodes: nodeBuffer, row: x, categoryWords: words)
+            /// Trees `range` for row `r` by the kernel (on a row-major copy of the row's contributions,
+            /// so that its additions are exactly those of `accumulate`) and a leaf walk.
+            func runKernel(_ range: Range<Int>, row r: Int) {
+                let x = row(r), own = space.phiRow
+                for f in 0..<width { own[f] = phi[f &* count &+ r] }
+                accumulateTrees(range, useTables: false, row: x, phi: own, workspace: space.kernel)
+                for f in 0..<width { phi[f &* count &+ r] = own[f] }
+                var score = rawScores[r]
+                for tree in range {
+                    score += Self.leafValue(root: roots[tree], nodes: nodeBuffer, row: x, categoryWords: words)
+                }
+                rawScores[r] = score
+            }
+            if let tables {
+                // A model without categorical questions has no category words (nil base): point at
+                // something valid, never read (only a categorical question reads it).
+                let wordBase = words.baseAddress ?? UnsafePointer(bitPattern: MemoryLayout<UInt64>.alignment)!
+                tables.codeSlotOfFeature.withUnsafeBufferPointer { codeSlotBuffer in
+                let codeSlots = codeSlotBuffer.baseAddress!
+                // Categorical values as integer codes, once per block: a code in 0..<2^31 for a
+                // value ≥ 0 (truncated, as `categorySetContains` does), -2 for NaN, -1 otherwise.
+                tables.codedFeatures.withUnsafeBufferPointer { coded in
+                    for (slot, feature) in coded.enumerated() {
+                        let column = columns + Int(feature) &* columnStride, codes = space.codes + slot &* count
+                        for r in 0..<count {
+                            let x = column[r]
+                            let code = Int32(x >= 0 && x < 2_147_483_648 ? x : -1)
+                            codes[r] = x.isNaN ? -2 : code
+                        }
                     }
-                    rawScores[r] = score
+                }
+                ShapTableLookup.with(tables) { lookup in
+                    var tree = 0
+                    let treeCount = roots.count
+                    while tree < treeCount {
+                        let index = Int(lookup.tableOfTree[tree])
+                        guard index >= 0 else {
+                            var end = tree + 1
+                            while end < treeCount && lookup.tableOfTree[end] < 0 { end += 1 }
+                            for r in 0..<count { runKernel(tree..<end, row: r) }
+                            tree = end
+                            continue
+                        }
+                        addTable(lookup, index: index, columns: columns, columnStride: columnStride, count: count,
+                                 words: wordBase, codes: space.codes, codeSlotOfFeature: codeSlots, phi: phi,
+                                 rawScores: rawScores, masks: space.masks) {
+                            runKernel(tree..<(tree + 1), row: $0)
+                        }
+                        tree += 1
+                    }
+                }
+                }
+            } else {
+                for r in 0..<count { runKernel(0..<roots.count, row: r) }
+            }
+        }
+        }
+        // Row-major out.
+        for r in 0..<count {
+            let out = contributions + r &* width
+            for f in 0..<width { out[f] = phi[f &* count &+ r] }
+        }
+    }
+
+    /// Adds a tabulated tree (table `index`) to a block of `count` rows: contributions to the
+    /// columns `phi[f * count + r]`, leaf values to `rawScores`; `unfilled(r)` handles a row whose
+    /// pattern is not in the table.
+    @inline(__always)
+    private func addTable(_ lookup: ShapTableLookup, index: Int, columns: UnsafePointer<Float>,
+                          columnStride: Int, count: Int, words: UnsafePointer<UInt64>, codes: UnsafePointer<Int32>,
+                          codeSlotOfFeature: UnsafePointer<Int32>, phi: UnsafeMutablePointer<Double>,
+                          rawScores: UnsafeMutablePointer<Double>, masks: UnsafeMutablePointer<Int32>,
+                          unfilled: (Int) -> Void) {
+        let table = lookup.tables[index]
+        // Answer masks, question by question down the columns, without a branch on the data.
+        masks.update(repeating: 0, count: count)
+        let asked = lookup.questions + Int(table.questionStart)
+        for q in 0..<Int(table.questionCount) {
+            let question = asked[q]
+            let bit = Int32(1) &<< Int32(q)
+            let wordCount = Int(question.categoryWordCount)
+            if wordCount == 0 {
+                let column = columns + Int(question.feature) &* columnStride
+                for r in 0..<count { masks[r] |= question.numericGoesLeft(column[r]) ? bit : 0 }
+                continue
+            }
+            // `goesLeft` on the block's codes: NaN (-2) goes the missing direction; a code outside
+            // the bitset (-1 included, as unsigned) is not a member and goes right.
+            let column = codes + Int(codeSlotOfFeature[Int(question.feature)]) &* count
+            let set = words + Int(question.categoryStart)
+            let missingBit = question.missingGoesLeft ? bit : 0
+            if wordCount == 1 {
+                let word = set[0]
+                for r in 0..<count {
+                    let code = column[r]
+                    let member = UInt32(bitPattern: code) < 64 && (word &>> UInt64(code & 63)) & 1 == 1
+                    masks[r] |= code == -2 ? missingBit : (member ? bit : 0)
+                }
+            } else {
+                let limit = UInt32(wordCount &* 64)
+                for r in 0..<count {
+                    let code = column[r]
+                    let inSet = UInt32(bitPattern: code) < limit
+                    let word = set[Int(inSet ? code : 0) &>> 6]
+                    let member = inSet && (word &>> UInt64(code & 63)) & 1 == 1
+                    masks[r] |= code == -2 ? missingBit : (member ? bit : 0)
                 }
             }
-            guard let tables else {
-                runKernel(0..<roots.count)
-                return
-            }
-            // A model without categorical questions has no category words (nil base): point at
-            // something valid, never read (only a categorical question reads it).
-            let wordBase = words.baseAddress ?? UnsafePointer(bitPattern: MemoryLayout<UInt64>.alignment)!
-            ShapTableLookup.with(tables) { lookup in
-                var tree = 0
-                let treeCount = roots.count
-                while tree < treeCount {
-                    let index = Int(lookup.tableOfTree[tree])
-                    guard index >= 0 else {
-                        var end = tree + 1
-                        while end < treeCount && lookup.tableOfTree[end] < 0 { end += 1 }
-                        runKernel(tree..<end)
-                        tree = end
+        }
+        let m = Int(table.featureCount)
+        let entries = lookup.entries + table.entryStart
+        let leaves = lookup.leafValues + table.maskStart
+        let split = lookup.features + Int(table.featureStart)
+        if !table.isComplete {
+            let filled = lookup.filled + table.maskStart
+            var missing = false
+            for r in 0..<count where !filled[Int(masks[r])] { missing = true }
+            if missing {
+                // Row by row (rare: a pattern no row was expected to produce goes to the kernel).
+                for r in 0..<count {
+                    let mask = Int(masks[r])
+                    guard filled[mask] else {
+                        unfilled(r)
                         continue
                     }
-                    let table = lookup.tables[index]
-                    // Answer masks, question by question down the columns.
-                    masks.update(repeating: 0, count: count)
-                    let asked = lookup.questions + Int(table.questionStart)
-                    for q in 0..<Int(table.questionCount) {
-                        let question = asked[q]
-                        let column = columns + Int(question.feature) &* columnStride
-                        let bit = Int32(1) &<< Int32(q)
-                        if question.categoryWordCount == 0 {
-                            for r in 0..<count { masks[r] |= question.numericGoesLeft(column[r]) ? bit : 0 }
-                        } else {
-                            for r in 0..<count where question.goesLeft(column[r], categoryWords: wordBase) {
-                                masks[r] |= bit
-                            }
-                        }
-                    }
-                    // Each row adds its pattern's table row and leaf value.
-                    let m = Int(table.featureCount)
-                    let entries = lookup.entries + table.entryStart
-                    let filled = lookup.filled + table.maskStart
-                    let leaves = lookup.leafValues + table.maskStart
-                    let split = lookup.features + Int(table.featureStart)
-                    for r in 0..<count {
-                        let mask = Int(masks[r])
-                        let phi = contributions + r &* width
-                        if filled[mask] {
-                            let values = entries + mask &* m
-                            for k in 0..<m { phi[Int(split[k])] += values[k] }
-                            rawScores[r] += leaves[mask]
-                        } else {
-                            // A pattern no row was expected to produce: the kernel, as `accumulate` does.
-                            let x = row(r)
-                            accumulateTrees(tree..<(tree + 1), useTables: false, row: x, phi: phi,
-                                            workspace: kernelWorkspace)
-                            rawScores[r] += Self.leafValue(root: roots[tree], nodes: nodeBuffer, row: x,
-                                                           categoryWords: words)
-                        }
-                    }
-                    tree += 1
+                    let values = entries + mask &* m
+                    for k in 0..<m { phi[Int(split[k]) &* count &+ r] += values[k] }
+                    rawScores[r] += leaves[mask]
                 }
+                return
             }
         }
+        // Feature by feature: each row adds its pattern's value to the feature's column.
+        for k in 0..<m {
+            let column = phi + Int(split[k]) &* count
+            let values = entries + k
+            for r in 0..<count { column[r] += values[Int(masks[r]) &* m] }
         }
+        for r in 0..<count { rawScores[r] += leaves[Int(masks[r])] }
+    }
+}
+
+/// The parts of `explainBlock`'s workspace, each 64-byte aligned.
+struct BlockWorkspace {
+    /// Answer masks of the block's rows for the current tree.
+    let masks: UnsafeMutablePointer<Int32>
+    /// The block's codes of each coded feature (`ShapTables.codedFeatures`), column by column.
+    let codes: UnsafeMutablePointer<Int32>
+    /// Contributions, column by column (`rows × width`).
+    let phi: UnsafeMutablePointer<Double>
+    /// Row-major copies of the rows the kernel reads, and which rows are copied.
+    let rows: UnsafeMutablePointer<Float>
+    let copied: UnsafeMutablePointer<Bool>
+    /// One row's contributions, row-major, for the kernel.
+    let phiRow: UnsafeMutablePointer<Double>
+    /// The kernel's own workspace.
+    let kernel: UnsafeMutableRawPointer
+
+    private static func roundedUp(_ bytes: Int) -> Int { (bytes + 63) & ~63 }
+
+    /// Bytes of the parts for blocks of `rows` rows, in `init`'s order.
+    private static func sizes(rows: Int, width: Int, codedCount: Int) -> [Int] {
+        [rows * 4, rows * codedCount * 4, rows * width * 8, rows * width * 4, rows, width * 8]
+    }
+
+    static func byteCount(rows: Int, width: Int, codedCount: Int, kernelBytes: Int) -> Int {
+        sizes(rows: rows, width: width, codedCount: codedCount).reduce(0) { $0 + roundedUp($1) }
+            + roundedUp(max(kernelBytes, 1))
+    }
+
+    init(_ base: UnsafeMutableRawPointer, rows: Int, width: Int, codedCount: Int) {
+        // The parts of `sizes`, in its order (without its array: no allocation per block).
+        var offset = 0
+        func take(_ size: Int) -> UnsafeMutableRawPointer {
+            defer { offset += Self.roundedUp(size) }
+            return base + offset
+        }
+        masks = take(rows * 4).bindMemory(to: Int32.self, capacity: rows)
+        codes = take(rows * codedCount * 4).bindMemory(to: Int32.self, capacity: rows * codedCount)
+        phi = take(rows * width * 8).bindMemory(to: Double.self, capacity: rows * width)
+        self.rows = take(rows * width * 4).bindMemory(to: Float.self, capacity: rows * width)
+        copied = take(rows).bindMemory(to: Bool.self, capacity: rows)
+        phiRow = take(width * 8).bindMemory(to: Double.self, capacity: width)
+        kernel = base + offset
     }
 }

@@ -76,7 +76,7 @@ public struct TreeExplainer: Sendable {
     package let workspaceByteCount: Int
     /// Exact contributions tabulated by answer pattern for trees that ask few distinct questions
     /// (symmetric trees, small trees); nil when none is (see ShapTables.swift).
-    package private(set) var tables: ShapTables?
+    package internal(set) var tables: ShapTables?
 
     /// Number of trees explained by table lookup rather than by the kernel.
     public var tabulatedTreeCount: Int { tables?.tabulatedTreeCount ?? 0 }
