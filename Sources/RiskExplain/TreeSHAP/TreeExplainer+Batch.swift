@@ -22,17 +22,18 @@ extension TreeExplainer {
         }
         let rowCount = matrix.rowCount
         let featureCount = self.featureCount
-        var contributions = [Double](repeating: 0, count: rowCount * featureCount)
         var rawScores = [Double](repeating: baseScore, count: rowCount)
-        if rowCount > 0 {
-            matrix.withUnsafeValues { values in
-                contributions.withUnsafeMutableBufferPointer { out in
+        // Every value is written by `explainRows`: no zero-filling pass over rows × features first.
+        let contributions = [Double](unsafeUninitializedCapacity: rowCount * featureCount) { out, initialized in
+            if rowCount > 0 {
+                matrix.withUnsafeValues { values in
                     rawScores.withUnsafeMutableBufferPointer { raw in
                         explainRows(values: values.baseAddress, rowCount: rowCount, contributions: out.baseAddress,
                                     rawScores: raw.baseAddress!, threadCount: threadCount)
                     }
                 }
             }
+            initialized = rowCount * featureCount
         }
         return ContributionMatrix(rowCount: rowCount, featureCount: featureCount, baseValue: baseValue,
                                   contributions: contributions, rawScores: rawScores)
