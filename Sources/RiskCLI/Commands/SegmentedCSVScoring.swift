@@ -42,12 +42,14 @@ struct SegmentedCSVScoring {
         var rejected: [RejectedRow]
     }
 
-    /// Scores `input` and writes the CSV (header included) to `sink` in pieces, in input order.
+    /// Scores `input` and writes the CSV (header included) to `sink` in pieces, each with its byte
+    /// offset in the file; pieces may be handed over concurrently (the sink must be thread-safe, e.g.
+    /// `pwrite` at the offset).
     ///
     /// - Throws: The reader's errors (the first bad row in file order under `.fail`), scoring
     ///   errors, and what `sink` throws.
     func run(input: URL, readOptions: DeclarationReadOptions, policy: TargetingPolicy,
-             timer: inout StageTimer, sink: ([UInt8]) throws -> Void) throws -> Summary {
+             timer: inout StageTimer, sink: ([UInt8], _ offset: Int) throws -> Void) throws -> Summary {
         var single = options
         single.threadCount = 1
         let scorer = self.scorer, writer = self.writer
@@ -86,14 +88,17 @@ struct SegmentedCSVScoring {
         let decisions = policy.select(values)
         timer.lap("policy")
 
-        try sink(writer.header())
+        var offset = 0
+        try sink(writer.header(), offset)
+        offset += writer.header().count
         var starts: [Int] = []
         var start = 0
         for segment in segments {
             starts.append(start)
             start += segment.lanes.count
         }
-        // Rows are assembled per segment in parallel, a few segments at a time, and written in order.
+        // Rows are assembled per segment in parallel, a few segments at a time, and handed to the
+        // sink in parallel too, each piece with its offset in the file.
         let group = max(1, threadCount) * 2
         var buffers = [[UInt8]](repeating: [], count: group)
         var first = 0
@@ -116,7 +121,18 @@ struct SegmentedCSVScoring {
                     buffers[k] = out
                 }
             }
-            for k in 0..<count { try sink(buffers[k]) }
+            var offsets: [Int] = []
+            for k in 0..<count {
+                offsets.append(offset)
+                offset += buffers[k].count
+            }
+            var failures = [(any Error)?](repeating: nil, count: count)
+            failures.withUnsafeMutableBufferPointer { failures in
+                ParallelLoop.forEach(count: count, threadCount: threadCount) { k in
+                    do { try sink(buffers[k], offsets[k]) } catch { failures[k] = error }
+                }
+            }
+            if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
             first += count
         }
         timer.lap("write output")
