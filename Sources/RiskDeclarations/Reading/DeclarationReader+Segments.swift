@@ -1,5 +1,6 @@
 import Foundation
 import RiskData
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -144,8 +145,14 @@ extension DeclarationReader {
             outcomes.errors.withUnsafeMutableBufferPointer { errors in
                 outcomes.endedInUnclosedQuote.withUnsafeMutableBufferPointer { unclosed in
                     outcomes.endLines.withUnsafeMutableBufferPointer { endLines in
-                        ParallelLoop.forEachChunk(count: count, threadCount: threadCount) { _, segments in
-                            for k in segments {
+                        // Segments are handed out one at a time (a shared counter), so a thread slowed
+                        // down by other work on the machine does not leave the others idle at the end.
+                        let next = Atomic<Int>(0)
+                        let threads = max(1, min(threadCount, count))
+                        ParallelLoop.forEachChunk(count: threads, threadCount: threads) { _, _ in
+                            while true {
+                                let k = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                                if k >= count { break }
                                 let scanner = CSVScanner(segment: Array(bytes[cuts[k]..<cuts[k + 1]]),
                                                          firstLine: firstLines[k], sourceName: source,
                                                          chunkSize: options.chunkSize,
