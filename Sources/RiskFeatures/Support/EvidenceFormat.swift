@@ -84,35 +84,37 @@ package enum EvidenceFormat {
         let fraction = scaled - whole
         guard abs(fraction - 0.5) > 0.05 else { return nil }
         var units = Int64(whole) + (fraction > 0.5 ? 1 : 0)
-        // Digits from the right, then drop trailing fractional zeros (and a bare point), as `trimmed`.
-        var bytes = [UInt8](repeating: 0, count: 24)
-        var position = bytes.count
-        var fractionDigits = decimals
-        var significant = false
-        for _ in 0..<decimals {
-            let digit = UInt8(units % 10)
-            units /= 10
-            if digit != 0 || significant {
-                significant = true
-                position -= 1
-                bytes[position] = 0x30 + digit
-            } else {
-                fractionDigits -= 1
+        // Digits from the right, then drop trailing fractional zeros (and a bare point), as `trimmed`;
+        // in a stack buffer (the text fits a small string: nothing is allocated).
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { bytes in
+            var position = bytes.count
+            var fractionDigits = decimals
+            var significant = false
+            for _ in 0..<decimals {
+                let digit = UInt8(units % 10)
+                units /= 10
+                if digit != 0 || significant {
+                    significant = true
+                    position -= 1
+                    bytes[position] = 0x30 + digit
+                } else {
+                    fractionDigits -= 1
+                }
             }
+            if fractionDigits > 0 {
+                position -= 1
+                bytes[position] = 0x2E
+            }
+            repeat {
+                position -= 1
+                bytes[position] = 0x30 + UInt8(units % 10)
+                units /= 10
+            } while units > 0
+            if x < 0 {
+                position -= 1
+                bytes[position] = 0x2D
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[position...]), as: UTF8.self)
         }
-        if fractionDigits > 0 {
-            position -= 1
-            bytes[position] = 0x2E
-        }
-        repeat {
-            position -= 1
-            bytes[position] = 0x30 + UInt8(units % 10)
-            units /= 10
-        } while units > 0
-        if x < 0 {
-            position -= 1
-            bytes[position] = 0x2D
-        }
-        return String(decoding: bytes[position...], as: UTF8.self)
     }
 }
