@@ -34,6 +34,7 @@ struct ReasonTypedPathTests {
         #expect(!grouping.reasonPlan.usesDictionaryPath)
         var generator = SeededGenerator(seed: seed)
         var typedScratch = ReasonGenerator.Scratch(), oracleScratch = ReasonGenerator.Scratch()
+        var reader = EvidenceReader(pipeline: pipeline, table: table)
         let generators = try [(3, 0.05), (0, 0.05), (1, 0.0), (5, 0.0), (3, 0.3)].map {
             try ReasonGenerator(catalog: scorer.bundle.reasons, maximumCount: $0.0, minimumShare: $0.1)
         }
@@ -45,7 +46,7 @@ struct ReasonTypedPathTests {
                 let values = Self.contributions(grouping.featureCount, grouping: grouping, generator: &generator)
                 let (typed, dictionary) = values.withUnsafeBufferPointer { c in
                     (reasonGenerator.reasons(contributions: c, grouping: grouping, scratch: &typedScratch,
-                                             pipeline: pipeline, table: table, row: row),
+                                             evidence: &reader, row: row),
                      reasonGenerator.reasons(contributions: c, grouping: grouping, scratch: &oracleScratch) { keys in
                          pipeline.evidence(for: table, row: row, wanting: { keys.contains($0) })
                      })

@@ -9,7 +9,7 @@ import RiskFeatures
 // precomputed ranks, facts are read as numbers for the chosen groups only and formatted once,
 // with the same `EvidenceFormat` functions, straight into the sentence.
 extension ReasonGenerator {
-    /// The reasons for row `row` of `table` from its feature contributions: exactly
+    /// The reasons for row `row` of the reader's table from its feature contributions: exactly
     /// `reasons(contributions:grouping:scratch:evidence:)` with the evidence
     /// `pipeline.evidence(for: table, row: row, wanting:)` gives, without building it.
     ///
@@ -17,16 +17,16 @@ extension ReasonGenerator {
     ///   - contributions: One value per feature of `grouping`.
     ///   - grouping: The model's feature grouping.
     ///   - scratch: Buffers reused across calls (one per thread).
-    ///   - pipeline: The fitted pipeline whose evidence the sentences state.
-    ///   - table: The declarations; `row` is read.
-    ///   - row: The declaration's row.
+    ///   - evidence: The typed evidence of the table's rows (one reader per thread: it caches
+    ///     look-ups); its pipeline's `evidence(for:row:)` is what the sentences state.
+    ///   - row: The declaration's row in the reader's table.
     /// - Complexity: O(features + groups²) (insertion sorts of a few dozen groups); nothing is
     ///   allocated but the reasons and their sentences.
     package func reasons(contributions: UnsafeBufferPointer<Double>, grouping: FeatureGrouping,
-                         scratch: inout Scratch, pipeline: FittedFeaturePipeline, table: DeclarationTable,
-                         row: Int) -> [Reason] {
+                         scratch: inout Scratch, evidence: inout EvidenceReader, row: Int) -> [Reason] {
         let plan = grouping.reasonPlan
         if plan.usesDictionaryPath {
+            let pipeline = evidence.pipeline, table = evidence.table
             return reasons(contributions: contributions, grouping: grouping, scratch: &scratch) { keys in
                 pipeline.evidence(for: table, row: row, wanting: { keys.contains($0) })
             }
@@ -81,22 +81,21 @@ extension ReasonGenerator {
         var reasons: [Reason] = []
         reasons.reserveCapacity(min(selectedCount, maximumCount) + (mitigating ? 1 : 0))
         var hasOriginRisk = false
-        let writer = SentenceWriter(pipeline: pipeline, table: table, row: row)
         for k in 0..<selectedCount where reasons.count < maximumCount {
             let i = scratch.candidates[k]
             let value = scratch.sums[i]
             if hasOriginRisk, case .origin = plan.kinds[i] { continue }  // ORIGIN_RISK again: skipped
-            let (code, text) = writer.sentence(kind: plan.kinds[i], value: value)
+            let (code, text) = SentenceWriter.sentence(kind: plan.kinds[i], value: value, evidence: &evidence, row: row)
             if code == .originRisk {
                 if hasOriginRisk { continue }
                 hasOriginRisk = true
             }
-            reasons.append(Reason(code: code.reasonCode.code, text: text, value: value, group: names[i],
+            reasons.append(Reason(code: code.code, text: text, value: value, group: names[i],
                                   share: abs(value) / total))
         }
-        if let aeoIndex, mitigating, pipeline.aeoFact(table: table, row: row) != false {
+        if let aeoIndex, mitigating, evidence.aeo(row: row) != false {
             let value = scratch.sums[aeoIndex]
-            reasons.append(Reason(code: ReasonCode.aeoTrusted.code,
+            reasons.append(Reason(code: SentenceCode.aeoTrusted.code,
                                   text: "Importer is an Authorised Economic Operator (trusted trader).",
                                   value: value, group: names[aeoIndex], share: abs(value) / total))
         }
@@ -122,9 +121,29 @@ extension ReasonGenerator {
 }
 
 /// The codes the typed sentences produce (`ReasonCode` values without copying their strings).
-enum SentenceCode {
+enum SentenceCode: CaseIterable {
     case unitValueLow, unitValueHigh, importerHistory, declarantHistory, routeTransshipment, newTrader
     case hsRisk, originRisk, officeRisk, taxRatio, declaredValue, entityHistory, aeoTrusted, fieldPattern
+
+    /// `reasonCode.code` as a literal (no catalogue entry copied per reason; a test checks they agree).
+    var code: String {
+        switch self {
+        case .unitValueLow: "UNIT_VALUE_LOW"
+        case .unitValueHigh: "UNIT_VALUE_HIGH"
+        case .importerHistory: "IMPORTER_HISTORY"
+        case .declarantHistory: "DECLARANT_HISTORY"
+        case .routeTransshipment: "ROUTE_TRANSSHIPMENT"
+        case .newTrader: "NEW_TRADER"
+        case .hsRisk: "HS_RISK"
+        case .originRisk: "ORIGIN_RISK"
+        case .officeRisk: "OFFICE_RISK"
+        case .taxRatio: "TAX_RATIO"
+        case .declaredValue: "DECLARED_VALUE"
+        case .entityHistory: "ENTITY_HISTORY"
+        case .aeoTrusted: "AEO_TRUSTED"
+        case .fieldPattern: "FIELD_PATTERN"
+        }
+    }
 
     var reasonCode: ReasonCode {
         switch self {
@@ -150,13 +169,10 @@ enum SentenceCode {
 /// of one row: the same templates, the same formatting functions, each fact read when its
 /// sentence needs it. Where the dictionary path trims a fact with `trimmingWhitespace` and drops
 /// it when empty, `displayed` does the same.
-struct SentenceWriter {
-    let pipeline: FittedFeaturePipeline
-    let table: DeclarationTable
-    let row: Int
-
+enum SentenceWriter {
     /// The code and sentence of a group of `kind` with contribution `value` (non-zero, finite).
-    func sentence(kind: ReasonPlan.Kind, value: Double) -> (SentenceCode, String) {
+    static func sentence(kind: ReasonPlan.Kind, value: Double, evidence: inout EvidenceReader,
+                         row: Int) -> (SentenceCode, String) {
         let raises = value > 0
         let verb = raises ? "raises" : "lowers"
         let pluralVerb = raises ? "raise" : "lower"
@@ -168,19 +184,19 @@ struct SentenceWriter {
         var statesDirection = false
         switch kind {
         case .unitValue:
-            code = unitValueSentence(into: &text)
+            code = unitValueSentence(evidence: &evidence, row: row, into: &text)
         case .importerHistory:
             code = .importerHistory
-            statesDirection = historySentence(.importer, role: "Importer", lowercasedRole: "importer",
-                                              verb: pluralVerb, into: &text)
+            statesDirection = historySentence(evidence.importerHistory(row: row), role: "Importer",
+                                              lowercasedRole: "importer", verb: pluralVerb, into: &text)
         case .declarantHistory:
             code = .declarantHistory
-            statesDirection = historySentence(.declarant, role: "Declarant", lowercasedRole: "declarant",
-                                              verb: pluralVerb, into: &text)
+            statesDirection = historySentence(evidence.declarantHistory(row: row), role: "Declarant",
+                                              lowercasedRole: "declarant", verb: pluralVerb, into: &text)
         case .hsCode:
             code = .hsRisk
-            let hs = HSDigits(hsText: pipeline.factText(pipeline.roles.hsCode, table: table, row: row))
-            let rate = pipeline.hsIllicitRate(table: table, row: row)
+            let hs = HSDigits(hsText: evidence.hsText(row: row))
+            let rate = evidence.hsIllicitRate(row: row)
             if hs.isEmpty {
                 text += "The HS code"
             } else {
@@ -190,20 +206,20 @@ struct SentenceWriter {
             statesDirection = rateTail(rate, verb: verb, into: &text)
         case .origin:
             code = .originRisk
-            let origin = Self.displayed(pipeline.factText(pipeline.roles.origin, table: table, row: row))
-            let rate = pipeline.originIllicitRate(table: table, row: row)
+            let origin = displayed(evidence.originText(row: row))
+            let rate = evidence.originIllicitRate(row: row)
             Self.append(subject: "Origin ", origin, fallback: "The country of origin", to: &text)
             statesDirection = rateTail(rate, verb: verb, into: &text)
         case .office:
             code = .officeRisk
-            let office = Self.displayed(pipeline.factText(pipeline.roles.office, table: table, row: row))
-            let rate = pipeline.officeIllicitRate(table: table, row: row)
+            let office = displayed(evidence.officeText(row: row))
+            let rate = evidence.officeIllicitRate(row: row)
             Self.append(subject: "Office ", office, fallback: "The customs office", to: &text)
             statesDirection = rateTail(rate, verb: verb, into: &text)
         case .route:
-            let departureText = pipeline.factText(pipeline.roles.departure, table: table, row: row)
-            let originText = pipeline.factText(pipeline.roles.origin, table: table, row: row)
-            let rate = pipeline.routeIllicitRate(departure: departureText, origin: originText)
+            let departureText = evidence.departureText(row: row)
+            let originText = evidence.originText(row: row)
+            let rate = evidence.routeIllicitRate(departure: departureText, origin: originText)
             let departure = Self.displayed(departureText), origin = Self.displayed(originText)
             code = .routeTransshipment
             if let departure, let origin {
@@ -236,7 +252,7 @@ struct SentenceWriter {
             }
         case .traderTenure:
             code = .newTrader
-            if let days = pipeline.traderTenureDays(table: table, row: row) {
+            if let days = evidence.traderTenureDays(row: row) {
                 if days == 0 {
                     text += "Trader first seen today."
                 } else {
@@ -252,7 +268,7 @@ struct SentenceWriter {
             }
         case .tax:
             code = .taxRatio
-            if let ratio = pipeline.taxRatioFact(table: table, row: row) {
+            if let ratio = evidence.taxRatio(row: row) {
                 text += "Tax-to-value ratio "
                 text += EvidenceFormat.number(ratio)
             } else {
@@ -264,7 +280,7 @@ struct SentenceWriter {
             statesDirection = true
         case .declaredValue:
             code = .declaredValue
-            if let declared = pipeline.declaredValueFact(table: table, row: row) {
+            if let declared = evidence.declaredValue(row: row) {
                 text += "Declared value "
                 text += EvidenceFormat.number(declared)
             } else {
@@ -275,7 +291,7 @@ struct SentenceWriter {
             text += " the risk."
             statesDirection = true
         case .aeo:
-            if pipeline.aeoFact(table: table, row: row) == false {
+            if evidence.aeo(row: row) == false {
                 code = .fieldPattern
                 text += "Importer is not an Authorised Economic Operator."
             } else {
@@ -327,7 +343,7 @@ struct SentenceWriter {
     }
 
     /// ": 7% of past declarations illicit." or " raises the risk." (then returns `true`).
-    func rateTail(_ rate: Double?, verb: String, into text: inout String) -> Bool {
+    static func rateTail(_ rate: Double?, verb: String, into text: inout String) -> Bool {
         if let rate {
             text += ": "
             text += EvidenceFormat.percent(rate)
@@ -347,9 +363,9 @@ struct SentenceWriter {
     }
 
     /// "Importer IMP123: 4 of 11 past declarations illicit."; returns whether the sentence ends in the verb.
-    func historySentence(_ field: KeyField, role: String, lowercasedRole: String, verb: String,
-                         into text: inout String) -> Bool {
-        guard let history = pipeline.historyFacts(field, table: table, row: row) else {
+    static func historySentence(_ history: HistoryFacts?, role: String, lowercasedRole: String, verb: String,
+                                into text: inout String) -> Bool {
+        guard let history else {
             text += "The "
             text += lowercasedRole
             text += "'s past declarations "
@@ -358,7 +374,7 @@ struct SentenceWriter {
             return true
         }
         text += role
-        if let name = Self.displayed(history.id) {
+        if let name = displayed(history.id) {
             text += " "
             text += name
         }
@@ -377,8 +393,8 @@ struct SentenceWriter {
     }
 
     /// "Declared unit value 3.1 per kg is 82% below the median for HS 8703.23 from CN (17.4 per kg)."
-    func unitValueSentence(into text: inout String) -> SentenceCode {
-        let facts = pipeline.unitValueFacts(table: table, row: row)
+    static func unitValueSentence(evidence: inout EvidenceReader, row: Int, into text: inout String) -> SentenceCode {
+        let facts = evidence.unitValue(row: row)
         let unit = facts?.perKilogram == true ? " per kg" : " per unit"
         var ratio: Double?
         if let facts, let reference = facts.reference {
@@ -409,9 +425,8 @@ struct SentenceWriter {
         }
         // " for HS 8703.23 from CN", narrowed to the reference level when it is HS4 or HS2.
         let level = facts?.level
-        let hs = HSDigits(hsText: pipeline.factText(pipeline.roles.hsCode, table: table, row: row))
-        let origin = level == nil || level == .hs6Origin
-            ? Self.displayed(pipeline.factText(pipeline.roles.origin, table: table, row: row)) : nil
+        let hs = HSDigits(hsText: evidence.hsText(row: row))
+        let origin = level == nil || level == .hs6Origin ? displayed(evidence.originText(row: row)) : nil
         if !hs.isEmpty {
             text += " for HS "
             if level == .hs4, hs.factDigitCount >= 4 {

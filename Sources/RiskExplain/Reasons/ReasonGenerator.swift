@@ -224,17 +224,17 @@ public struct ReasonGenerator: Sendable {
     static func containsLower(_ text: String) -> Bool {
         // Native strings: one pass over the contiguous bytes, nothing copied.
         let contiguous: Bool?? = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
-            var found = false
-            var start = 0
-            for (index, b) in bytes.enumerated() {
-                guard b < 0x80 else { return nil }
-                if !found, index >= 4, bytes[start] == 0x6C, bytes[start + 1] == 0x6F, bytes[start + 2] == 0x77,
-                   bytes[start + 3] == 0x65, b == 0x72 {
-                    found = true
+            var high: UInt8 = 0
+            for b in bytes { high |= b }
+            guard high < 0x80 else { return nil }
+            guard bytes.count >= 5 else { return false }
+            for start in 0...(bytes.count - 5) where bytes[start] == 0x6C {
+                if bytes[start + 1] == 0x6F, bytes[start + 2] == 0x77, bytes[start + 3] == 0x65,
+                   bytes[start + 4] == 0x72 {
+                    return true
                 }
-                if index >= 4 { start += 1 }
             }
-            return found
+            return false
         }
         if let contiguous, let found = contiguous { return found }
         let needle: [UInt8] = Array("lower".utf8)

@@ -225,6 +225,7 @@ public struct RiskScorer: Sendable {
                 var row = [Float](repeating: 0, count: explain ? featureCount : 0)
                 var contributions = [Double](repeating: 0, count: explain ? featureCount : 0)
                 var scratch = ReasonGenerator.Scratch()
+                var evidence = EvidenceReader(pipeline: bundle.pipeline, table: table)
                 for r in range {
                     var reasons: [Reason] = []
                     var grouped: GroupedExplanation?
@@ -251,7 +252,7 @@ public struct RiskScorer: Sendable {
                             // typed facts of the chosen groups only, formatted into the sentences.
                             reasons = contributions.withUnsafeBufferPointer { c in
                                 generator.reasons(contributions: c, grouping: grouping, scratch: &scratch,
-                                                  pipeline: bundle.pipeline, table: table, row: r)
+                                                  evidence: &evidence, row: r)
                             }
                             if reasons.count > options.reasonCount { reasons.removeLast(reasons.count - options.reasonCount) }
                         }
