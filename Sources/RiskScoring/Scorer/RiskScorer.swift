@@ -230,6 +230,7 @@ public struct RiskScorer: Sendable {
                 var row = [Float](repeating: 0, count: explain ? featureCount : 0)
                 var contributions = [Double](repeating: 0, count: explain ? featureCount : 0)
                 var scratch = ReasonGenerator.Scratch()
+                var evidence = EvidenceReader(pipeline: bundle.pipeline, table: table)
                 for r in range {
                     var reasons: [Reason] = []
                     var grouped: GroupedExplanation?
@@ -252,11 +253,11 @@ public struct RiskScorer: Sendable {
                                     .prefix(options.reasonCount))
                             }
                         } else if options.reasonCount > 0 && featureCount == grouping.featureCount {
-                            // Same reasons without the grouped explanation; evidence only when needed.
+                            // Same reasons without the grouped explanation or an evidence dictionary:
+                            // typed facts of the chosen groups only, formatted into the sentences.
                             reasons = contributions.withUnsafeBufferPointer { c in
-                                generator.reasons(contributions: c, grouping: grouping, scratch: &scratch) { keys in
-                                    bundle.pipeline.evidence(for: table, row: r, wanting: { keys.contains($0) })
-                                }
+                                generator.reasons(contributions: c, grouping: grouping, scratch: &scratch,
+                                                  evidence: &evidence, row: r)
                             }
                             if reasons.count > options.reasonCount { reasons.removeLast(reasons.count - options.reasonCount) }
                         }
