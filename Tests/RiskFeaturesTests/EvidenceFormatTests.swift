@@ -71,6 +71,42 @@ import Testing
         }
     }
 
+    /// `fixedTrimmed` decides the rounding of values a few ulps around every kind of half exactly
+    /// (it returns nil only for exact ties), as the trimmed `vsnprintf` text.
+    @Test(arguments: [0, 1, 2, 3], [1, 2] as [UInt64])
+    func fixedTrimmedRoundsHalvesExactly(decimals: Int, seed: UInt64) {
+        var g = SeededGenerator(seed: seed)
+        let scale = pow(10, Double(decimals))
+        var declined = 0, checked = 0
+        for _ in 0..<2_000 {
+            let whole = Double(g.nextInt(below: 10)) * pow(10, Double(g.nextInt(below: 10)))
+                + Double(g.nextInt(below: 1_000))
+            var x = (whole + [0.5, 0.25, 0.75, 0.05, 0.95][g.nextInt(below: 5)]) / scale
+            if g.nextInt(below: 2) == 0 { x = -x }
+            for _ in 0..<g.nextInt(below: 4) { x = g.nextInt(below: 2) == 0 ? x.nextUp : x.nextDown }
+            let oracle: String = {
+                let text = String(format: "%.\(decimals)f", x)
+                guard text.contains(".") else { return text }
+                var result = Substring(text)
+                while result.last == "0" { result.removeLast() }
+                if result.last == "." { result.removeLast() }
+                return String(result)
+            }()
+            if let fast = EvidenceFormat.fixedTrimmed(x, decimals: decimals) {
+                #expect(fast == oracle, "decimals \(decimals), seed \(seed), bits \(x.bitPattern)")
+                checked += 1
+            } else {
+                declined += 1
+                let magnitude = abs(x)
+                if magnitude >= 1e-3, magnitude < 1e11 {  // declined in range: only an exact tie
+                    let scaled = magnitude * scale
+                    #expect(scaled - scaled.rounded(.down) == 0.5 && (-scaled).addingProduct(magnitude, scale) == 0)
+                }
+            }
+        }
+        #expect(checked > declined)
+    }
+
     @Test(arguments: ["870323", "8703.23.10", "12", "", " 0101 21 ", "８７０３２３", "87a03b23c", "1234567890123"])
     func hsCodeMatchesScalarVersion(text: String) {
         let digits = String(String.UnicodeScalarView(text.unicodeScalars.filter { $0.value >= 48 && $0.value <= 57 }))

@@ -25,6 +25,28 @@ import Testing
         }
     }
 
+    /// Tables of up to 16 rows are copied into one scratch buffer and prepared kernel tables replace
+    /// the per-call ones: the matrices stay bit-identical, at the size limit and on both sides of it.
+    @Test(arguments: FeatureMatrixKind.allCases)
+    func smallTablesAndPreparedTablesGiveTheSameMatrices(kind: FeatureMatrixKind) throws {
+        let fit = Self.shared
+        let (batch, _) = DeclarationFactory.synthetic(rowCount: 300, seed: 1_103)
+        let matrix = try fit.pipeline.transform(batch, for: kind, threadCount: 1)
+        let prepared = PreparedKernelTables(fit.pipeline)
+        for size in [1, 2, 16, 17, 64] {
+            let rows = Array(stride(from: size, to: 300, by: 7).prefix(size))
+            let small = DeclarationFactory.selecting(batch, rows: rows)
+            let plain = try fit.pipeline.transform(small, for: kind, threadCount: 1)
+            let withPrepared = try fit.pipeline.transform(small, for: kind, threadCount: 1, prepared: prepared)
+            #expect(bits(plain.values) == bits(withPrepared.values), "size \(size)")
+            for (k, row) in rows.enumerated() {
+                #expect(bits(plain.row(k)) == bits(matrix.row(row)), "size \(size), row \(row)")
+            }
+        }
+        let whole = try fit.pipeline.transform(batch, for: kind, threadCount: 2, prepared: prepared)
+        #expect(bits(whole.values) == bits(matrix.values))
+    }
+
     /// 6,500 rows: enough for three chunks of `ParallelLoop` (minimum chunk 2,048 rows).
     static let largeBatch = DeclarationFactory.synthetic(rowCount: 6_500, seed: 112).0
 

@@ -1,5 +1,6 @@
 import RiskData
 import RiskMetrics
+@testable import RiskScoring
 import CustomsRisk
 import Testing
 
@@ -39,5 +40,35 @@ import Testing
         let lanes = try LaneThresholds.fromTargetRates(probabilities: p, redRate: 0.02, yellowRate: 0.05, blueRate: 0.1)
         let counts = Dictionary(grouping: p.map(lanes.lane(for:)), by: { $0 }).mapValues(\.count)
         #expect(counts[.red] == 20 && counts[.yellow] == 30 && counts[.blue] == 50 && counts[.green] == 900)
+    }
+}
+
+/// The radix order of `TargetingPolicy.select` against the comparison sort that defines it.
+@Suite struct TargetingOrderTests {
+    static func values(count: Int, seed: UInt64) -> [Double] {
+        var g = SeededGenerator(seed: seed)
+        let specials: [Double] = [.nan, -.nan, .infinity, -.infinity, 0, -0.0, .leastNonzeroMagnitude,
+                                  -.leastNonzeroMagnitude, .greatestFiniteMagnitude, 1, 0.5]
+        return (0..<count).map { _ in
+            switch g.nextInt(below: 5) {
+            case 0: return specials[g.nextInt(below: specials.count)]
+            case 1: return Double(g.nextInt(below: 8)) / 4  // ties
+            case 2: return Double(bitPattern: g.next())     // any bits, NaN payloads included
+            default: return g.nextUnit() * 2 - 1
+            }
+        }
+    }
+
+    @Test(arguments: [0, 1, 2, 3, 255, 256, 257, 10_000], [1, 2] as [UInt64])
+    func radixOrderIsTheComparisonOrder(count: Int, seed: UInt64) {
+        let values = Self.values(count: count, seed: seed)
+        #expect(TargetingPolicy.descendingOrder(values) == TargetingPolicy.comparisonOrder(values),
+                "count \(count), seed \(seed)")
+    }
+
+    @Test func sameValuesKeepIndexOrderAndSignedZerosTie() {
+        #expect(TargetingPolicy.descendingOrder([0.5, 0.5, 0.5]) == [0, 1, 2])
+        #expect(TargetingPolicy.descendingOrder([-0.0, 0.0, -0.0]) == [0, 1, 2])
+        #expect(TargetingPolicy.descendingOrder([.nan, -.infinity, 1, .nan]) == [2, 0, 1, 3])
     }
 }

@@ -55,19 +55,35 @@ struct ScoreCSVWriter {
 
     /// Appends one row and its newline.
     func appendRow(_ a: RiskAssessment, to out: inout [UInt8]) {
+        appendLeading(a, to: &out)
+        appendDecision(a.decision, lane: a.lane, to: &out)
+        appendTrailing(a, to: &out)
+    }
+
+    /// The fields before the targeting decision: `id,probability,raw_score,` (with the comma).
+    func appendLeading(_ a: RiskAssessment, to out: inout [UInt8]) {
         Self.appendField(a.id, to: &out)
         out.append(UInt8(ascii: ","))
         Self.appendShortest(a.probability, to: &out)
         out.append(UInt8(ascii: ","))
         Self.appendShortest(a.rawScore, to: &out)
         out.append(UInt8(ascii: ","))
-        Self.appendInteger(a.decision?.rank ?? 0, to: &out)
+    }
+
+    /// `rank,lane,selected,selection_probability` (no comma before or after): the fields that
+    /// depend on the whole batch, written last when rows are formatted before the batch is ranked.
+    func appendDecision(_ decision: TargetingPolicy.Decision?, lane: Lane, to out: inout [UInt8]) {
+        Self.appendInteger(decision?.rank ?? 0, to: &out)
         out.append(UInt8(ascii: ","))
-        Self.appendField(a.lane.rawValue, to: &out)
+        Self.appendField(lane.rawValue, to: &out)
         out.append(UInt8(ascii: ","))
-        out.append((a.decision?.selected ?? false) ? UInt8(ascii: "1") : UInt8(ascii: "0"))
+        out.append((decision?.selected ?? false) ? UInt8(ascii: "1") : UInt8(ascii: "0"))
         out.append(UInt8(ascii: ","))
-        Self.appendShortest(a.decision?.selectionProbability ?? 0, to: &out)
+        Self.appendShortest(decision?.selectionProbability ?? 0, to: &out)
+    }
+
+    /// The fields after the decision, from `,expected_revenue` to the newline.
+    func appendTrailing(_ a: RiskAssessment, to out: inout [UInt8]) {
         if hasRevenue {
             out.append(UInt8(ascii: ","))
             if let revenue = a.expectedRevenue { Self.appendMoney(revenue, to: &out) }

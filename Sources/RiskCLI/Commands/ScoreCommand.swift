@@ -74,6 +74,20 @@ struct ScoreCommand: ParsableCommand {
         return try TargetingPolicy(budget: .capacity(0), rankBy: rankBy)
     }
 
+    /// Writes all of `bytes` at `offset` with `pwrite` (safe from several threads at once).
+    static func write(_ bytes: [UInt8], at offset: Int, to descriptor: Int32, path: String) throws {
+        var done = 0
+        while done < bytes.count {
+            let count = bytes.withUnsafeBytes { pwrite(descriptor, $0.baseAddress! + done, $0.count - done,
+                                                        off_t(offset + done)) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw CommandFailure("cannot write \(path): \(String(cString: strerror(errno))).")
+            }
+            done += count
+        }
+    }
+
     func run() throws {
         let outURL = URL(fileURLWithPath: out)
         let dataURL = URL(fileURLWithPath: data)
@@ -92,42 +106,53 @@ struct ScoreCommand: ParsableCommand {
         let bundle = try modelInput.load()
         let scorer = try RiskScorer(bundle: bundle)
         timer.lap("load model")
-        let read = try DeclarationInput(data: data, schema: nil, onBadRow: onBadRow)
-            .read(schema: bundle.schema, requireLabel: false)
-        timer.lap("read csv")
         let policy = try targetingPolicy()
-        let assessments = try scorer.score(read.table, policy: policy,
-                                           options: ScoringOptions(reasonCount: reasons, threadCount: threads.threads,
-                                                                   includeWarnings: format == .jsonl))
-        timer.lap("score total")
-        let hasRevenue = bundle.revenueModel != nil
-        try AtomicFile.write(to: outURL) { handle in
-            var buffer = [UInt8]()
-            buffer.reserveCapacity(1 << 20)
-            func flush(force: Bool = false) throws {
-                if force || buffer.count >= 1 << 20 {
-                    try handle.write(contentsOf: buffer)
-                    buffer.removeAll(keepingCapacity: true)
+        let input = DeclarationInput(data: data, schema: nil, onBadRow: onBadRow)
+        let rowCount: Int, selectedCount: Int, rejected: [RejectedRow]
+        switch format {
+        case .csv:
+            // Read, score and format one segment of the file per step, in parallel; rank at the end.
+            let scoring = SegmentedCSVScoring(
+                scorer: scorer, writer: ScoreCSVWriter(reasonCount: reasons, hasRevenue: bundle.revenueModel != nil),
+                options: ScoringOptions(reasonCount: reasons, threadCount: 1, includeWarnings: false),
+                threadCount: threads.threads)
+            var summary: SegmentedCSVScoring.Summary?
+            try AtomicFile.write(to: outURL) { handle in
+                summary = try scoring.run(input: dataURL, readOptions: input.readOptions(requireLabel: false),
+                                          policy: policy, timer: &timer) { bytes, offset in
+                    try Self.write(bytes, at: offset, to: handle.fileDescriptor, path: outURL.path)
                 }
             }
-            switch format {
-            case .csv:
-                let writer = ScoreCSVWriter(reasonCount: reasons, hasRevenue: hasRevenue)
-                try handle.write(contentsOf: writer.header())
-                try writer.writeRows(assessments, threadCount: threads.threads) { try handle.write(contentsOf: $0) }
-            case .jsonl:
+            input.reportRejected(summary!.rejected)
+            (rowCount, selectedCount, rejected) = (summary!.rowCount, summary!.selectedCount, summary!.rejected)
+        case .jsonl:
+            let read = try input.read(schema: bundle.schema, requireLabel: false)
+            timer.lap("read csv")
+            let assessments = try scorer.score(read.table, policy: policy,
+                                               options: ScoringOptions(reasonCount: reasons,
+                                                                       threadCount: threads.threads))
+            timer.lap("score total")
+            try AtomicFile.write(to: outURL) { handle in
+                var buffer = [UInt8]()
+                buffer.reserveCapacity(1 << 20)
                 for a in assessments {
                     buffer.append(contentsOf: (try jsonLine(ScoredLine(a)) + "\n").utf8)
-                    try flush()
+                    if buffer.count >= 1 << 20 {
+                        try handle.write(contentsOf: buffer)
+                        buffer.removeAll(keepingCapacity: true)
+                    }
                 }
+                try handle.write(contentsOf: buffer)
             }
-            try flush(force: true)
+            timer.lap("write output")
+            rowCount = assessments.count
+            selectedCount = assessments.reduce(0) { $0 + (($1.decision?.selected ?? false) ? 1 : 0) }
+            rejected = read.rejected
         }
-        timer.lap("write output")
-        if !read.rejected.isEmpty {
+        if !rejected.isEmpty {
             // Quoted on bytes like the scores (a CRLF or a comma before a combining mark is quoted too).
             var bytes = Array("line,declaration_id,reason\n".utf8)
-            for r in read.rejected {
+            for r in rejected {
                 for (k, field) in [String(r.line), r.declarationID ?? "", r.message].enumerated() {
                     if k > 0 { bytes.append(UInt8(ascii: ",")) }
                     ScoreCSVWriter.appendField(field, to: &bytes)
@@ -135,10 +160,9 @@ struct ScoreCommand: ParsableCommand {
                 bytes.append(UInt8(ascii: "\n"))
             }
             try AtomicFile.write(Data(bytes), to: rejectURL)
-            printError("wrote \(read.rejected.count) rejected row(s) to \(rejectURL.path)")
+            printError("wrote \(rejected.count) rejected row(s) to \(rejectURL.path)")
         }
-        let selected = assessments.reduce(0) { $0 + (($1.decision?.selected ?? false) ? 1 : 0) }
-        printError("scored \(assessments.count) declarations (\(selected) selected) → \(out)")
+        printError("scored \(rowCount) declarations (\(selectedCount) selected) → \(out)")
     }
 }
 

@@ -34,16 +34,26 @@ struct DeclarationInput: ParsableArguments {
     /// Reads the declarations with `schema` (or the schema file), reporting skipped rows on stderr.
     func read(schema given: DeclarationSchema? = nil, requireLabel: Bool) throws -> DeclarationReadResult {
         let schema = try given ?? DeclarationSchema.load(contentsOf: schemaURL())
+        let result = try DeclarationReader.read(contentsOf: dataURL, schema: schema,
+                                                options: readOptions(requireLabel: requireLabel))
+        reportRejected(result.rejected)
+        return result
+    }
+
+    /// The read options of `--on-bad-row` and `requireLabel`.
+    func readOptions(requireLabel: Bool) -> DeclarationReadOptions {
         var options = DeclarationReadOptions()
         options.badRowPolicy = onBadRow
         options.requireLabel = requireLabel
-        let result = try DeclarationReader.read(contentsOf: dataURL, schema: schema, options: options)
-        if !result.rejected.isEmpty {
-            printError("warning: skipped \(result.rejected.count) malformed row(s) of \(dataURL.lastPathComponent):")
-            for row in result.rejected.prefix(10) { printError("  \(row.message)") }
-            if result.rejected.count > 10 { printError("  … and \(result.rejected.count - 10) more") }
-        }
-        return result
+        return options
+    }
+
+    /// Lists skipped rows on stderr (the first ten).
+    func reportRejected(_ rejected: [RejectedRow]) {
+        guard !rejected.isEmpty else { return }
+        printError("warning: skipped \(rejected.count) malformed row(s) of \(dataURL.lastPathComponent):")
+        for row in rejected.prefix(10) { printError("  \(row.message)") }
+        if rejected.count > 10 { printError("  … and \(rejected.count - 10) more") }
     }
 }
 

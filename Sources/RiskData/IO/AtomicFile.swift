@@ -29,10 +29,18 @@ public enum AtomicFile {
             throw RiskDataError(.io, "cannot create a temporary file in \(directory.path): check that the directory "
                                 + "exists and is writable.")
         }
+        // The body's own errors (e.g. a bad input row found while writing) pass through unchanged;
+        // failures of the file itself become `.io` errors naming it.
+        var bodyError: (any Error)?
         do {
             let handle = try FileHandle(forWritingTo: temporary)
             do {
-                try body(handle)
+                do {
+                    try body(handle)
+                } catch {
+                    bodyError = error
+                    throw error
+                }
                 try handle.synchronize()
                 try handle.close()
             } catch {
@@ -45,6 +53,7 @@ public enum AtomicFile {
             }
         } catch {
             try? manager.removeItem(at: temporary)
+            if let bodyError { throw bodyError }
             if error is RiskDataError { throw error }
             throw RiskDataError(.io, "cannot write \(url.path): \(error.localizedDescription)")
         }

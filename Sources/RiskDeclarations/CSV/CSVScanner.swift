@@ -55,6 +55,11 @@ package final class CSVScanner {
     /// Size of the input in bytes, when known (files and memory).
     package private(set) var inputByteCount: Int?
     @exclusivity(unchecked) private var nextLine = 1
+    /// The line the next record starts on (after the last record read, the line after the input).
+    package var nextRecordLine: Int { nextLine }
+    /// Whether reading ended in a quoted field that is never closed (the rest of the input was one
+    /// malformed record). For a segment of a file this means the segment was cut inside a field.
+    package private(set) var endedInUnclosedQuote = false
 
     @exclusivity(unchecked) private var scratch: UnsafeMutablePointer<UInt8>
     @exclusivity(unchecked) private var scratchCapacity: Int
@@ -81,6 +86,16 @@ package final class CSVScanner {
         self.init(input: .memory(bytes), sourceName: sourceName, chunkSize: chunkSize,
                   maximumFieldLength: maximumFieldLength, maximumColumnCount: maximumColumnCount)
         inputByteCount = bytes.count
+    }
+
+    /// A scanner over a segment of a file that starts at a record boundary on line `firstLine`:
+    /// no byte-order mark is looked for, and lines are numbered from `firstLine`.
+    package convenience init(segment bytes: [UInt8], firstLine: Int, sourceName: String, chunkSize: Int = 1 << 20,
+                             maximumFieldLength: Int = 1 << 20, maximumColumnCount: Int = 4096) {
+        self.init(bytes: bytes, sourceName: sourceName, chunkSize: chunkSize, maximumFieldLength: maximumFieldLength,
+                  maximumColumnCount: maximumColumnCount)
+        sawStart = true
+        nextLine = firstLine
     }
 
     /// A scanner over a file, read with `read(2)` in chunks of `chunkSize` bytes.
@@ -179,7 +194,10 @@ package final class CSVScanner {
     private func prepareStart() throws {
         sawStart = true
         while bufferEnd < 3 && !inputExhausted { try refill() }
-        if bufferEnd >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF { bufferStart = 3 }
+        if bufferEnd >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF {
+            bufferStart = 3
+            consumedByteCount = 3
+        }
     }
 
     /// Moves the pending bytes to the front, grows the buffer if needed, and reads one chunk.
@@ -251,6 +269,7 @@ package final class CSVScanner {
                         if end - fieldStart > maximumFieldLength { throw fieldTooLong(line: quoteLine) }
                         // The field runs to the end of the input: the whole rest is consumed.
                         lineBreaks += Self.countLineBreaks(p, from: i, to: end)
+                        endedInUnclosedQuote = true
                         return .malformed(end: end, lineBreaks: lineBreaks, error: DeclarationError(
                             .malformedRow,
                             "\(sourceName), line \(quoteLine): a quoted field that starts on line "

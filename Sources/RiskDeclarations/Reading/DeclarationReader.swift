@@ -107,13 +107,21 @@ public enum DeclarationReader {
         let header = try readHeader(scanner)
         let index = try headerIndices(header: header, schema: schema, requireLabel: options.requireLabel,
                                       source: source)
+        return try readRows(scanner: scanner, schema: schema, index: index, headerCount: header.count,
+                            options: options)
+    }
+
+    /// Reads the records after the header (the scanner is past it, or at a record boundary of a
+    /// segment) with the header's column `index`.
+    static func readRows(scanner: CSVScanner, schema: DeclarationSchema, index: [String: Int], headerCount: Int,
+                         options: DeclarationReadOptions) throws -> DeclarationReadResult {
+        let source = scanner.sourceName
         let builder = DeclarationTableBuilder(schema: schema, requireLabel: options.requireLabel) {
             index[$0] != nil
         }
         let fieldOfSlot = builder.slots.map { index[$0.column]! }
         let slotCount = fieldOfSlot.count
         let idField = index[schema.id]!
-        let headerCount = header.count
         let values = UnsafeMutableBufferPointer<UnsafeBufferPointer<UInt8>>.allocate(capacity: slotCount)
         defer { values.deallocate() }
         var sourceLines: [Int] = []

@@ -53,9 +53,17 @@ final class DeclarationTableBuilder {
     ///   - requireLabel: Whether an empty label is an error (else NaN).
     ///   - isAvailable: Whether a column exists in the input; label and revenue columns that do
     ///     not exist are dropped (the caller decides beforehand whether that is allowed).
-    init(schema: DeclarationSchema, requireLabel: Bool, isAvailable: (String) -> Bool) {
+    /// Text columns of a one-row builder: the row's value, without a dictionary (see `singleRow`).
+    private var singleVocabularies: [[String]] = []
+    /// A builder for exactly one row (one declaration scored alone): text values are kept as they
+    /// are instead of dictionary-encoded, sparing a dozen hash tables that would hold one entry each.
+    /// The table is the same as a general builder's (code 0 and a one-word vocabulary, or −1).
+    let singleRow: Bool
+
+    init(schema: DeclarationSchema, requireLabel: Bool, singleRow: Bool = false, isAvailable: (String) -> Bool) {
         self.schema = schema
         self.requireLabel = requireLabel
+        self.singleRow = singleRow
         slots.append(Slot(column: schema.id, kind: .id, index: 0))
         if let date = schema.date { slots.append(Slot(column: date, kind: .date, index: 0)) }
         if let label = schema.label, isAvailable(label) {
@@ -81,8 +89,12 @@ final class DeclarationTableBuilder {
         numbers.initialize(repeating: [], count: numberColumnNames.count)
         codes = .allocate(capacity: textColumnNames.count)
         codes.initialize(repeating: [], count: textColumnNames.count)
-        dictionaries = .allocate(capacity: textColumnNames.count)
-        for k in 0..<textColumnNames.count { (dictionaries + k).initialize(to: TextDictionary()) }
+        dictionaries = .allocate(capacity: singleRow ? 0 : textColumnNames.count)
+        if singleRow {
+            singleVocabularies = Array(repeating: [], count: textColumnNames.count)
+        } else {
+            for k in 0..<textColumnNames.count { (dictionaries + k).initialize(to: TextDictionary()) }
+        }
         slotKinds = .allocate(capacity: slots.count)
         slotIndices = .allocate(capacity: slots.count)
         for (k, slot) in slots.enumerated() {
@@ -95,9 +107,10 @@ final class DeclarationTableBuilder {
 
     deinit {
         numbers.deinitialize(count: numberColumnNames.count).deallocate()
-        for k in 0..<textColumnNames.count { dictionaries[k].deallocate() }
+        let dictionaryCount = singleRow ? 0 : textColumnNames.count
+        for k in 0..<dictionaryCount { dictionaries[k].deallocate() }
         codes.deinitialize(count: textColumnNames.count).deallocate()
-        dictionaries.deinitialize(count: textColumnNames.count).deallocate()
+        dictionaries.deinitialize(count: dictionaryCount).deallocate()
         slotKinds.deallocate()
         slotIndices.deallocate()
         pendingNumbers.deallocate()
@@ -125,6 +138,7 @@ final class DeclarationTableBuilder {
     ///     "declaration \"D1\""); only called when a value is bad.
     /// - Throws: `DeclarationError(.invalidValue)` naming the column and the value.
     func appendRow(_ values: UnsafeBufferPointer<UnsafeBufferPointer<UInt8>>, location: () -> String) throws {
+        precondition(!singleRow || rowCount == 0, "a single-row builder takes one row")
         currentID = nil
         let slotCount = slots.count
         var pendingDate = Self.missingDate
@@ -213,10 +227,20 @@ final class DeclarationTableBuilder {
             case .number, .flag: numbers[index].append(pendingNumbers[index])
             case .text:
                 let bytes = values[k]
-                codes[index].append(bytes.isEmpty ? -1 : dictionaries[index].code(of: bytes))
+                if singleRow {
+                    codes[index].append(bytes.isEmpty ? -1 : 0)
+                    if !bytes.isEmpty { singleVocabularies[index] = [String(decoding: bytes, as: UTF8.self)] }
+                } else {
+                    codes[index].append(bytes.isEmpty ? -1 : dictionaries[index].code(of: bytes))
+                }
             case .hsCode:
-                codes[index].append(hsDigitCount == 0
-                    ? -1 : dictionaries[index].code(of: UnsafeBufferPointer(start: hsDigits, count: hsDigitCount)))
+                let digits = UnsafeBufferPointer(start: hsDigits, count: hsDigitCount)
+                if singleRow {
+                    codes[index].append(hsDigitCount == 0 ? -1 : 0)
+                    if hsDigitCount > 0 { singleVocabularies[index] = [String(decoding: digits, as: UTF8.self)] }
+                } else {
+                    codes[index].append(hsDigitCount == 0 ? -1 : dictionaries[index].code(of: digits))
+                }
             case .id: ids.append(currentID!)
             case .date: dates.append(pendingDate == Self.missingDate ? nil : pendingDate)
             case .label: labels.append(pendingLabel)
@@ -244,11 +268,12 @@ final class DeclarationTableBuilder {
 
     /// The table of all rows appended so far (the columns are shared, not copied).
     func makeTable(sourceLines: [Int]?) -> DeclarationTable {
-        var text: [String: TextColumn] = [:]
+        var text: [String: TextColumn] = Dictionary(minimumCapacity: textColumnNames.count)
         for (k, column) in textColumnNames.enumerated() {
-            text[column] = TextColumn(codes: codes[k], vocabulary: dictionaries[k].vocabulary)
+            text[column] = TextColumn(codes: codes[k],
+                                      vocabulary: singleRow ? singleVocabularies[k] : dictionaries[k].vocabulary)
         }
-        var numberDictionary: [String: [Double]] = [:]
+        var numberDictionary: [String: [Double]] = Dictionary(minimumCapacity: numberColumnNames.count)
         for (k, column) in numberColumnNames.enumerated() { numberDictionary[column] = numbers[k] }
         return DeclarationTable(schema: schema, rowCount: rowCount, ids: ids,
                                 dates: schema.date == nil ? nil : dates,

@@ -20,10 +20,17 @@ extension DeclarationTable {
     /// bundle's): the per-call validation is about a tenth of scoring one declaration.
     package init(declarations: [Declaration], schema: DeclarationSchema, schemaIsValidated: Bool) throws {
         if !schemaIsValidated { try schema.validate(source: "schema") }
+        self = try Self.build(declarations, schema: schema, singleRow: declarations.count == 1)
+    }
+
+    /// The table of `declarations`; `singleRow` (exactly one declaration) skips the text dictionaries.
+    static func build(_ declarations: [Declaration], schema: DeclarationSchema, singleRow: Bool) throws
+        -> DeclarationTable {
         let present: Set<String> = Set([schema.label, schema.revenue].compactMap { column in
             column.flatMap { name in declarations.contains { $0.values[name] != nil } ? name : nil }
         })
-        let builder = DeclarationTableBuilder(schema: schema, requireLabel: true) { present.contains($0) }
+        let builder = DeclarationTableBuilder(schema: schema, requireLabel: true,
+                                              singleRow: singleRow) { present.contains($0) }
         builder.reserve(declarations.count)
         var bytes: [UInt8] = []
         var bounds: [Int] = []
@@ -48,7 +55,7 @@ extension DeclarationTable {
                 }
             }
         }
-        self = builder.makeTable(sourceLines: nil)
+        return builder.makeTable(sourceLines: nil)
     }
 
     /// The rows at `rows`, in that order (repeats allowed). Vocabularies are kept whole, so codes

@@ -7,6 +7,12 @@ public struct FeatureGrouping: Sendable, Hashable, Codable {
     public let groups: [String]
     /// For each feature, the index of its group in `groups`.
     public let groupOfFeature: [Int]
+    /// The groups resolved for the reason generator (derived from `groups`; not encoded).
+    package let reasonPlan: ReasonPlan
+
+    private enum CodingKeys: String, CodingKey {
+        case groups, groupOfFeature
+    }
 
     /// Builds the grouping of `schema`. O(columns).
     public init(schema: FeatureSchema) {
@@ -24,6 +30,14 @@ public struct FeatureGrouping: Sendable, Hashable, Codable {
         }
         self.groups = groups
         self.groupOfFeature = groupOfFeature
+        reasonPlan = ReasonPlan(groups: groups)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        groups = try container.decode([String].self, forKey: .groups)
+        groupOfFeature = try container.decode([Int].self, forKey: .groupOfFeature)
+        reasonPlan = ReasonPlan(groups: groups)
     }
 
     /// Number of features.

@@ -222,6 +222,21 @@ public struct ReasonGenerator: Sendable {
     /// `text.contains("lower")` (Foundation's search): on ASCII text a byte search, which is the
     /// same test there and skips building a `CFString`; other text keeps the Foundation call.
     static func containsLower(_ text: String) -> Bool {
+        // Native strings: one pass over the contiguous bytes, nothing copied.
+        let contiguous: Bool?? = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
+            var high: UInt8 = 0
+            for b in bytes { high |= b }
+            guard high < 0x80 else { return nil }
+            guard bytes.count >= 5 else { return false }
+            for start in 0...(bytes.count - 5) where bytes[start] == 0x6C {
+                if bytes[start + 1] == 0x6F, bytes[start + 2] == 0x77, bytes[start + 3] == 0x65,
+                   bytes[start + 4] == 0x72 {
+                    return true
+                }
+            }
+            return false
+        }
+        if let contiguous, let found = contiguous { return found }
         let needle: [UInt8] = Array("lower".utf8)
         let bytes = text.utf8
         guard bytes.allSatisfy({ $0 < 0x80 }) else { return text.contains("lower") }
@@ -388,17 +403,21 @@ public struct ReasonGenerator: Sendable {
         // ASCII fast path: the same scan over bytes (ASCII `isNumber` is exactly 0–9).
         let trimmed = text.trimmingWhitespace
         if trimmed.utf8.allSatisfy({ $0 < 0x80 }) {
-            var bytes: [UInt8] = []
-            for b in trimmed.utf8 {
-                if (b >= 0x30 && b <= 0x39) || b == 0x2E || (b == 0x2D && bytes.isEmpty) {
-                    bytes.append(b)
-                } else if b == 0x2C {
-                    bytes.append(0x2E)
-                } else {
-                    break
+            // Kept bytes in a stack buffer (no array per call), then the same `Double(String)`.
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: trimmed.utf8.count) { buffer in
+                var count = 0
+                for b in trimmed.utf8 {
+                    if (b >= 0x30 && b <= 0x39) || b == 0x2E || (b == 0x2D && count == 0) {
+                        buffer[count] = b
+                    } else if b == 0x2C {
+                        buffer[count] = 0x2E
+                    } else {
+                        break
+                    }
+                    count += 1
                 }
+                return Double(String(decoding: UnsafeBufferPointer(rebasing: buffer[0..<count]), as: UTF8.self))
             }
-            return Double(String(decoding: bytes, as: UTF8.self))
         }
         var digits = ""
         for character in text.trimmingWhitespace {

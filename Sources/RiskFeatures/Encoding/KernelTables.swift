@@ -52,19 +52,61 @@ func withBufferPointers<Result>(_ arrays: [[Int32]], _ body: ([UnsafeBufferPoint
     return nest(0)
 }
 
+/// A pipeline's kernel tables made once and kept: flat copies of the fitted arrays that live as long
+/// as this object, so a caller transforming many small tables (one declaration at a time) does not
+/// pay `withKernelTables` — about 60 nested buffer scopes and five array copies — on every call.
+/// Immutable after `init`; share one between threads.
+package final class PreparedKernelTables: @unchecked Sendable {
+    let tables: KernelTables
+    private let doubleStorage: UnsafeMutableBufferPointer<Double>
+    private let integerStorage: UnsafeMutableBufferPointer<Int32>
+
+    /// Copies the fitted tables of `pipeline`. O(size of its profiles and level tables).
+    package init(_ pipeline: FittedFeaturePipeline) {
+        let doubles = pipeline.kernelDoubleArrays, integers = pipeline.kernelIntegerArrays
+        doubleStorage = .allocate(capacity: max(1, doubles.reduce(0) { $0 + $1.count }))
+        integerStorage = .allocate(capacity: max(1, integers.reduce(0) { $0 + $1.count }))
+        func views<T>(_ arrays: [[T]], in storage: UnsafeMutableBufferPointer<T>) -> [UnsafeBufferPointer<T>] {
+            var start = 0
+            return arrays.map { array in
+                let view = UnsafeMutableBufferPointer(rebasing: storage[start..<(start + array.count)])
+                _ = view.initialize(from: array)
+                start += array.count
+                return UnsafeBufferPointer(view)
+            }
+        }
+        tables = pipeline.kernelTables(doubles: views(doubles, in: doubleStorage),
+                                       integers: views(integers, in: integerStorage))
+    }
+
+    deinit {
+        doubleStorage.deallocate()
+        integerStorage.deallocate()
+    }
+}
+
 extension FittedFeaturePipeline {
+    /// The `Double` arrays of the kernel tables: rates, mean revenues and counts of every profile.
+    var kernelDoubleArrays: [[Double]] {
+        profiles.map(\.rate) + profiles.map { $0.meanRevenue ?? [] } + profiles.map(\.count)
+    }
+
+    /// The `Int32` arrays of the kernel tables: every categorical level table, then the importers' first dates.
+    var kernelIntegerArrays: [[Int32]] { categoricalLevels.map(\.levelOfCode) + [importerFirstDate] }
+
+    /// The kernel tables over views of `kernelDoubleArrays` and `kernelIntegerArrays` (same order).
+    func kernelTables(doubles d: [UnsafeBufferPointer<Double>], integers i: [UnsafeBufferPointer<Int32>]) -> KernelTables {
+        let p = profiles.count
+        return KernelTables(slots: treeSlots, linearPlan: linearPlan, profiledFields: profiledFields,
+                            routePairs: routePairs, rates: Array(d[0..<p]), revenues: Array(d[p..<(2 * p)]),
+                            counts: Array(d[(2 * p)...]), levels: Array(i.dropLast()),
+                            otherLevels: categoricalLevels.map(\.otherLevel), importerFirstDate: i.last!)
+    }
+
     /// Calls `body` with the kernel tables of this pipeline.
     func withKernelTables<Result>(_ body: (KernelTables) -> Result) -> Result {
-        let doubles = profiles.map(\.rate) + profiles.map { $0.meanRevenue ?? [] } + profiles.map(\.count)
-        let integers = categoricalLevels.map(\.levelOfCode) + [importerFirstDate]
-        let p = profiles.count
-        return withBufferPointers(doubles) { d in
-            withBufferPointers(integers) { i in
-                body(KernelTables(slots: treeSlots, linearPlan: linearPlan, profiledFields: profiledFields,
-                                  routePairs: routePairs, rates: Array(d[0..<p]), revenues: Array(d[p..<(2 * p)]),
-                                  counts: Array(d[(2 * p)...]), levels: Array(i.dropLast()),
-                                  otherLevels: categoricalLevels.map(\.otherLevel), importerFirstDate: i.last!))
-            }
+        withBufferPointers(kernelDoubleArrays) { d in
+            withBufferPointers(kernelIntegerArrays) { i in body(kernelTables(doubles: d, integers: i)) }
         }
     }
 }

@@ -87,8 +87,12 @@ struct TableView {
     }
 
     /// Calls `body` with pointer views of this table's columns (valid during the call).
+    ///
+    /// A small table (a declaration scored alone) is copied into one scratch buffer: cheaper than the
+    /// ≈ 40 nested buffer scopes of a large table, whose columns are too big to copy.
     func withKernel<Result>(_ body: (TableKernel) -> Result) -> Result {
-        withBufferPointers(sources.map(\.tableCodes)) { tableCodes in
+        if rowCount <= 16 { return withCopiedKernel(body) }
+        return withBufferPointers(sources.map(\.tableCodes)) { tableCodes in
             withBufferPointers(sources.map(\.map)) { maps in
                 withBufferPointers(numberColumns) { numbers in
                     dayNumbers.withUnsafeBufferPointer { days in
@@ -97,6 +101,36 @@ struct TableView {
                 }
             }
         }
+    }
+
+    /// `withKernel` over copies of the columns in one allocation.
+    private func withCopiedKernel<Result>(_ body: (TableKernel) -> Result) -> Result {
+        let integerCount = sources.reduce(0) { $0 + $1.tableCodes.count + $1.map.count } + dayNumbers.count
+        let doubleCount = numberColumns.reduce(0) { $0 + $1.count }
+        let integers = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(1, integerCount))
+        let doubles = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, doubleCount))
+        defer {
+            integers.deallocate()
+            doubles.deallocate()
+        }
+        var nextInteger = 0, nextDouble = 0
+        func copy(_ array: [Int32]) -> UnsafeBufferPointer<Int32> {
+            let view = UnsafeMutableBufferPointer(rebasing: integers[nextInteger..<(nextInteger + array.count)])
+            _ = view.initialize(from: array)
+            nextInteger += array.count
+            return UnsafeBufferPointer(view)
+        }
+        func copy(_ array: [Double]) -> UnsafeBufferPointer<Double> {
+            let view = UnsafeMutableBufferPointer(rebasing: doubles[nextDouble..<(nextDouble + array.count)])
+            _ = view.initialize(from: array)
+            nextDouble += array.count
+            return UnsafeBufferPointer(view)
+        }
+        let tableCodes = sources.map { copy($0.tableCodes) }
+        let maps = sources.map { copy($0.map) }
+        let numbers = numberColumns.map { copy($0) }
+        let days = copy(dayNumbers)
+        return body(TableKernel(view: self, tableCodes: tableCodes, maps: maps, numbers: numbers, days: days))
     }
 
     /// Raw text of key field `field` in `row` (nil when missing).

@@ -23,9 +23,27 @@ extension FittedFeaturePipeline {
         return emit(view, kind: kind, override: nil, threadCount: threadCount ?? configuration.threadCount)
     }
 
-    /// Writes every row of `view` into a new matrix of `kind`.
+    /// `transform(_:for:threadCount:)` with this pipeline's kernel tables prepared beforehand (the
+    /// same matrix, bit for bit): for callers that transform many small tables, such as a scorer
+    /// called one declaration at a time.
+    package func transform(_ table: DeclarationTable, for kind: FeatureMatrixKind, threadCount: Int? = nil,
+                           prepared: PreparedKernelTables) throws -> FeatureMatrix {
+        let view = try TableView(table: table, fitted: self)
+        return emit(view, kind: kind, override: nil, threadCount: threadCount ?? configuration.threadCount,
+                    prepared: prepared)
+    }
+
+    /// Writes every row of `view` into a new matrix of `kind` (with `prepared` tables when given).
     func emit(_ view: TableView, kind: FeatureMatrixKind, override: TrainingOverride?,
-              threadCount: Int) -> FeatureMatrix {
+              threadCount: Int, prepared: PreparedKernelTables? = nil) -> FeatureMatrix {
+        if let prepared {
+            return emit(view, kind: kind, override: override, threadCount: threadCount, tables: prepared.tables)
+        }
+        return withKernelTables { emit(view, kind: kind, override: override, threadCount: threadCount, tables: $0) }
+    }
+
+    func emit(_ view: TableView, kind: FeatureMatrixKind, override: TrainingOverride?,
+              threadCount: Int, tables: KernelTables) -> FeatureMatrix {
         let rowCount = view.rowCount
         let schema = schema(for: kind)
         let width = schema.columns.count
@@ -35,7 +53,7 @@ extension FittedFeaturePipeline {
         // Rows are encoded row-major into a block, then written column by column, so the writes to the
         // column-major matrix are contiguous runs rather than one cache line per value.
         let blockRows = 64
-        withKernelTables { tables in view.withKernel { kernel in
+        view.withKernel { kernel in
             values.withUnsafeMutableBufferPointer { buffer in
                 guard let base = buffer.baseAddress else { return }
                 ParallelLoop.forEachChunk(count: rowCount, threadCount: max(1, threadCount), minimumChunk: 2_048) {
@@ -69,7 +87,7 @@ extension FittedFeaturePipeline {
                     }
                 }
             }
-        } }
+        }
         // The shape is right by construction.
         return try! FeatureMatrix(rowCount: rowCount, schema: schema, values: values)
     }

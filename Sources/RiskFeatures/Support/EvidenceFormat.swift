@@ -70,11 +70,10 @@ package enum EvidenceFormat {
         }
     }
 
-    /// `trimmed(String(format: "%.<decimals>f", x))` without the C library when that is exact:
-    /// for 0.001 ≤ |x| < 10¹¹ the scaled value |x|·10^decimals is below 10¹⁴, where its rounding
-    /// error is under 0.02; when its fraction is more than 0.05 away from one half, the nearest
-    /// integer is the one printf rounds the exact value to. Otherwise (near a half, out of range)
-    /// returns nil and the caller formats with `vsnprintf`.
+    /// `trimmed(String(format: "%.<decimals>f", x))` without the C library: printf rounds the exact
+    /// value of x·10^decimals to the nearest integer, which is decided exactly here for
+    /// 0.001 ≤ |x| < 10¹¹ (the scaled value is below 10¹⁴ < 2⁵²) except at an exact tie. Otherwise
+    /// (an exact tie, out of range) returns nil and the caller formats with `vsnprintf`.
     static func fixedTrimmed(_ x: Double, decimals: Int) -> String? {
         let magnitude = abs(x)
         guard magnitude >= 1e-3, magnitude < 1e11, decimals >= 0, decimals <= 3 else { return nil }
@@ -82,37 +81,51 @@ package enum EvidenceFormat {
         let scaled = magnitude * scale
         let whole = scaled.rounded(.down)
         let fraction = scaled - whole
-        guard abs(fraction - 0.5) > 0.05 else { return nil }
-        var units = Int64(whole) + (fraction > 0.5 ? 1 : 0)
-        // Digits from the right, then drop trailing fractional zeros (and a bare point), as `trimmed`.
-        var bytes = [UInt8](repeating: 0, count: 24)
-        var position = bytes.count
-        var fractionDigits = decimals
-        var significant = false
-        for _ in 0..<decimals {
-            let digit = UInt8(units % 10)
-            units /= 10
-            if digit != 0 || significant {
-                significant = true
-                position -= 1
-                bytes[position] = 0x30 + digit
-            } else {
-                fractionDigits -= 1
+        // The exact product is `scaled + error` (a fused multiply-add gives the rounding error
+        // exactly: no underflow here). Below 2⁵² both `fraction` and 0.5 are multiples of
+        // ulp(scaled) while |error| ≤ ulp/2, so unless `fraction` is exactly one half it alone says
+        // on which side of the half the exact value lies; at one half the error's sign does; an
+        // exact tie (error 0) is left to `vsnprintf` (round half to even).
+        let roundsUp: Bool
+        if fraction != 0.5 {
+            roundsUp = fraction > 0.5
+        } else {
+            let error = (-scaled).addingProduct(magnitude, scale)
+            guard error != 0 else { return nil }
+            roundsUp = error > 0
+        }
+        var units = Int64(whole) + (roundsUp ? 1 : 0)
+        // Digits from the right, then drop trailing fractional zeros (and a bare point), as `trimmed`;
+        // in a stack buffer (the text fits a small string: nothing is allocated).
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { bytes in
+            var position = bytes.count
+            var fractionDigits = decimals
+            var significant = false
+            for _ in 0..<decimals {
+                let digit = UInt8(units % 10)
+                units /= 10
+                if digit != 0 || significant {
+                    significant = true
+                    position -= 1
+                    bytes[position] = 0x30 + digit
+                } else {
+                    fractionDigits -= 1
+                }
             }
+            if fractionDigits > 0 {
+                position -= 1
+                bytes[position] = 0x2E
+            }
+            repeat {
+                position -= 1
+                bytes[position] = 0x30 + UInt8(units % 10)
+                units /= 10
+            } while units > 0
+            if x < 0 {
+                position -= 1
+                bytes[position] = 0x2D
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[position...]), as: UTF8.self)
         }
-        if fractionDigits > 0 {
-            position -= 1
-            bytes[position] = 0x2E
-        }
-        repeat {
-            position -= 1
-            bytes[position] = 0x30 + UInt8(units % 10)
-            units /= 10
-        } while units > 0
-        if x < 0 {
-            position -= 1
-            bytes[position] = 0x2D
-        }
-        return String(decoding: bytes[position...], as: UTF8.self)
     }
 }

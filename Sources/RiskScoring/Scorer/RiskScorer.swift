@@ -54,6 +54,8 @@ public struct RiskScorer: Sendable {
     /// builds one and throws, as before).
     let defaultGenerator: ReasonGenerator?
     let checkedColumns: [(column: String, role: FieldRole)]
+    /// The feature pipeline's tables, prepared once for every transform of this scorer.
+    let preparedTables: PreparedKernelTables
 
     /// Prepares a scorer (flattens the trees, builds the explainer). O(model size).
     ///
@@ -91,6 +93,7 @@ public struct RiskScorer: Sendable {
         grouping = FeatureGrouping(schema: bundle.model.featureSchema)
         defaultGenerator = generator
         checkedColumns = bundle.schema.fields.filter { $0.role != .ignore }.map { ($0.column, $0.role) }
+        preparedTables = PreparedKernelTables(bundle.pipeline)
     }
 
     /// Loads a bundle file and prepares a scorer.
@@ -113,7 +116,7 @@ public struct RiskScorer: Sendable {
         // The batch path minus its batch machinery: the trees walk the one row directly (same
         // trees, same order of additions, so the same Doubles as `rawScores`), no block buffers.
         let kind = bundle.model.featureKind
-        let matrix = try bundle.pipeline.transform(table, for: kind, threadCount: 1)
+        let matrix = try bundle.pipeline.transform(table, for: kind, threadCount: 1, prepared: preparedTables)
         var row = [Float](repeating: 0, count: matrix.columnCount)
         row.withUnsafeMutableBufferPointer { matrix.copyRow(0, into: $0) }
         let raw: Double
@@ -131,7 +134,7 @@ public struct RiskScorer: Sendable {
         if let revenuePredictor {
             var treesRow = row
             if kind != .trees {
-                let treesMatrix = try bundle.pipeline.transform(table, for: .trees, threadCount: 1)
+                let treesMatrix = try bundle.pipeline.transform(table, for: .trees, threadCount: 1, prepared: preparedTables)
                 treesRow = [Float](repeating: 0, count: treesMatrix.columnCount)
                 treesRow.withUnsafeMutableBufferPointer { treesMatrix.copyRow(0, into: $0) }
             }
@@ -157,7 +160,8 @@ public struct RiskScorer: Sendable {
         }
         var timer = StageTimer()
         let kind = bundle.model.featureKind
-        let matrix = try bundle.pipeline.transform(table, for: kind, threadCount: options.threadCount)
+        let matrix = try bundle.pipeline.transform(table, for: kind, threadCount: options.threadCount,
+                                                     prepared: preparedTables)
         timer.lap("transform")
         let raw: [Double]
         // With explanations, one pass over the trees gives every row's raw score and contributions
@@ -181,7 +185,8 @@ public struct RiskScorer: Sendable {
         var expected: [Double]?
         if let revenuePredictor {
             let treesMatrix = kind == .trees ? matrix
-                : try bundle.pipeline.transform(table, for: .trees, threadCount: options.threadCount)
+                : try bundle.pipeline.transform(table, for: .trees, threadCount: options.threadCount,
+                                                prepared: preparedTables)
             let logRevenue = try revenuePredictor.rawScores(treesMatrix, threadCount: options.threadCount)
             expected = zip(probabilities, logRevenue).map { Self.expectedRevenue(probability: $0, logRevenue: $1) }
         }
@@ -236,6 +241,7 @@ public struct RiskScorer: Sendable {
                 var row = [Float](repeating: 0, count: explain ? featureCount : 0)
                 var contributions = [Double](repeating: 0, count: explain ? featureCount : 0)
                 var scratch = ReasonGenerator.Scratch()
+                var evidence = EvidenceReader(pipeline: bundle.pipeline, table: table)
                 for r in range {
                     var reasons: [Reason] = []
                     var grouped: GroupedExplanation?
@@ -267,11 +273,11 @@ public struct RiskScorer: Sendable {
                                     .prefix(options.reasonCount))
                             }
                         } else if options.reasonCount > 0 && featureCount == grouping.featureCount {
-                            // Same reasons without the grouped explanation; evidence only when needed.
+                            // Same reasons without the grouped explanation or an evidence dictionary:
+                            // typed facts of the chosen groups only, formatted into the sentences.
                             reasons = contributions.withUnsafeBufferPointer { c in
-                                generator.reasons(contributions: c, grouping: grouping, scratch: &scratch) { keys in
-                                    bundle.pipeline.evidence(for: table, row: r, wanting: { keys.contains($0) })
-                                }
+                                generator.reasons(contributions: c, grouping: grouping, scratch: &scratch,
+                                                  evidence: &evidence, row: r)
                             }
                             if reasons.count > options.reasonCount { reasons.removeLast(reasons.count - options.reasonCount) }
                         }

@@ -1,0 +1,233 @@
+import Foundation
+import RiskData
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension DeclarationReader {
+    /// Reads a CSV file as consecutive segments of whole records, in parallel, and hands each
+    /// segment's rows to `transform` on the thread that read them; returns the results in file order.
+    ///
+    /// Every segment is read by the rules of `read(contentsOf:schema:options:)`, with the file's
+    /// line numbers, so the rows, values, rejected rows and messages are exactly those of one
+    /// sequential read split at record boundaries (`DeclarationSegmentTests` checks this on files
+    /// with quoted line breaks, CR/LF mixes, bad rows and a byte-order mark).
+    ///
+    /// How the file is cut: each segment ends after the first line feed at or beyond
+    /// `segmentByteCount` bytes. A line feed can sit inside a quoted field; every segment's reader
+    /// therefore reports where it ended, and unless each segment ended cleanly on the line the next
+    /// one started on, the whole file is cut again at the record boundaries a sequential scan finds
+    /// and read once more (`transform` then runs again for every segment: it must be a pure
+    /// function of its input).
+    ///
+    /// Use it to process a large file with bounded memory per thread (parse → score → format, one
+    /// segment at a time), as `riskctl score` does.
+    ///
+    /// - Parameters:
+    ///   - url: A CSV file with a header row (UTF-8, optional BOM).
+    ///   - schema: Gives each column its role.
+    ///   - options: Bad-row policy, label requirement and limits (as for `read`).
+    ///   - segmentByteCount: Approximate bytes per segment (default 2 MiB; at least 1).
+    ///   - threadCount: Threads reading and transforming segments.
+    ///   - transform: Called once per segment (concurrently for different segments) with the
+    ///     segment's rows and rejected rows; must be safe to call concurrently.
+    /// - Returns: One result per segment, in file order; empty for a file with a header and no rows.
+    /// - Throws: The errors of `read(contentsOf:schema:options:)` — under `.fail` the first bad row
+    ///   in file order — and, after them, the first error `transform` throws in file order.
+    /// - Complexity: O(file size / threads) time; the file's bytes plus one segment per thread in memory.
+    public static func mapSegments<Result>(
+        contentsOf url: URL, schema: DeclarationSchema, options: DeclarationReadOptions = .init(),
+        segmentByteCount: Int = 1 << 21, threadCount: Int = ParallelLoop.processorCount,
+        _ transform: (DeclarationReadResult) throws -> Result
+    ) throws -> [Result] {
+        let source = url.lastPathComponent
+        let bytes = try readFile(url, sourceName: source)
+        try schema.validate(source: "schema")
+        let headerScanner = CSVScanner(bytes: bytes, sourceName: source, chunkSize: options.chunkSize,
+                                       maximumFieldLength: options.maximumFieldLength,
+                                       maximumColumnCount: options.maximumColumnCount)
+        let header = try readHeader(headerScanner)
+        let index = try headerIndices(header: header, schema: schema, requireLabel: options.requireLabel,
+                                      source: source)
+        let bodyStart = headerScanner.consumedByteCount
+        guard bodyStart < bytes.count else { return [] }
+        let target = max(1, segmentByteCount)
+
+        // Guessed cuts: after the first line feed at or past every `target` bytes.
+        var cuts = [bodyStart]
+        bytes.withUnsafeBufferPointer { buffer in
+            var position = bodyStart + target
+            while position < buffer.count {
+                guard let found = memchr(buffer.baseAddress! + position - 1, 0x0A, buffer.count - position + 1) else {
+                    break
+                }
+                let cut = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - buffer.baseAddress! + 1
+                if cut >= buffer.count { break }
+                cuts.append(cut)
+                position = cut + target
+            }
+        }
+        cuts.append(bytes.count)
+        let guessedLines = firstLines(of: cuts, in: bytes, bodyLine: headerScanner.nextRecordLine,
+                                      threadCount: threadCount)
+        let guessed = try readSegments(bytes, cuts: cuts, firstLines: guessedLines, source: source, schema: schema,
+                                       index: index, headerCount: header.count, options: options,
+                                       threadCount: threadCount, transform)
+        if let results = try guessed.verified() { return results }
+
+        // A cut fell inside a quoted field (or the scanner counts lines differently there): cut at
+        // the record boundaries a sequential scan finds, which are exact by construction.
+        var exactCuts = [bodyStart], exactLines = [headerScanner.nextRecordLine]
+        let scanner = CSVScanner(bytes: bytes, sourceName: source, chunkSize: options.chunkSize,
+                                 maximumFieldLength: options.maximumFieldLength,
+                                 maximumColumnCount: options.maximumColumnCount)
+        _ = try? scanner.nextRecord()  // the header
+        scan: while true {
+            do {
+                guard try scanner.nextRecord() else { break }
+            } catch let error as DeclarationError where error.code == .malformedRow && error.line != nil {
+                // Consumed like a record; reading goes on after it.
+            } catch {
+                break scan  // a limit: the rest is one segment, whose reader throws the same error
+            }
+            if scanner.consumedByteCount - exactCuts.last! >= target, scanner.consumedByteCount < bytes.count {
+                exactCuts.append(scanner.consumedByteCount)
+                exactLines.append(scanner.nextRecordLine)
+            }
+        }
+        exactCuts.append(bytes.count)
+        let exact = try readSegments(bytes, cuts: exactCuts, firstLines: exactLines, source: source, schema: schema,
+                                     index: index, headerCount: header.count, options: options,
+                                     threadCount: threadCount, transform)
+        return try exact.unwrapped()
+    }
+
+    /// What reading every segment gave: per segment a result or an error, and where its reader ended.
+    struct SegmentOutcomes<Result> {
+        var results: [Result?]
+        var errors: [(any Error)?]
+        var endedInUnclosedQuote: [Bool]
+        var endLines: [Int]
+        var firstLines: [Int]
+
+        /// The results, or the first error in file order; `nil` when a cut was not a record boundary.
+        func verified() throws -> [Result]? {
+            for k in results.indices {
+                let last = k == results.count - 1
+                if !last && endedInUnclosedQuote[k] { return nil }
+                if let error = errors[k] { throw error }
+                if !last && endLines[k] != firstLines[k + 1] { return nil }
+            }
+            return results.map { $0! }
+        }
+
+        /// The results, or the first error in file order (cuts known to be record boundaries).
+        func unwrapped() throws -> [Result] {
+            for error in errors { if let error { throw error } }
+            return results.map { $0! }
+        }
+    }
+
+    /// Reads and transforms every segment `cuts[k]..<cuts[k + 1]` in parallel.
+    static func readSegments<Result>(
+        _ bytes: [UInt8], cuts: [Int], firstLines: [Int], source: String, schema: DeclarationSchema,
+        index: [String: Int], headerCount: Int, options: DeclarationReadOptions, threadCount: Int,
+        _ transform: (DeclarationReadResult) throws -> Result
+    ) throws -> SegmentOutcomes<Result> {
+        let count = cuts.count - 1
+        var outcomes = SegmentOutcomes<Result>(results: Array(repeating: nil, count: count),
+                                               errors: Array(repeating: nil, count: count),
+                                               endedInUnclosedQuote: Array(repeating: false, count: count),
+                                               endLines: Array(repeating: 0, count: count), firstLines: firstLines)
+        outcomes.results.withUnsafeMutableBufferPointer { results in
+            outcomes.errors.withUnsafeMutableBufferPointer { errors in
+                outcomes.endedInUnclosedQuote.withUnsafeMutableBufferPointer { unclosed in
+                    outcomes.endLines.withUnsafeMutableBufferPointer { endLines in
+                        // Segments are handed out one at a time (a shared counter), so a thread slowed
+                        // down by other work on the machine does not leave the others idle at the end.
+                        let next = Atomic<Int>(0)
+                        let threads = max(1, min(threadCount, count))
+                        ParallelLoop.forEachChunk(count: threads, threadCount: threads) { _, _ in
+                            while true {
+                                let k = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                                if k >= count { break }
+                                let scanner = CSVScanner(segment: Array(bytes[cuts[k]..<cuts[k + 1]]),
+                                                         firstLine: firstLines[k], sourceName: source,
+                                                         chunkSize: options.chunkSize,
+                                                         maximumFieldLength: options.maximumFieldLength,
+                                                         maximumColumnCount: options.maximumColumnCount)
+                                do {
+                                    let read = try readRows(scanner: scanner, schema: schema, index: index,
+                                                            headerCount: headerCount, options: options)
+                                    endLines[k] = scanner.nextRecordLine
+                                    unclosed[k] = scanner.endedInUnclosedQuote
+                                    results[k] = try transform(read)
+                                } catch {
+                                    unclosed[k] = scanner.endedInUnclosedQuote
+                                    errors[k] = error
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return outcomes
+    }
+
+    /// The line each segment starts on, counting line breaks as the scanner does (LF, CR LF, lone CR).
+    static func firstLines(of cuts: [Int], in bytes: [UInt8], bodyLine: Int, threadCount: Int) -> [Int] {
+        let count = cuts.count - 1
+        var breaks = [Int](repeating: 0, count: count)
+        bytes.withUnsafeBufferPointer { p in
+            breaks.withUnsafeMutableBufferPointer { breaks in
+                ParallelLoop.forEachChunk(count: count, threadCount: threadCount) { _, segments in
+                    for k in segments {
+                        var n = 0
+                        var i = cuts[k]
+                        let end = cuts[k + 1]
+                        while i < end {
+                            let c = p[i]
+                            if c == 0x0A || (c == 0x0D && !(i + 1 < p.count && p[i + 1] == 0x0A)) { n += 1 }
+                            i += 1
+                        }
+                        breaks[k] = n
+                    }
+                }
+            }
+        }
+        var lines = [Int](repeating: bodyLine, count: count)
+        for k in 1..<max(1, count) { lines[k] = lines[k - 1] + breaks[k - 1] }
+        return lines
+    }
+
+    /// The whole file, or a `.fileSystem` error naming it.
+    static func readFile(_ url: URL, sourceName: String) throws -> [UInt8] {
+        let descriptor = open(url.path, O_RDONLY)
+        guard descriptor >= 0 else {
+            let reason = String(cString: strerror(errno))
+            throw DeclarationError(.fileSystem, "\(url.path): cannot open the file (\(reason)). Check the path.",
+                                   file: sourceName)
+        }
+        defer { close(descriptor) }
+        var status = stat()
+        let size = fstat(descriptor, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG ? Int(status.st_size) : 0
+        var bytes = [UInt8](repeating: 0, count: max(size, 1 << 16))
+        var used = 0
+        while true {
+            if used == bytes.count { bytes += [UInt8](repeating: 0, count: bytes.count) }
+            let count = bytes.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + used, $0.count - used) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                let reason = String(cString: strerror(errno))
+                throw DeclarationError(.fileSystem, "\(sourceName): cannot read the file (\(reason)).", file: sourceName)
+            }
+            if count == 0 { break }
+            used += count
+        }
+        bytes.removeLast(bytes.count - used)
+        return bytes
+    }
+}
