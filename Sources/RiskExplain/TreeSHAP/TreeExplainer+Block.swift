@@ -157,8 +157,15 @@ extension TreeExplainer {
             let bit = Int32(1) &<< Int32(q)
             let wordCount = Int(question.categoryWordCount)
             if wordCount == 0 {
+                // `numericGoesLeft` as one comparison: NaN fails both `x <= t` (goes right) and
+                // `x > t` (so `!(x > t)` sends it left), and the threshold is finite.
                 let column = columns + Int(question.feature) &* columnStride
-                for r in 0..<count { masks[r] |= question.numericGoesLeft(column[r]) ? bit : 0 }
+                let threshold = question.threshold
+                if question.missingGoesLeft {
+                    for r in 0..<count { masks[r] |= !(column[r] > threshold) ? bit : 0 }
+                } else {
+                    for r in 0..<count { masks[r] |= column[r] <= threshold ? bit : 0 }
+                }
                 continue
             }
             // `goesLeft` on the block's codes: NaN (-2) goes the missing direction; a code outside
