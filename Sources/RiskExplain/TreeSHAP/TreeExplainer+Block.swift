@@ -214,13 +214,24 @@ extension TreeExplainer {
                 return
             }
         }
-        // Feature by feature: each row adds its pattern's value to the feature's column.
+        for r in 0..<count { rawScores[r] += leaves[Int(masks[r])] }
+        // Feature by feature: each row adds its pattern's value to the feature's column, two rows
+        // at a time (masks become offsets of table rows first).
+        let m32 = Int32(truncatingIfNeeded: m)
+        for r in 0..<count { masks[r] &*= m32 }
+        let pairs = count & ~1
         for k in 0..<m {
             let column = phi + Int(split[k]) &* count
             let values = entries + k
-            for r in 0..<count { column[r] += values[Int(masks[r]) &* m] }
+            var r = 0
+            while r < pairs {
+                let add = SIMD2(values[Int(masks[r])], values[Int(masks[r &+ 1])])
+                let raw = UnsafeMutableRawPointer(column + r)
+                raw.storeBytes(of: raw.loadUnaligned(as: SIMD2<Double>.self) + add, as: SIMD2<Double>.self)
+                r &+= 2
+            }
+            if r < count { column[r] += values[Int(masks[r])] }
         }
-        for r in 0..<count { rawScores[r] += leaves[Int(masks[r])] }
     }
 }
 
