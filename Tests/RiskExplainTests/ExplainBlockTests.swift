@@ -240,8 +240,8 @@ struct ExplainBlockTests {
 
     /// A pattern missing from a table (rows producing it go to the kernel, in the block as in
     /// `explain`): forgetting patterns of two trees keeps the block bit-identical to the per-row
-    /// path of the same explainer, and close to the full tables (only the order of additions
-    /// differs, 1e-12 of Σ|φ|).
+    /// path of the same explainer (fully tabulated, and with a kernel tree appended), and close to
+    /// the full tables (only the order of additions differs, 1e-12 of Σ|φ|).
     @Test(arguments: [UInt64(4), 11])
     func forgottenPatternsFallBackToTheKernel(seed: UInt64) throws {
         let data = try Self.dataset(rowCount: 1_200, seed: seed)
@@ -258,6 +258,19 @@ struct ExplainBlockTests {
             }
         }
         try Self.checkBitIdentical(explainer, model, data, seed: seed, rowCounts: [1, 65, 200])
+        // The same with a kernel tree appended (blocks then keep contributions row by row).
+        let leafWise = try Self.train(data, growth: .leafWise, iterations: 1, depth: nil, leaves: 24)
+        let mixed = BoostedTreesModel(trees: model.trees + leafWise.trees, baseScore: model.baseScore,
+                                      objective: .logistic, featureSchema: model.featureSchema)
+        var mixedExplainer = try TreeExplainer(model: mixed)
+        #expect(!mixedExplainer.isFullyTabulated)
+        for r in [0, 1, 2, 5, 8] {
+            row.withUnsafeMutableBufferPointer { probes.copyRow(r, into: $0) }
+            for tree in [1, 3] {
+                mixedExplainer = mixedExplainer.forgettingPattern(Self.pattern(full, tree: tree, row: row), ofTree: tree)
+            }
+        }
+        try Self.checkBitIdentical(mixedExplainer, mixed, data, seed: seed, rowCounts: [1, 65, 200])
         let (fallback, _) = Self.blockwise(explainer, probes, blockRows: 64)
         let (tabulated, _) = Self.blockwise(full, probes, blockRows: 64)
         #expect(Self.bits(fallback) != Self.bits(tabulated), "the kernel ran for some rows")
