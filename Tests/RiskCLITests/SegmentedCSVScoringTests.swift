@@ -29,12 +29,8 @@ import Testing
         scoring.segmentByteCount = segmentByteCount
         var bytes: [UInt8] = []
         var timer = StageTimer()
-        let lock = NSLock()
-        let summary = try scoring.run(input: input, readOptions: readOptions, policy: policy, timer: &timer) { piece, offset in
-            lock.lock()
-            defer { lock.unlock() }
-            if bytes.count < offset + piece.count { bytes += [UInt8](repeating: 0, count: offset + piece.count - bytes.count) }
-            bytes.replaceSubrange(offset..<(offset + piece.count), with: piece)
+        let summary = try scoring.run(input: input, readOptions: readOptions, policy: policy, timer: &timer) {
+            bytes += $0
         }
         return (bytes, summary)
     }

@@ -74,20 +74,6 @@ struct ScoreCommand: ParsableCommand {
         return try TargetingPolicy(budget: .capacity(0), rankBy: rankBy)
     }
 
-    /// Writes all of `bytes` at `offset` with `pwrite` (safe from several threads at once).
-    static func write(_ bytes: [UInt8], at offset: Int, to descriptor: Int32, path: String) throws {
-        var done = 0
-        while done < bytes.count {
-            let count = bytes.withUnsafeBytes { pwrite(descriptor, $0.baseAddress! + done, $0.count - done,
-                                                        off_t(offset + done)) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw CommandFailure("cannot write \(path): \(String(cString: strerror(errno))).")
-            }
-            done += count
-        }
-    }
-
     func run() throws {
         let outURL = URL(fileURLWithPath: out)
         let dataURL = URL(fileURLWithPath: data)
@@ -119,9 +105,7 @@ struct ScoreCommand: ParsableCommand {
             var summary: SegmentedCSVScoring.Summary?
             try AtomicFile.write(to: outURL) { handle in
                 summary = try scoring.run(input: dataURL, readOptions: input.readOptions(requireLabel: false),
-                                          policy: policy, timer: &timer) { bytes, offset in
-                    try Self.write(bytes, at: offset, to: handle.fileDescriptor, path: outURL.path)
-                }
+                                          policy: policy, timer: &timer) { try handle.write(contentsOf: $0) }
             }
             input.reportRejected(summary!.rejected)
             (rowCount, selectedCount, rejected) = (summary!.rowCount, summary!.selectedCount, summary!.rejected)

@@ -42,14 +42,13 @@ struct SegmentedCSVScoring {
         var rejected: [RejectedRow]
     }
 
-    /// Scores `input` and writes the CSV (header included) to `sink` in pieces, each with its byte
-    /// offset in the file; pieces may be handed over concurrently (the sink must be thread-safe, e.g.
-    /// `pwrite` at the offset).
+    /// Scores `input` and writes the CSV (header included) to `sink` in pieces, in input order
+    /// (one call at a time, from one thread or another).
     ///
     /// - Throws: The reader's errors (the first bad row in file order under `.fail`), scoring
     ///   errors, and what `sink` throws.
     func run(input: URL, readOptions: DeclarationReadOptions, policy: TargetingPolicy,
-             timer: inout StageTimer, sink: ([UInt8], _ offset: Int) throws -> Void) throws -> Summary {
+             timer: inout StageTimer, sink: ([UInt8]) throws -> Void) throws -> Summary {
         var single = options
         single.threadCount = 1
         let scorer = self.scorer, writer = self.writer
@@ -88,52 +87,65 @@ struct SegmentedCSVScoring {
         let decisions = policy.select(values)
         timer.lap("policy")
 
-        var offset = 0
-        try sink(writer.header(), offset)
-        offset += writer.header().count
+        try sink(writer.header())
         var starts: [Int] = []
         var start = 0
         for segment in segments {
             starts.append(start)
             start += segment.lanes.count
         }
-        // Rows are assembled per segment in parallel, a few segments at a time, and handed to the
-        // sink in parallel too, each piece with its offset in the file.
+        /// Segment `k`'s rows with their decision fields, into `out` (emptied first).
+        func assemble(_ k: Int, into out: inout [UInt8]) {
+            let segment = segments[k]
+            out.removeAll(keepingCapacity: true)
+            out.reserveCapacity(segment.leading.count + segment.trailing.count + segment.lanes.count * 24)
+            var leadingStart = 0, trailingStart = 0
+            for r in 0..<segment.lanes.count {
+                out.append(contentsOf: segment.leading[leadingStart..<segment.leadingEnds[r]])
+                writer.appendDecision(decisions[starts[k] + r], lane: segment.lanes[r], to: &out)
+                out.append(contentsOf: segment.trailing[trailingStart..<segment.trailingEnds[r]])
+                leadingStart = segment.leadingEnds[r]
+                trailingStart = segment.trailingEnds[r]
+            }
+        }
+        // Rows are assembled a group of segments at a time on the other threads while one thread
+        // writes the previous group in order: buffered writes to one file serialise in the kernel
+        // (pwrite from several threads only made them wait for each other; a shared memory map
+        // moved the same page-allocation cost into page faults), assembling does not.
         let group = max(1, threadCount) * 2
-        var buffers = [[UInt8]](repeating: [], count: group)
+        var current = [[UInt8]](repeating: [], count: group), upcoming = current
+        current.withUnsafeMutableBufferPointer { buffers in
+            ParallelLoop.forEach(count: min(group, segments.count), threadCount: threadCount) { k in
+                assemble(k, into: &buffers[k])
+            }
+        }
         var first = 0
         while first < segments.count {
             let count = min(group, segments.count - first)
-            buffers.withUnsafeMutableBufferPointer { buffers in
-                ParallelLoop.forEach(count: count, threadCount: threadCount) { k in
-                    let segment = segments[first + k]
-                    var out = buffers[k]
-                    out.removeAll(keepingCapacity: true)
-                    out.reserveCapacity(segment.leading.count + segment.trailing.count + segment.lanes.count * 24)
-                    var leadingStart = 0, trailingStart = 0
-                    for r in 0..<segment.lanes.count {
-                        out.append(contentsOf: segment.leading[leadingStart..<segment.leadingEnds[r]])
-                        writer.appendDecision(decisions[starts[first + k] + r], lane: segment.lanes[r], to: &out)
-                        out.append(contentsOf: segment.trailing[trailingStart..<segment.trailingEnds[r]])
-                        leadingStart = segment.leadingEnds[r]
-                        trailingStart = segment.trailingEnds[r]
+            let nextFirst = first + count, nextCount = min(group, segments.count - nextFirst)
+            var failure: (any Error)?
+            current.withUnsafeMutableBufferPointer { current in
+                upcoming.withUnsafeMutableBufferPointer { upcoming in
+                    ParallelLoop.forEachChunk(count: 2, threadCount: min(2, threadCount)) { _, tasks in
+                        for task in tasks {
+                            if task == 0 {
+                                do {
+                                    for k in 0..<count { try sink(current[k]) }
+                                } catch {
+                                    failure = error
+                                }
+                            } else {
+                                ParallelLoop.forEach(count: nextCount, threadCount: max(1, threadCount - 1)) { k in
+                                    assemble(nextFirst + k, into: &upcoming[k])
+                                }
+                            }
+                        }
                     }
-                    buffers[k] = out
                 }
             }
-            var offsets: [Int] = []
-            for k in 0..<count {
-                offsets.append(offset)
-                offset += buffers[k].count
-            }
-            var failures = [(any Error)?](repeating: nil, count: count)
-            failures.withUnsafeMutableBufferPointer { failures in
-                ParallelLoop.forEach(count: count, threadCount: threadCount) { k in
-                    do { try sink(buffers[k], offsets[k]) } catch { failures[k] = error }
-                }
-            }
-            if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
-            first += count
+            if let failure { throw failure }
+            swap(&current, &upcoming)
+            first = nextFirst
         }
         timer.lap("write output")
         return Summary(rowCount: probabilities.count, selectedCount: decisions.reduce(0) { $0 + ($1.selected ? 1 : 0) },
