@@ -23,6 +23,8 @@ package final class CSVScanner {
     private enum Input {
         case file(Int32)
         case memory([UInt8])
+        /// Bytes the caller keeps alive for the scanner's lifetime (e.g. a memory-mapped file).
+        case view(UnsafeRawBufferPointer)
     }
 
     package let sourceName: String
@@ -88,11 +90,21 @@ package final class CSVScanner {
         inputByteCount = bytes.count
     }
 
-    /// A scanner over a segment of a file that starts at a record boundary on line `firstLine`:
-    /// no byte-order mark is looked for, and lines are numbered from `firstLine`.
-    package convenience init(segment bytes: [UInt8], firstLine: Int, sourceName: String, chunkSize: Int = 1 << 20,
+    /// A scanner over bytes the caller keeps alive (and unchanged) as long as the scanner is used.
+    package convenience init(view bytes: UnsafeRawBufferPointer, sourceName: String, chunkSize: Int = 1 << 20,
                              maximumFieldLength: Int = 1 << 20, maximumColumnCount: Int = 4096) {
-        self.init(bytes: bytes, sourceName: sourceName, chunkSize: chunkSize, maximumFieldLength: maximumFieldLength,
+        self.init(input: .view(bytes), sourceName: sourceName, chunkSize: chunkSize,
+                  maximumFieldLength: maximumFieldLength, maximumColumnCount: maximumColumnCount)
+        inputByteCount = bytes.count
+    }
+
+    /// A scanner over a segment of a file that starts at a record boundary on line `firstLine`:
+    /// no byte-order mark is looked for, and lines are numbered from `firstLine`. The caller keeps
+    /// the bytes alive as long as the scanner is used.
+    package convenience init(segment bytes: UnsafeRawBufferPointer, firstLine: Int, sourceName: String,
+                             chunkSize: Int = 1 << 20, maximumFieldLength: Int = 1 << 20,
+                             maximumColumnCount: Int = 4096) {
+        self.init(view: bytes, sourceName: sourceName, chunkSize: chunkSize, maximumFieldLength: maximumFieldLength,
                   maximumColumnCount: maximumColumnCount)
         sawStart = true
         nextLine = firstLine
@@ -226,6 +238,16 @@ package final class CSVScanner {
             bytes.withUnsafeBufferPointer { source in
                 (buffer + bufferEnd).update(from: source.baseAddress! + memoryOffset, count: count)
             }
+            memoryOffset += count
+            bufferEnd += count
+        case .view(let bytes):
+            let count = min(chunkSize, bytes.count - memoryOffset)
+            if count <= 0 {
+                inputExhausted = true
+                return
+            }
+            UnsafeMutableRawPointer(buffer + bufferEnd).copyMemory(from: bytes.baseAddress! + memoryOffset,
+                                                                   byteCount: count)
             memoryOffset += count
             bufferEnd += count
         case .file(let descriptor):

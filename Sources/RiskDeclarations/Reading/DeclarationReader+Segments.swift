@@ -43,9 +43,20 @@ extension DeclarationReader {
         _ transform: (DeclarationReadResult) throws -> Result
     ) throws -> [Result] {
         let source = url.lastPathComponent
-        let bytes = try readFile(url, sourceName: source)
+        let contents = try FileContents(url, sourceName: source)
+        return try withExtendedLifetime(contents) {
+            try mapSegments(bytes: contents.bytes, source: source, schema: schema, options: options,
+                            segmentByteCount: segmentByteCount, threadCount: threadCount, transform)
+        }
+    }
+
+    /// `mapSegments(contentsOf:…)` over bytes that stay alive and unchanged during the call.
+    static func mapSegments<Result>(
+        bytes: UnsafeBufferPointer<UInt8>, source: String, schema: DeclarationSchema, options: DeclarationReadOptions,
+        segmentByteCount: Int, threadCount: Int, _ transform: (DeclarationReadResult) throws -> Result
+    ) throws -> [Result] {
         try schema.validate(source: "schema")
-        let headerScanner = CSVScanner(bytes: bytes, sourceName: source, chunkSize: options.chunkSize,
+        let headerScanner = CSVScanner(view: UnsafeRawBufferPointer(bytes), sourceName: source, chunkSize: options.chunkSize,
                                        maximumFieldLength: options.maximumFieldLength,
                                        maximumColumnCount: options.maximumColumnCount)
         let header = try readHeader(headerScanner)
@@ -57,7 +68,8 @@ extension DeclarationReader {
 
         // Guessed cuts: after the first line feed at or past every `target` bytes.
         var cuts = [bodyStart]
-        bytes.withUnsafeBufferPointer { buffer in
+        do {
+            let buffer = bytes
             var position = bodyStart + target
             while position < buffer.count {
                 guard let found = memchr(buffer.baseAddress! + position - 1, 0x0A, buffer.count - position + 1) else {
@@ -80,7 +92,7 @@ extension DeclarationReader {
         // A cut fell inside a quoted field (or the scanner counts lines differently there): cut at
         // the record boundaries a sequential scan finds, which are exact by construction.
         var exactCuts = [bodyStart], exactLines = [headerScanner.nextRecordLine]
-        let scanner = CSVScanner(bytes: bytes, sourceName: source, chunkSize: options.chunkSize,
+        let scanner = CSVScanner(view: UnsafeRawBufferPointer(bytes), sourceName: source, chunkSize: options.chunkSize,
                                  maximumFieldLength: options.maximumFieldLength,
                                  maximumColumnCount: options.maximumColumnCount)
         _ = try? scanner.nextRecord()  // the header
@@ -132,7 +144,7 @@ extension DeclarationReader {
 
     /// Reads and transforms every segment `cuts[k]..<cuts[k + 1]` in parallel.
     static func readSegments<Result>(
-        _ bytes: [UInt8], cuts: [Int], firstLines: [Int], source: String, schema: DeclarationSchema,
+        _ bytes: UnsafeBufferPointer<UInt8>, cuts: [Int], firstLines: [Int], source: String, schema: DeclarationSchema,
         index: [String: Int], headerCount: Int, options: DeclarationReadOptions, threadCount: Int,
         _ transform: (DeclarationReadResult) throws -> Result
     ) throws -> SegmentOutcomes<Result> {
@@ -153,7 +165,8 @@ extension DeclarationReader {
                             while true {
                                 let k = next.wrappingAdd(1, ordering: .relaxed).oldValue
                                 if k >= count { break }
-                                let scanner = CSVScanner(segment: Array(bytes[cuts[k]..<cuts[k + 1]]),
+                                let segment = UnsafeBufferPointer(rebasing: bytes[cuts[k]..<cuts[k + 1]])
+                                let scanner = CSVScanner(segment: UnsafeRawBufferPointer(segment),
                                                          firstLine: firstLines[k], sourceName: source,
                                                          chunkSize: options.chunkSize,
                                                          maximumFieldLength: options.maximumFieldLength,
@@ -178,10 +191,11 @@ extension DeclarationReader {
     }
 
     /// The line each segment starts on, counting line breaks as the scanner does (LF, CR LF, lone CR).
-    static func firstLines(of cuts: [Int], in bytes: [UInt8], bodyLine: Int, threadCount: Int) -> [Int] {
+    static func firstLines(of cuts: [Int], in bytes: UnsafeBufferPointer<UInt8>, bodyLine: Int, threadCount: Int) -> [Int] {
         let count = cuts.count - 1
         var breaks = [Int](repeating: 0, count: count)
-        bytes.withUnsafeBufferPointer { p in
+        do {
+            let p = bytes
             breaks.withUnsafeMutableBufferPointer { breaks in
                 ParallelLoop.forEachChunk(count: count, threadCount: threadCount) { _, segments in
                     for k in segments {
@@ -203,8 +217,15 @@ extension DeclarationReader {
         return lines
     }
 
-    /// The whole file, or a `.fileSystem` error naming it.
-    static func readFile(_ url: URL, sourceName: String) throws -> [UInt8] {
+}
+
+/// A file's bytes for `mapSegments`: mapped read-only when it is a regular file (no copy, and the
+/// pages are the file cache's own), else read into memory (pipes, devices, or a failed map).
+final class FileContents {
+    let bytes: UnsafeBufferPointer<UInt8>
+    private let mapped: Bool
+
+    init(_ url: URL, sourceName: String) throws {
         let descriptor = open(url.path, O_RDONLY)
         guard descriptor >= 0 else {
             let reason = String(cString: strerror(errno))
@@ -213,21 +234,43 @@ extension DeclarationReader {
         }
         defer { close(descriptor) }
         var status = stat()
-        let size = fstat(descriptor, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG ? Int(status.st_size) : 0
-        var bytes = [UInt8](repeating: 0, count: max(size, 1 << 16))
-        var used = 0
+        let isRegular = fstat(descriptor, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG
+        let size = isRegular ? Int(status.st_size) : 0
+        if size > 0, let map = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), map != MAP_FAILED {
+            _ = madvise(map, size, MADV_SEQUENTIAL)
+            bytes = UnsafeBufferPointer(start: map.assumingMemoryBound(to: UInt8.self), count: size)
+            mapped = true
+            return
+        }
+        var capacity = max(size, 1 << 16), used = 0
+        var storage = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
         while true {
-            if used == bytes.count { bytes += [UInt8](repeating: 0, count: bytes.count) }
-            let count = bytes.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + used, $0.count - used) }
+            if used == capacity {
+                let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
+                grown.update(from: storage, count: used)
+                storage.deallocate()
+                storage = grown
+                capacity *= 2
+            }
+            let count = read(descriptor, storage + used, capacity - used)
             if count < 0 {
                 if errno == EINTR { continue }
                 let reason = String(cString: strerror(errno))
+                storage.deallocate()
                 throw DeclarationError(.fileSystem, "\(sourceName): cannot read the file (\(reason)).", file: sourceName)
             }
             if count == 0 { break }
             used += count
         }
-        bytes.removeLast(bytes.count - used)
-        return bytes
+        bytes = UnsafeBufferPointer(start: storage, count: used)
+        mapped = false
+    }
+
+    deinit {
+        if mapped {
+            munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress!), bytes.count)
+        } else {
+            UnsafeMutablePointer(mutating: bytes.baseAddress!).deallocate()
+        }
     }
 }
