@@ -188,7 +188,7 @@ struct SymmetricTreeTests {
         let predictor = BoostedTreesPredictor(model: model)
         #expect(predictor.symmetric?.hasCategoricalQuestions == true)
         var rows = (0..<200).map { r in (0..<3).map { matrix[r, $0] } }
-        for code: Float in [-1, 0, 1, 2, 3, 4, 7, 2.5, 300, .nan, .infinity] {
+        for code: Float in [-1, 0, -0.0, 1, 2, 3, 4, 7, 2.5, 300, 3e9, -3e9, 63.9, 64, .nan, .infinity, -.infinity] {
             rows.append([0.3, .nan, code])
             rows.append([-2, 1, code])
         }

@@ -36,7 +36,8 @@ extension BoostedTreesPredictor {
             ParallelLoop.forEachChunk(count: blockCount, threadCount: threadCount, minimumChunk: 2) { _, blocks in
                 // Per worker: the block's columns, each row's current node, the rows still walking.
                 let block = UnsafeMutablePointer<Float>.allocate(capacity: max(1, blockSize * features))
-                let current = UnsafeMutablePointer<Int32>.allocate(capacity: blockSize)
+                let current = UnsafeMutablePointer<Int32>.allocate(
+                    capacity: max(blockSize, symmetric?.blockScratchCount(rows: blockSize) ?? 0))
                 let walking = UnsafeMutablePointer<UInt64>.allocate(capacity: blockSize)
                 defer {
                     block.deallocate()
@@ -50,7 +51,7 @@ extension BoostedTreesPredictor {
                     }
                     let scores = output.baseAddress! + first
                     if let symmetric {
-                        symmetric.addBlock(columns: block, stride: blockSize, count: count, masks: current,
+                        symmetric.addBlock(columns: block, stride: blockSize, count: count, scratch: current,
                                            scores: scores)
                         continue
                     }

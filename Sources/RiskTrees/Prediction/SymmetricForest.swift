@@ -18,8 +18,12 @@ struct SymmetricForest: Sendable {
     @usableFromInline let values: [Double]
     /// Category bitsets of the categorical questions (at least one word, so the base is never nil).
     @usableFromInline let categoryWords: [UInt64]
-    /// Whether any question is categorical (the block path then compares row by row).
+    /// Whether any question is categorical.
     @usableFromInline let hasCategoricalQuestions: Bool
+    /// The features asked about by categorical questions, each once: the block path turns their
+    /// values into integer codes once per block (`codeSlotOfFeature[f]` = slot, −1 = not coded).
+    let codedFeatures: [Int32]
+    let codeSlotOfFeature: [Int32]
 
     /// Deepest tree whose table is built (2^12 values).
     static let maximumDepth = 12
@@ -83,6 +87,14 @@ struct SymmetricForest: Sendable {
         self.values = values
         self.categoryWords = categoryWords
         self.hasCategoricalQuestions = questions.contains { $0.categoryWordCount > 0 }
+        var coded: [Int32] = []
+        for question in questions where question.categoryWordCount > 0 && !coded.contains(question.feature) {
+            coded.append(question.feature)
+        }
+        var slots = [Int32](repeating: -1, count: Int(questions.map(\.feature).max() ?? 0) + 1)
+        for (slot, feature) in coded.enumerated() { slots[Int(feature)] = Int32(slot) }
+        codedFeatures = coded
+        codeSlotOfFeature = slots
     }
 
     /// `baseScore + Σ` the leaf values of `row`, in tree order.
@@ -112,32 +124,62 @@ struct SymmetricForest: Sendable {
         }
     }
 
+    /// Scratch `Int32`s `addBlock` needs for a block of `count` rows (masks, then the codes).
+    func blockScratchCount(rows count: Int) -> Int { count * (1 + codedFeatures.count) }
+
     /// Adds every tree's leaf value to `scores[0..<count]`, tree by tree, for a block of rows stored
-    /// column by column (`columns[f * stride + r]`); `masks` is scratch of `count` entries.
-    func addBlock(columns: UnsafePointer<Float>, stride: Int, count: Int, masks: UnsafeMutablePointer<Int32>,
+    /// column by column (`columns[f * stride + r]`); `scratch` holds `blockScratchCount(rows:)` entries.
+    ///
+    /// Categorical values are turned into integer codes once per block — a code in 0..<2^31 for a value
+    /// ≥ 0 (truncated, as `categorySetContains` does), −2 for NaN, −1 otherwise — so that a
+    /// categorical question is a branch-free bit test per row (the way `TreeExplainer.explainBlock`
+    /// reads them); numeric questions are one comparison per row.
+    func addBlock(columns: UnsafePointer<Float>, stride: Int, count: Int, scratch: UnsafeMutablePointer<Int32>,
                   scores: UnsafeMutablePointer<Double>) {
+        let masks = scratch, codes = scratch + count
+        for (slot, feature) in codedFeatures.enumerated() {
+            let column = columns + Int(feature) &* stride, out = codes + slot &* count
+            for r in 0..<count {
+                let x = column[r]
+                let code = Int32(x >= 0 && x < 2_147_483_648 ? x : -1)
+                out[r] = x.isNaN ? -2 : code
+            }
+        }
         categoryWords.withUnsafeBufferPointer { words in
         questions.withUnsafeBufferPointer { questions in
+        codeSlotOfFeature.withUnsafeBufferPointer { codeSlots in
             values.withUnsafeBufferPointer { values in
                 for tree in 0..<(questionStarts.count - 1) {
                     masks.update(repeating: 0, count: count)
                     let first = Int(questionStarts[tree]), end = Int(questionStarts[tree + 1])
                     for q in first..<end {
                         let question = questions[q]
-                        let column = columns + Int(question.feature) &* stride
                         let bit = Int32(1) &<< Int32(q &- first)
-                        if question.categoryWordCount == 0 {
+                        let wordCount = Int(question.categoryWordCount)
+                        if wordCount == 0 {
+                            let column = columns + Int(question.feature) &* stride
                             for r in 0..<count { masks[r] |= question.numericGoesLeft(column[r]) ? bit : 0 }
-                        } else {
-                            for r in 0..<count where question.goesLeft(column[r], categoryWords: words.baseAddress!) {
-                                masks[r] |= bit
-                            }
+                            continue
+                        }
+                        // NaN (−2) goes the missing direction; a code outside the bitset (−1 included,
+                        // as unsigned) is not a member and goes right.
+                        let column = codes + Int(codeSlots[Int(question.feature)]) &* count
+                        let set = words.baseAddress! + Int(question.categoryStart)
+                        let missingBit = question.missingGoesLeft ? bit : 0
+                        let limit = UInt32(wordCount &* 64)
+                        for r in 0..<count {
+                            let code = column[r]
+                            let inSet = UInt32(bitPattern: code) < limit
+                            let word = set[Int(inSet ? code : 0) &>> 6]
+                            let member = inSet && (word &>> UInt64(code & 63)) & 1 == 1
+                            masks[r] |= code == -2 ? missingBit : (member ? bit : 0)
                         }
                     }
                     let table = values.baseAddress! + Int(valueStarts[tree])
                     for r in 0..<count { scores[r] += table[Int(masks[r])] }
                 }
             }
+        }
         }
         }
     }
