@@ -104,8 +104,10 @@ struct ScoreCommand: ParsableCommand {
                 threadCount: threads.threads)
             var summary: SegmentedCSVScoring.Summary?
             try AtomicFile.write(to: outURL) { handle in
+                let file = SequentialFileWriter(descriptor: handle.fileDescriptor, path: outURL.path)
                 summary = try scoring.run(input: dataURL, readOptions: input.readOptions(requireLabel: false),
-                                          policy: policy, timer: &timer) { try handle.write(contentsOf: $0) }
+                                          policy: policy, timer: &timer) { try file.write($0) }
+                try file.finish()
             }
             input.reportRejected(summary!.rejected)
             (rowCount, selectedCount, rejected) = (summary!.rowCount, summary!.selectedCount, summary!.rejected)
