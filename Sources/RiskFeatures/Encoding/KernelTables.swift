@@ -58,6 +58,8 @@ func withBufferPointers<Result>(_ arrays: [[Int32]], _ body: ([UnsafeBufferPoint
 /// Immutable after `init`; share one between threads.
 package final class PreparedKernelTables: @unchecked Sendable {
     let tables: KernelTables
+    /// The vocabulary of every key field, in `keyFields` order (what `TableView` looks up by name).
+    let fieldVocabularies: [Vocabulary?]
     private let doubleStorage: UnsafeMutableBufferPointer<Double>
     private let integerStorage: UnsafeMutableBufferPointer<Int32>
 
@@ -75,6 +77,7 @@ package final class PreparedKernelTables: @unchecked Sendable {
                 return UnsafeBufferPointer(view)
             }
         }
+        fieldVocabularies = pipeline.keyFields.map { pipeline.vocabularies[$0.space] }
         tables = pipeline.kernelTables(doubles: views(doubles, in: doubleStorage),
                                        integers: views(integers, in: integerStorage))
     }

@@ -21,13 +21,15 @@ struct TableView {
     let originField: Int?, departureField: Int?, routeField: Int?, importerField: Int?
     let hs6Field: Int?, hs4Field: Int?, hs2Field: Int?
 
-    init(table: DeclarationTable, fitted: FittedFeaturePipeline) throws {
+    /// - Parameter fieldVocabularies: `vocabularies[keyFields[k].space]` for every k, when the caller
+    ///   looked them up beforehand (`PreparedKernelTables`).
+    init(table: DeclarationTable, fitted: FittedFeaturePipeline, fieldVocabularies: [Vocabulary?]? = nil) throws {
         try self.init(table: table, roles: fitted.roles, hasDate: fitted.hasDate, keyFields: fitted.keyFields,
-                      vocabularies: fitted.vocabularies)
+                      vocabularies: fitted.vocabularies, fieldVocabularies: fieldVocabularies)
     }
 
     init(table: DeclarationTable, roles: RoleColumns, hasDate: Bool, keyFields: [KeyField],
-         vocabularies: [String: Vocabulary]) throws {
+         vocabularies: [String: Vocabulary], fieldVocabularies: [Vocabulary?]? = nil) throws {
         let n = table.rowCount
         rowCount = n
         func numbers(_ column: String?) throws -> [Double]? {
@@ -56,10 +58,10 @@ struct TableView {
             dates = nil
         }
         var sources: [FieldSource] = []
-        for field in keyFields {
+        for (k, field) in keyFields.enumerated() {
             var source = FieldSource()
             if let column = roles.textColumn(of: field), let text = table.text[column],
-               let vocabulary = vocabularies[field.space] {
+               let vocabulary = fieldVocabularies.map({ $0[k] }) ?? vocabularies[field.space] {
                 guard text.codes.count == n else {
                     throw RiskFeaturesError(.shapeMismatch, "Text column \"\(column)\" has \(text.codes.count) "
                         + "values; the table has \(n) rows. Rebuild the table so every column has one value per row.")

@@ -55,11 +55,11 @@ package struct EvidenceReader {
         let hs6Profile, originProfile, officeProfile, routeProfile, importerProfile, declarantProfile: Int?
         let routeIsField: Bool
 
-        init(pipeline: FittedFeaturePipeline, table: DeclarationTable) {
+        init(pipeline: FittedFeaturePipeline, table: DeclarationTable, prepared: Prepared?) {
             let roles = pipeline.roles
             func text(_ column: String?) -> TextColumn? { column.flatMap { table.text[$0] } }
             func numbers(_ column: String?) -> [Double]? { column.flatMap { table.numbers[$0] } }
-            let vocabularies = pipeline.vocabularies
+            let fitted = prepared ?? Prepared(pipeline)
             hs = text(roles.hsCode)
             origin = text(roles.origin)
             departure = text(roles.departure)
@@ -72,6 +72,34 @@ package struct EvidenceReader {
             gross = numbers(roles.grossWeight)
             taxes = numbers(roles.taxes)
             aeo = numbers(roles.aeoFlag)
+            hs6 = fitted.hs6
+            hs4 = fitted.hs4
+            hs2 = fitted.hs2
+            country = fitted.country
+            importerVocabulary = fitted.importerVocabulary
+            declarantVocabulary = fitted.declarantVocabulary
+            officeVocabulary = fitted.officeVocabulary
+            route = fitted.route
+            hs6Profile = fitted.hs6Profile
+            originProfile = fitted.originProfile
+            officeProfile = fitted.officeProfile
+            routeProfile = fitted.routeProfile
+            importerProfile = fitted.importerProfile
+            declarantProfile = fitted.declarantProfile
+            routeIsField = fitted.routeIsField
+        }
+    }
+
+    /// The pipeline's side of the look-ups (vocabularies, profile indices), made once per pipeline
+    /// by a caller that reads evidence for many small tables (a scorer called one declaration at a
+    /// time); without it each reader looks them up on first use.
+    package final class Prepared: Sendable {
+        let hs6, hs4, hs2, country, importerVocabulary, declarantVocabulary, officeVocabulary, route: Vocabulary?
+        let hs6Profile, originProfile, officeProfile, routeProfile, importerProfile, declarantProfile: Int?
+        let routeIsField: Bool
+
+        package init(_ pipeline: FittedFeaturePipeline) {
+            let vocabularies = pipeline.vocabularies
             hs6 = vocabularies[KeyField.hs6.space]
             hs4 = vocabularies[KeyField.hs4.space]
             hs2 = vocabularies[KeyField.hs2.space]
@@ -90,14 +118,18 @@ package struct EvidenceReader {
         }
     }
 
-    package init(pipeline: FittedFeaturePipeline, table: DeclarationTable) {
+    private let prepared: Prepared?
+
+    /// - Parameter prepared: `Prepared(pipeline)` made beforehand (it must be this pipeline's), or nil.
+    package init(pipeline: FittedFeaturePipeline, table: DeclarationTable, prepared: Prepared? = nil) {
         self.pipeline = pipeline
         self.table = table
+        self.prepared = prepared
     }
 
     private mutating func columns() -> Resolved {
         if let resolved { return resolved }
-        let made = Resolved(pipeline: pipeline, table: table)
+        let made = Resolved(pipeline: pipeline, table: table, prepared: prepared)
         resolved = made
         return made
     }

@@ -28,7 +28,7 @@ extension FittedFeaturePipeline {
     /// called one declaration at a time.
     package func transform(_ table: DeclarationTable, for kind: FeatureMatrixKind, threadCount: Int? = nil,
                            prepared: PreparedKernelTables) throws -> FeatureMatrix {
-        let view = try TableView(table: table, fitted: self)
+        let view = try TableView(table: table, fitted: self, fieldVocabularies: prepared.fieldVocabularies)
         return emit(view, kind: kind, override: nil, threadCount: threadCount ?? configuration.threadCount,
                     prepared: prepared)
     }

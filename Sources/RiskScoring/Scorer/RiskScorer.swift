@@ -56,6 +56,8 @@ public struct RiskScorer: Sendable {
     let checkedColumns: [(column: String, role: FieldRole)]
     /// The feature pipeline's tables, prepared once for every transform of this scorer.
     let preparedTables: PreparedKernelTables
+    /// The pipeline's side of the evidence look-ups, made once.
+    let preparedEvidence: EvidenceReader.Prepared
 
     /// Prepares a scorer (flattens the trees, builds the explainer). O(model size).
     ///
@@ -94,6 +96,7 @@ public struct RiskScorer: Sendable {
         defaultGenerator = generator
         checkedColumns = bundle.schema.fields.filter { $0.role != .ignore }.map { ($0.column, $0.role) }
         preparedTables = PreparedKernelTables(bundle.pipeline)
+        preparedEvidence = EvidenceReader.Prepared(bundle.pipeline)
     }
 
     /// Loads a bundle file and prepares a scorer.
@@ -241,7 +244,7 @@ public struct RiskScorer: Sendable {
                 var row = [Float](repeating: 0, count: explain ? featureCount : 0)
                 var contributions = [Double](repeating: 0, count: explain ? featureCount : 0)
                 var scratch = ReasonGenerator.Scratch()
-                var evidence = EvidenceReader(pipeline: bundle.pipeline, table: table)
+                var evidence = EvidenceReader(pipeline: bundle.pipeline, table: table, prepared: preparedEvidence)
                 for r in range {
                     var reasons: [Reason] = []
                     var grouped: GroupedExplanation?
