@@ -29,7 +29,8 @@ extension DeclarationReader {
     ///   - url: A CSV file with a header row (UTF-8, optional BOM).
     ///   - schema: Gives each column its role.
     ///   - options: Bad-row policy, label requirement and limits (as for `read`).
-    ///   - segmentByteCount: Approximate bytes per segment (default 2 MiB; at least 1).
+    ///   - segmentByteCount: Largest approximate bytes per segment (default 2 MiB; at least 1); smaller
+    ///     files are cut into about 8 segments per thread (of at least 64 KiB) so threads share the work.
     ///   - threadCount: Threads reading and transforming segments.
     ///   - transform: Called once per segment (concurrently for different segments) with the
     ///     segment's rows and rejected rows; must be safe to call concurrently.
@@ -64,7 +65,12 @@ extension DeclarationReader {
                                       source: source)
         let bodyStart = headerScanner.consumedByteCount
         guard bodyStart < bytes.count else { return [] }
-        let target = max(1, segmentByteCount)
+        // At least 8 segments per thread when the file allows it (≥ 64 KiB each): with fewer, a file
+        // of a few segments leaves threads idle while one finishes a large last segment (20k
+        // declarations explained at ≈ 0.6 ms each ran 1.7× longer on 2 threads in 2 segments).
+        let threads = max(1, threadCount)
+        let balanced = max(1 << 16, (bytes.count - bodyStart) / (8 * threads))
+        let target = max(1, min(segmentByteCount, balanced))
 
         // Guessed cuts: after the first line feed at or past every `target` bytes.
         var cuts = [bodyStart]
