@@ -64,6 +64,10 @@ final class DeclarationTableBuilder {
         self.schema = schema
         self.requireLabel = requireLabel
         self.singleRow = singleRow
+        // Sized once: a declaration scored alone builds one of these per call.
+        slots.reserveCapacity(schema.fields.count + 4)
+        textColumnNames.reserveCapacity(schema.fields.count)
+        numberColumnNames.reserveCapacity(schema.fields.count)
         slots.append(Slot(column: schema.id, kind: .id, index: 0))
         if let date = schema.date { slots.append(Slot(column: date, kind: .date, index: 0)) }
         if let label = schema.label, isAvailable(label) {

@@ -26,14 +26,17 @@ extension DeclarationTable {
     /// The table of `declarations`; `singleRow` (exactly one declaration) skips the text dictionaries.
     static func build(_ declarations: [Declaration], schema: DeclarationSchema, singleRow: Bool) throws
         -> DeclarationTable {
-        let present: Set<String> = Set([schema.label, schema.revenue].compactMap { column in
+        func carried(_ column: String?) -> String? {
             column.flatMap { name in declarations.contains { $0.values[name] != nil } ? name : nil }
-        })
+        }
+        let label = carried(schema.label), revenue = carried(schema.revenue)
         let builder = DeclarationTableBuilder(schema: schema, requireLabel: true,
-                                              singleRow: singleRow) { present.contains($0) }
+                                              singleRow: singleRow) { $0 == label || $0 == revenue }
         builder.reserve(declarations.count)
         var bytes: [UInt8] = []
         var bounds: [Int] = []
+        bytes.reserveCapacity(512)
+        bounds.reserveCapacity(builder.slots.count + 1)
         for declaration in declarations {
             bytes.removeAll(keepingCapacity: true)
             bounds.removeAll(keepingCapacity: true)

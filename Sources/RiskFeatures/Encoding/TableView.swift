@@ -58,6 +58,7 @@ struct TableView {
             dates = nil
         }
         var sources: [FieldSource] = []
+        sources.reserveCapacity(keyFields.count)
         for (k, field) in keyFields.enumerated() {
             var source = FieldSource()
             if let column = roles.textColumn(of: field), let text = table.text[column],
