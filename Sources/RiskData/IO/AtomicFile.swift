@@ -16,7 +16,9 @@ public enum AtomicFile {
     }
 
     /// Streams content into `url` atomically: `body` writes into a handle on a temporary file,
-    /// which replaces `url` only when `body` returns without throwing.
+    /// which replaces `url` only when `body` returns without throwing. An error `body` throws is
+    /// rethrown unchanged (the temporary file is removed); failures of the file itself are
+    /// `RiskDataError` `.io` naming `url`.
     public static func write(to url: URL, overwrite: Bool = true, _ body: (FileHandle) throws -> Void) throws {
         let manager = FileManager.default
         if !overwrite && manager.fileExists(atPath: url.path) {
