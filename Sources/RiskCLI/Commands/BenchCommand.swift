@@ -142,6 +142,10 @@ extension BenchCommand {
         @Option(name: .long, help: "Declarations CSV (the model's schema).") var data: String
         @Option(name: .long, help: "Reasons per declaration.") var reasons: Int = 3
         @Option(name: .long, help: "Declarations timed (after 50 untimed).") var count: Int = 2_000
+        @Option(name: .customLong("evict-bytes"),
+                help: ArgumentHelp("Bytes written between calls (untimed) to push the model out of the caches, as "
+                    + "other work would between calls of a clearance system; 0 = back-to-back calls."))
+        var evictBytes: Int = 0
         @Flag(name: .long) var json = false
 
         func run() throws {
@@ -161,7 +165,11 @@ extension BenchCommand {
             let clock = ContinuousClock()
             var samples: [Double] = []
             var reasonsSeen = 0
+            var scratch = [UInt8](repeating: 0, count: max(0, evictBytes))
             for (i, declaration) in declarations.enumerated() {
+                if !scratch.isEmpty {
+                    scratch.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: UInt8(truncatingIfNeeded: i)) }
+                }
                 var assessment: RiskAssessment?
                 let t = try clock.measure { assessment = try scorer.score(declaration, options: options) }
                 reasonsSeen += assessment?.reasons.count ?? 0
@@ -173,7 +181,7 @@ extension BenchCommand {
                 "library": "customsrisk", "task": "score_one_declaration", "reasons": reasons,
                 "declarations": samples.count, "median_us": samples[samples.count / 2],
                 "p10_us": samples[samples.count / 10], "p90_us": samples[samples.count * 9 / 10],
-                "mean_reasons": Double(reasonsSeen) / Double(declarations.count),
+                "mean_reasons": Double(reasonsSeen) / Double(declarations.count), "evict_bytes": evictBytes,
             ], json: json)
         }
     }
