@@ -150,6 +150,28 @@ struct ExplainBlockTests {
         let predicted = try BoostedTreesPredictor(model: model).rawScores(probes, threadCount: 1)
         #expect(bits(predicted) == bits(expectedRaw), "predictor vs model", sourceLocation: sourceLocation)
         let width = explainer.featureCount
+        // The one-row fused pass (`explainScoringRow`): the oracles' bits, or nil exactly when a tree
+        // or the row's pattern in a tree is not tabulated.
+        var row = [Float](repeating: 0, count: width), phi = [Double](repeating: .nan, count: width)
+        var fused = 0
+        for r in 0..<probes.rowCount {
+            row.withUnsafeMutableBufferPointer { probes.copyRow(r, into: $0) }
+            let result = row.withUnsafeBufferPointer { x in
+                phi.withUnsafeMutableBufferPointer { explainer.explainScoringRow(x, into: $0) }
+            }
+            guard let result else {
+                #expect(!explainer.isFullyTabulated || Self.hasForgottenPattern(explainer, row: row),
+                        "row \(r): nil from a fully tabulated explainer", sourceLocation: sourceLocation)
+                continue
+            }
+            fused += 1
+            #expect(bits(phi) == bits(Array(expected[(r * width)..<((r + 1) * width)])), "fused row \(r) contributions",
+                    sourceLocation: sourceLocation)
+            #expect(result.rawScore.bitPattern == expectedRaw[r].bitPattern, "fused row \(r) raw score",
+                    sourceLocation: sourceLocation)
+            #expect(result.baseValue.bitPattern == explainer.baseValue.bitPattern, sourceLocation: sourceLocation)
+        }
+        if explainer.isFullyTabulated { #expect(fused > 0, "the fused pass ran", sourceLocation: sourceLocation) }
         for rowCount in rowCounts {
             let matrix = try FeatureMatrix(rows: (0..<rowCount).map { r in (0..<width).map { probes[r, $0] } },
                                            schema: probes.schema)
@@ -279,6 +301,16 @@ struct ExplainBlockTests {
             let scale = b.reduce(abs(full.baseValue)) { $0 + abs($1) }
             for (x, y) in zip(a, b) { #expect(closeScaled(x, y, tolerance: 1e-12, scale: scale), "row \(r)") }
         }
+    }
+
+    /// Whether `row`'s answer pattern in some tabulated tree is marked as never produced.
+    static func hasForgottenPattern(_ explainer: TreeExplainer, row: [Float]) -> Bool {
+        guard let tables = explainer.tables else { return false }
+        for tree in 0..<explainer.roots.count where tables.tableOfTree[tree] >= 0 {
+            let table = tables.tables[Int(tables.tableOfTree[tree])]
+            if !tables.filled[table.maskStart + pattern(explainer, tree: tree, row: row)] { return true }
+        }
+        return false
     }
 
     /// The answer pattern of `row` in tabulated tree `tree` (naive: question by question).

@@ -2,6 +2,7 @@ import CustomsRisk
 import Foundation
 import Testing
 @testable import RiskScoring
+import RiskDeclarations
 
 /// `RiskScorer.score(_ table:)` with reasons or explanations takes raw scores and contributions
 /// from one block pass over the trees (`TreeExplainer.explainBlock`) instead of a predict pass
@@ -63,6 +64,34 @@ struct ScorerExplainedBatchTests {
                 #expect(fused.map(HardeningFixtures.fingerprint) == reference.map(HardeningFixtures.fingerprint),
                         "\(kind), \(rowCount) rows, reasons \(reasons), explanation \(explanation), \(threads) threads")
                 if reasons > 0 { #expect(fused.contains { !$0.reasons.isEmpty }, "some reasons to compare") }
+            }
+        }
+    }
+
+    /// One declaration at a time (`score(_ declaration:)`, which explains a fully tabulated model
+    /// with `explainScoringRow`) against the same rows in the old predict-then-explain batch.
+    @Test(arguments: ["symmetric", "leafWise"])
+    func singleDeclarationsMatchPredictThenExplain(kind: String) throws {
+        let scorer = try RiskScorer(bundle: try Self.bundles[kind]!.get())
+        let table = try HardeningFixtures.scoringTable(rowCount: 120, seed: 31, schema: scorer.bundle.schema)
+        // The same rows as `Declaration`s, field by field from the same CSV.
+        let scanner = CSVScanner(bytes: SyntheticDeclarations(rowCount: 120, seed: 31).csvBytes(), sourceName: "batch.csv")
+        _ = try scanner.nextRecord()
+        let header = (0..<scanner.fieldCount).map { scanner.fieldString($0) }
+        var declarations: [Declaration] = []
+        while try scanner.nextRecord() {
+            var values: [String: String] = [:]
+            for k in 0..<scanner.fieldCount { values[header[k]] = scanner.fieldString(k) }
+            declarations.append(Declaration(id: values[scorer.bundle.schema.id]!, values: values))
+        }
+        #expect(declarations.count == table.rowCount)
+        for (reasons, explanation) in [(3, false), (2, true)] {
+            let options = ScoringOptions(reasonCount: reasons, includeExplanation: explanation, threadCount: 1)
+            let reference = try Self.predictThenExplain(scorer, table, options: options)
+            for (row, declaration) in declarations.enumerated() {
+                let single = try scorer.score(declaration, options: options)
+                #expect(HardeningFixtures.fingerprint(single) == HardeningFixtures.fingerprint(reference[row]),
+                        "\(kind), row \(row), reasons \(reasons), explanation \(explanation)")
             }
         }
     }

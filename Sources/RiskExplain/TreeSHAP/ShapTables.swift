@@ -329,3 +329,63 @@ extension TreeExplainer {
     /// Whether every tree is tabulated, so that blocks of rows can be explained tree by tree.
     package var isFullyTabulated: Bool { (tables?.tabulatedTreeCount ?? 0) == roots.count && !roots.isEmpty }
 }
+
+extension TreeExplainer {
+    /// Contributions and raw score of one row in one pass, when every tree is tabulated: the answer
+    /// masks of all trees first (the questions are read in order), then, tree by tree, the table
+    /// row and leaf value of each mask — loads that do not depend on each other, so a row whose
+    /// tables are not in the cache waits for them together rather than one tree after another.
+    ///
+    /// The additions are those of `explain(_:into:)` (each tree's table row into φ, in tree order)
+    /// and of the predictor (`baseScore` + each tree's leaf value, in tree order), so both results
+    /// are bit-identical to theirs (`ExplainScoringRowTests`).
+    ///
+    /// - Returns: The base value and the raw score, or nil (contributions untouched) when a tree is
+    ///   not tabulated or the row's pattern in some tree was not tabulated; the caller then uses
+    ///   `explain(_:into:)` and the predictor.
+    /// - Complexity: O(trees × questions + trees × split features).
+    package func explainScoringRow(_ row: UnsafeBufferPointer<Float>,
+                                   into contributions: UnsafeMutableBufferPointer<Double>) -> (baseValue: Double, rawScore: Double)? {
+        guard let tables, featureCount > 0, row.count >= featureCount, contributions.count >= featureCount,
+              tables.tabulatedTreeCount == roots.count else { return nil }
+        let treeCount = roots.count
+        return categoryWords.withUnsafeBufferPointer { words in
+            ShapTableLookup.with(tables) { lookup in
+                withUnsafeTemporaryAllocation(of: Int.self, capacity: max(1, treeCount)) { patterns in
+                    let x = row.baseAddress!
+                    let wordBase = words.baseAddress ?? UnsafePointer(bitPattern: MemoryLayout<UInt64>.alignment)!
+                    for tree in 0..<treeCount {
+                        let table = lookup.tables[Int(lookup.tableOfTree[tree])]
+                        let asked = lookup.questions + Int(table.questionStart)
+                        var mask = 0
+                        if table.isNumeric {
+                            for q in 0..<Int(table.questionCount) {
+                                mask |= (asked[q].numericGoesLeft(x[Int(asked[q].feature)]) ? 1 : 0) &<< q
+                            }
+                        } else {
+                            for q in 0..<Int(table.questionCount) {
+                                mask |= (asked[q].goesLeft(x[Int(asked[q].feature)], categoryWords: wordBase) ? 1 : 0) &<< q
+                            }
+                        }
+                        let slot = table.maskStart &+ mask
+                        guard lookup.filled[slot] else { return nil }
+                        patterns[tree] = mask
+                    }
+                    let phi = contributions.baseAddress!
+                    phi.update(repeating: 0, count: featureCount)
+                    var score = baseScore
+                    for tree in 0..<treeCount {
+                        let table = lookup.tables[Int(lookup.tableOfTree[tree])]
+                        let mask = patterns[tree]
+                        let m = Int(table.featureCount)
+                        let values = lookup.entries + (table.entryStart &+ mask &* m)
+                        let columns = lookup.features + Int(table.featureStart)
+                        for k in 0..<m { phi[Int(columns[k])] += values[k] }
+                        score += lookup.leafValues[table.maskStart &+ mask]
+                    }
+                    return (baseValue, score)
+                }
+            }
+        }
+    }
+}

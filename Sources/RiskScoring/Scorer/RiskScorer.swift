@@ -123,12 +123,26 @@ public struct RiskScorer: Sendable {
         var row = [Float](repeating: 0, count: matrix.columnCount)
         row.withUnsafeMutableBufferPointer { matrix.copyRow(0, into: $0) }
         let raw: Double
+        var fused: [Double]?
         switch bundle.model {
         case .boostedTrees:
             guard matrix.columnCount == treePredictor!.featureCount else {
                 return try score(table, options: single)[0]  // the batch path throws the shape error
             }
-            raw = row.withUnsafeBufferPointer { treePredictor!.rawScore($0) }
+            // Explaining a fully tabulated model: contributions and raw score in one pass (the same
+            // Doubles as explaining and predicting separately), else the predictor here and the
+            // explainer in `assessments`.
+            if options.reasonCount > 0 || options.includeExplanation, let treeExplainer,
+               matrix.columnCount == treeExplainer.featureCount {
+                var contributions = [Double](repeating: 0, count: matrix.columnCount)
+                let result = row.withUnsafeBufferPointer { x in
+                    contributions.withUnsafeMutableBufferPointer { treeExplainer.explainScoringRow(x, into: $0) }
+                }
+                if let result { fused = contributions }
+                raw = result?.rawScore ?? row.withUnsafeBufferPointer { treePredictor!.rawScore($0) }
+            } else {
+                raw = row.withUnsafeBufferPointer { treePredictor!.rawScore($0) }
+            }
         case .logistic(let model):
             raw = try model.rawScores(matrix)[0]  // BLAS, as in a batch: bit-identical to it
         }
@@ -146,7 +160,7 @@ public struct RiskScorer: Sendable {
             expected = [Self.expectedRevenue(probability: probability, logRevenue: logRevenue)]
         }
         return try assessments(table, matrix: matrix, raw: [raw], probabilities: [probability], expected: expected,
-                               decisions: nil, options: single)[0]
+                               decisions: nil, options: single, contributions: fused)[0]
     }
 
     /// Scores a batch in input order, in parallel; with a policy, also ranks and selects.
