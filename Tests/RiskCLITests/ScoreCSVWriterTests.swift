@@ -87,9 +87,9 @@ import Testing
         }
     }
 
-    static func written(_ rows: [RiskAssessment], writer: ScoreCSVWriter, threads: Int) throws -> [UInt8] {
+    static func written(_ rows: [RiskAssessment], writer: ScoreCSVWriter) -> [UInt8] {
         var out = writer.header()
-        try writer.writeRows(rows, threadCount: threads) { out += $0 }
+        for row in rows { writer.appendRow(row, to: &out) }
         return out
     }
 
@@ -101,13 +101,13 @@ import Testing
         for (reasonCount, hasRevenue) in [(0, true), (3, true), (2, false)] {
             let expected = Self.legacyHeader(reasonCount: reasonCount, hasRevenue: hasRevenue)
                 + rows.map { Self.legacyRow($0, reasonCount: reasonCount, hasRevenue: hasRevenue) }.joined()
-            for (threads, block) in [(1, 65_536), (2, 7), (3, 1), (2, 65_536)] {
-                let writer = ScoreCSVWriter(reasonCount: reasonCount, hasRevenue: hasRevenue, blockRows: block)
-                let bytes = try Self.written(rows, writer: writer, threads: threads)
+            do {
+                let writer = ScoreCSVWriter(reasonCount: reasonCount, hasRevenue: hasRevenue)
+                let bytes = Self.written(rows, writer: writer)
                 let expectedBytes = Array(expected.utf8)
                 let firstDifference = zip(bytes, expectedBytes).enumerated().first { $0.element.0 != $0.element.1 }?.offset
                     ?? (bytes.count == expectedBytes.count ? nil : min(bytes.count, expectedBytes.count))
-                #expect(firstDifference == nil, "seed \(seed), \(rowCount) rows, reasons \(reasonCount), revenue \(hasRevenue), threads \(threads): first difference at byte \(firstDifference ?? -1): \(String(decoding: bytes[max(0, (firstDifference ?? 0) - 40)..<min(bytes.count, (firstDifference ?? 0) + 20)], as: UTF8.self).debugDescription) vs \(String(decoding: expectedBytes[max(0, (firstDifference ?? 0) - 40)..<min(expectedBytes.count, (firstDifference ?? 0) + 20)], as: UTF8.self).debugDescription)")
+                #expect(firstDifference == nil, "seed \(seed), \(rowCount) rows, reasons \(reasonCount), revenue \(hasRevenue): first difference at byte \(firstDifference ?? -1): \(String(decoding: bytes[max(0, (firstDifference ?? 0) - 40)..<min(bytes.count, (firstDifference ?? 0) + 20)], as: UTF8.self).debugDescription) vs \(String(decoding: expectedBytes[max(0, (firstDifference ?? 0) - 40)..<min(expectedBytes.count, (firstDifference ?? 0) + 20)], as: UTF8.self).debugDescription)")
             }
         }
     }

@@ -16,7 +16,7 @@ import Testing
                                                                    includeWarnings: false))
         let writer = ScoreCSVWriter(reasonCount: reasons, hasRevenue: scorer.bundle.revenueModel != nil)
         var bytes = writer.header()
-        try writer.writeRows(assessments, threadCount: 2) { bytes += $0 }
+        for a in assessments { writer.appendRow(a, to: &bytes) }
         return (bytes, read.rejected)
     }
 

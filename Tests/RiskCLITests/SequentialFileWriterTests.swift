@@ -46,9 +46,11 @@ import Testing
         guard descriptor >= 0 else { return }
         defer { close(descriptor) }
         let writer = SequentialFileWriter(descriptor: descriptor, path: "/dev/full", capacity: 4_096)
-        #expect(throws: CommandFailure.self) {
+        let failure = #expect(throws: CommandFailure.self) {
             try writer.write([UInt8](repeating: 1, count: 10_000))
             try writer.finish()
         }
+        #expect(failure?.message == "cannot write /dev/full: No space left on device. Check the free space and that "
+                + "the directory is writable, or choose another --out.")
     }
 }

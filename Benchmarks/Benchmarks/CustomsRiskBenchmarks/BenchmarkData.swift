@@ -136,19 +136,7 @@ let symmetricExplainer: TreeExplainer = {
 }()
 
 /// A full bundle with the symmetric trees (cached between processes).
-let symmetricBundle: ModelBundle = {
-    let url = BenchmarkData.cachedFile("bundle-100000-200xsym6.json") { url in
-        var options = TrainingOptions()
-        options.trees = symmetricTreesConfiguration()
-        options.seed = 1
-        options.threadCount = BenchmarkData.threadCount
-        options.reproducible = true
-        try ModelTrainer(options: options).train(trainingDeclarationTable).bundle.write(to: url)
-    }
-    do { return try ModelBundle.load(contentsOf: url) } catch {
-        fatalError("loading \(url.path): \(error) — delete the file to retrain")
-    }
-}()
+let symmetricBundle = trainedBundle(file: "bundle-100000-200xsym6.json", trees: symmetricTreesConfiguration())
 
 /// A scorer over `symmetricBundle`.
 let symmetricScorer: RiskScorer = {
@@ -157,10 +145,14 @@ let symmetricScorer: RiskScorer = {
 
 /// A full bundle (pipeline, 200 trees, calibration, revenue model) trained by `ModelTrainer` on the
 /// 100k training declarations (cached between processes).
-let scoringBundle: ModelBundle = {
-    let url = BenchmarkData.cachedFile("bundle-100000-200x63.json") { url in
+let scoringBundle = trainedBundle(file: "bundle-100000-200x63.json", trees: comparisonTreesConfiguration())
+
+/// A bundle trained by `ModelTrainer` (seed 1, reproducible) on the 100k training declarations with
+/// `trees`, cached between processes in `file`.
+func trainedBundle(file: String, trees: BoostedTreesConfiguration) -> ModelBundle {
+    let url = BenchmarkData.cachedFile(file) { url in
         var options = TrainingOptions()
-        options.trees = comparisonTreesConfiguration()
+        options.trees = trees
         options.seed = 1
         options.threadCount = BenchmarkData.threadCount
         options.reproducible = true
@@ -169,7 +161,7 @@ let scoringBundle: ModelBundle = {
     do { return try ModelBundle.load(contentsOf: url) } catch {
         fatalError("loading \(url.path): \(error) — delete the file to retrain")
     }
-}()
+}
 
 /// 1,000 single declarations (seed 4) as a clearance system would submit them: raw text fields.
 let singleDeclarations: [Declaration] = {

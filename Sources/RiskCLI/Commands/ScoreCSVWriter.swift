@@ -5,9 +5,9 @@ import Foundation
 import Glibc
 #endif
 
-/// The CSV text of `riskctl score`, built as bytes: rows are formatted in parallel chunks into
-/// reused byte buffers and handed to the sink in input order, so the file is the same for every
-/// thread count.
+/// The CSV text of `riskctl score`, built as bytes, field by field into the caller's buffer. A row
+/// is written in three parts (before, the decision fields, after) so that `SegmentedCSVScoring` can
+/// format rows before the batch is ranked and add rank and selection at the end.
 ///
 /// The bytes are those of the former `String`-per-field formatting (fields quoted per RFC 4180 and
 /// joined by commas, doubles as `"\(value)"`, money as `String(format: "%.2f")`),
@@ -21,36 +21,12 @@ struct ScoreCSVWriter {
     /// Whether the model has a revenue head (adds `expected_revenue`).
     var hasRevenue: Bool
 
-    /// Rows formatted per parallel step; about 100 bytes each, so ≈ 6 MB of buffers in flight.
-    var blockRows = 65_536
-
     /// The header line, with its newline.
     func header() -> [UInt8] {
         var names = ["id", "probability", "raw_score", "rank", "lane", "selected", "selection_probability"]
         if hasRevenue { names.append("expected_revenue") }
         names += (0..<reasonCount).map { "reason_\($0 + 1)" } + ["reason_codes"]
         return Array((names.joined(separator: ",") + "\n").utf8)
-    }
-
-    /// Formats every assessment and calls `sink` with consecutive pieces of the file body, in order.
-    ///
-    /// - Complexity: O(output bytes / threads); buffers are reused, nothing is allocated per row.
-    func writeRows(_ assessments: [RiskAssessment], threadCount: Int, to sink: ([UInt8]) throws -> Void) throws {
-        let threads = max(1, threadCount)
-        var buffers = [[UInt8]](repeating: [], count: threads)
-        var start = 0
-        while start < assessments.count {
-            let end = min(start + max(1, blockRows), assessments.count)
-            let chunks = ParallelLoop.chunkCount(count: end - start, threadCount: threads, minimumChunk: 1_024)
-            buffers.withUnsafeMutableBufferPointer { buffers in
-                ParallelLoop.forEachChunk(count: end - start, threadCount: threads, minimumChunk: 1_024) { chunk, range in
-                    buffers[chunk].removeAll(keepingCapacity: true)
-                    for r in range { appendRow(assessments[start + r], to: &buffers[chunk]) }
-                }
-            }
-            for chunk in 0..<chunks { try sink(buffers[chunk]) }
-            start = end
-        }
     }
 
     /// Appends one row and its newline.

@@ -8,7 +8,7 @@ import Foundation
 /// fields filled in.
 ///
 /// The output file is byte-identical to scoring the whole table at once (`RiskScorer.score` with the
-/// policy, then `ScoreCSVWriter.writeRows`): the rows are scored by the same code one segment at a
+/// policy, then `ScoreCSVWriter.appendRow` for each row): the rows are scored by the same code one segment at a
 /// time (scores do not depend on the batch), the policy ranks the same values in the same order,
 /// and each row is written by the same field writers (`ScoreCommandTests` compares the two). What
 /// changes is the memory and the parallelism: the reading is parallel too, and no

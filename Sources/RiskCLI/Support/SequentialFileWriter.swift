@@ -85,7 +85,8 @@ final class SequentialFileWriter {
                     used -= done
                     return try flush(final: final)
                 }
-                throw CommandFailure("cannot write \(path): \(String(cString: strerror(errno))).")
+                throw CommandFailure("cannot write \(path): \(String(cString: strerror(errno))). Check the free space "
+                                     + "and that the directory is writable, or choose another --out.")
             }
             done += written
         }

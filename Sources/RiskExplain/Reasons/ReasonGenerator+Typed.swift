@@ -268,27 +268,13 @@ enum SentenceWriter {
             }
         case .tax:
             code = .taxRatio
-            if let ratio = evidence.taxRatio(row: row) {
-                text += "Tax-to-value ratio "
-                text += EvidenceFormat.number(ratio)
-            } else {
-                text += "The tax-to-value ratio"
-            }
-            text += " "
-            text += verb
-            text += " the risk."
+            Self.appendAmount(evidence.taxRatio(row: row), named: "Tax-to-value ratio",
+                              otherwise: "The tax-to-value ratio", verb: verb, into: &text)
             statesDirection = true
         case .declaredValue:
             code = .declaredValue
-            if let declared = evidence.declaredValue(row: row) {
-                text += "Declared value "
-                text += EvidenceFormat.number(declared)
-            } else {
-                text += "The declared value"
-            }
-            text += " "
-            text += verb
-            text += " the risk."
+            Self.appendAmount(evidence.declaredValue(row: row), named: "Declared value",
+                              otherwise: "The declared value", verb: verb, into: &text)
             statesDirection = true
         case .aeo:
             if evidence.aeo(row: row) == false {
@@ -393,6 +379,21 @@ enum SentenceWriter {
     }
 
     /// "Declared unit value 3.1 per kg is 82% below the median for HS 8703.23 from CN (17.4 per kg)."
+    /// "Tax-to-value ratio 0.18 raises the risk." / "The tax-to-value ratio raises the risk."
+    static func appendAmount(_ value: Double?, named name: String, otherwise fallback: String, verb: String,
+                             into text: inout String) {
+        if let value {
+            text += name
+            text += " "
+            text += EvidenceFormat.number(value)
+        } else {
+            text += fallback
+        }
+        text += " "
+        text += verb
+        text += " the risk."
+    }
+
     static func unitValueSentence(evidence: inout EvidenceReader, row: Int, into text: inout String) -> SentenceCode {
         let facts = evidence.unitValue(row: row)
         let unit = facts?.perKilogram == true ? " per kg" : " per unit"

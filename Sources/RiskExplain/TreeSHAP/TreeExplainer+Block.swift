@@ -104,16 +104,11 @@ extension TreeExplainer {
                 let wordBase = words.baseAddress ?? UnsafePointer(bitPattern: MemoryLayout<UInt64>.alignment)!
                 tables.codeSlotOfFeature.withUnsafeBufferPointer { codeSlotBuffer in
                 let codeSlots = codeSlotBuffer.baseAddress!
-                // Categorical values as integer codes, once per block: a code in 0..<2^31 for a
-                // value ≥ 0 (truncated, as `categorySetContains` does), -2 for NaN, -1 otherwise.
+                // Categorical values as integer codes, once per block (`blockCategoryCodes`).
                 tables.codedFeatures.withUnsafeBufferPointer { coded in
                     for (slot, feature) in coded.enumerated() {
-                        let column = columns + Int(feature) &* columnStride, codes = space.codes + slot &* count
-                        for r in 0..<count {
-                            let x = column[r]
-                            let code = Int32(x >= 0 && x < 2_147_483_648 ? x : -1)
-                            codes[r] = x.isNaN ? -2 : code
-                        }
+                        blockCategoryCodes(columns + Int(feature) &* columnStride, count: count,
+                                           into: space.codes + slot &* count)
                     }
                 }
                 ShapTableLookup.with(tables) { lookup in
@@ -169,40 +164,12 @@ extension TreeExplainer {
         for q in 0..<Int(table.questionCount) {
             let question = asked[q]
             let bit = Int32(1) &<< Int32(q)
-            let wordCount = Int(question.categoryWordCount)
-            if wordCount == 0 {
-                // `numericGoesLeft` as one comparison: NaN fails both `x <= t` (goes right) and
-                // `x > t` (so `!(x > t)` sends it left), and the threshold is finite.
-                let column = columns + Int(question.feature) &* columnStride
-                let threshold = question.threshold
-                if question.missingGoesLeft {
-                    for r in 0..<count { masks[r] |= !(column[r] > threshold) ? bit : 0 }
-                } else {
-                    for r in 0..<count { masks[r] |= column[r] <= threshold ? bit : 0 }
-                }
-                continue
-            }
-            // `goesLeft` on the block's codes: NaN (-2) goes the missing direction; a code outside
-            // the bitset (-1 included, as unsigned) is not a member and goes right.
-            let column = codes + Int(codeSlotOfFeature[Int(question.feature)]) &* count
-            let set = words + Int(question.categoryStart)
-            let missingBit = question.missingGoesLeft ? bit : 0
-            if wordCount == 1 {
-                let word = set[0]
-                for r in 0..<count {
-                    let code = column[r]
-                    let member = UInt32(bitPattern: code) < 64 && (word &>> UInt64(code & 63)) & 1 == 1
-                    masks[r] |= code == -2 ? missingBit : (member ? bit : 0)
-                }
+            if question.categoryWordCount == 0 {
+                question.addNumericAnswers(columns + Int(question.feature) &* columnStride, count: count, bit: bit,
+                                           to: masks)
             } else {
-                let limit = UInt32(wordCount &* 64)
-                for r in 0..<count {
-                    let code = column[r]
-                    let inSet = UInt32(bitPattern: code) < limit
-                    let word = set[Int(inSet ? code : 0) &>> 6]
-                    let member = inSet && (word &>> UInt64(code & 63)) & 1 == 1
-                    masks[r] |= code == -2 ? missingBit : (member ? bit : 0)
-                }
+                question.addCategoryAnswers(codes: codes + Int(codeSlotOfFeature[Int(question.feature)]) &* count,
+                                            count: count, words: words, bit: bit, to: masks)
             }
         }
         let m = Int(table.featureCount)

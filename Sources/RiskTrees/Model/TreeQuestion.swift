@@ -52,3 +52,60 @@ package struct TreeQuestion: Sendable {
                                    words: categoryWords)
     }
 }
+
+// MARK: - Blocks of rows
+
+/// The category codes of a block's values, for `TreeQuestion.addCategoryAnswers`: a code in
+/// 0..<2^31 for a value ≥ 0 (truncated, as `categorySetContains` does), −2 for NaN, −1 otherwise.
+/// Converted once per block and feature, so that every categorical question of the block is a
+/// branch-free bit test per row. Shared by symmetric forests and tabulated TreeSHAP.
+@inlinable @inline(__always)
+package func blockCategoryCodes(_ column: UnsafePointer<Float>, count: Int, into codes: UnsafeMutablePointer<Int32>) {
+    for r in 0..<count {
+        let x = column[r]
+        let code = Int32(x >= 0 && x < 2_147_483_648 ? x : -1)
+        codes[r] = x.isNaN ? -2 : code
+    }
+}
+
+extension TreeQuestion {
+    /// ORs `bit` into `masks[r]` for every row of a block that goes left at this numeric question
+    /// (`categoryWordCount == 0`, finite threshold): one comparison per row, since NaN fails both
+    /// `x <= t` (goes right) and `x > t` (so `!(x > t)` sends it left).
+    @inlinable @inline(__always)
+    package func addNumericAnswers(_ column: UnsafePointer<Float>, count: Int, bit: Int32,
+                                   to masks: UnsafeMutablePointer<Int32>) {
+        if missingGoesLeft {
+            for r in 0..<count { masks[r] |= !(column[r] > threshold) ? bit : 0 }
+        } else {
+            for r in 0..<count { masks[r] |= column[r] <= threshold ? bit : 0 }
+        }
+    }
+
+    /// ORs `bit` into `masks[r]` for every row of a block that goes left at this categorical
+    /// question, from the block's `blockCategoryCodes` of its feature: NaN (−2) goes the missing
+    /// direction; a code outside the bitset (−1 included, as unsigned) is not a member and goes right.
+    @inlinable @inline(__always)
+    package func addCategoryAnswers(codes column: UnsafePointer<Int32>, count: Int, words: UnsafePointer<UInt64>,
+                                    bit: Int32, to masks: UnsafeMutablePointer<Int32>) {
+        let set = words + Int(categoryStart)
+        let missingBit = missingGoesLeft ? bit : 0
+        if categoryWordCount == 1 {
+            let word = set[0]
+            for r in 0..<count {
+                let code = column[r]
+                let member = UInt32(bitPattern: code) < 64 && (word &>> UInt64(code & 63)) & 1 == 1
+                masks[r] |= code == -2 ? missingBit : (member ? bit : 0)
+            }
+        } else {
+            let limit = UInt32(Int(categoryWordCount) &* 64)
+            for r in 0..<count {
+                let code = column[r]
+                let inSet = UInt32(bitPattern: code) < limit
+                let word = set[Int(inSet ? code : 0) &>> 6]
+                let member = inSet && (word &>> UInt64(code & 63)) & 1 == 1
+                masks[r] |= code == -2 ? missingBit : (member ? bit : 0)
+            }
+        }
+    }
+}

@@ -130,20 +130,14 @@ struct SymmetricForest: Sendable {
     /// Adds every tree's leaf value to `scores[0..<count]`, tree by tree, for a block of rows stored
     /// column by column (`columns[f * stride + r]`); `scratch` holds `blockScratchCount(rows:)` entries.
     ///
-    /// Categorical values are turned into integer codes once per block — a code in 0..<2^31 for a value
-    /// ≥ 0 (truncated, as `categorySetContains` does), −2 for NaN, −1 otherwise — so that a
-    /// categorical question is a branch-free bit test per row (the way `TreeExplainer.explainBlock`
-    /// reads them); numeric questions are one comparison per row.
+    /// Categorical values are turned into integer codes once per block (`blockCategoryCodes`), so
+    /// that a categorical question is a branch-free bit test per row; numeric questions are one
+    /// comparison per row (the same routines as `TreeExplainer.explainBlock`).
     func addBlock(columns: UnsafePointer<Float>, stride: Int, count: Int, scratch: UnsafeMutablePointer<Int32>,
                   scores: UnsafeMutablePointer<Double>) {
         let masks = scratch, codes = scratch + count
         for (slot, feature) in codedFeatures.enumerated() {
-            let column = columns + Int(feature) &* stride, out = codes + slot &* count
-            for r in 0..<count {
-                let x = column[r]
-                let code = Int32(x >= 0 && x < 2_147_483_648 ? x : -1)
-                out[r] = x.isNaN ? -2 : code
-            }
+            blockCategoryCodes(columns + Int(feature) &* stride, count: count, into: codes + slot &* count)
         }
         categoryWords.withUnsafeBufferPointer { words in
         questions.withUnsafeBufferPointer { questions in
@@ -155,24 +149,12 @@ struct SymmetricForest: Sendable {
                     for q in first..<end {
                         let question = questions[q]
                         let bit = Int32(1) &<< Int32(q &- first)
-                        let wordCount = Int(question.categoryWordCount)
-                        if wordCount == 0 {
-                            let column = columns + Int(question.feature) &* stride
-                            for r in 0..<count { masks[r] |= question.numericGoesLeft(column[r]) ? bit : 0 }
-                            continue
-                        }
-                        // NaN (−2) goes the missing direction; a code outside the bitset (−1 included,
-                        // as unsigned) is not a member and goes right.
-                        let column = codes + Int(codeSlots[Int(question.feature)]) &* count
-                        let set = words.baseAddress! + Int(question.categoryStart)
-                        let missingBit = question.missingGoesLeft ? bit : 0
-                        let limit = UInt32(wordCount &* 64)
-                        for r in 0..<count {
-                            let code = column[r]
-                            let inSet = UInt32(bitPattern: code) < limit
-                            let word = set[Int(inSet ? code : 0) &>> 6]
-                            let member = inSet && (word &>> UInt64(code & 63)) & 1 == 1
-                            masks[r] |= code == -2 ? missingBit : (member ? bit : 0)
+                        if question.categoryWordCount == 0 {
+                            question.addNumericAnswers(columns + Int(question.feature) &* stride, count: count,
+                                                       bit: bit, to: masks)
+                        } else {
+                            question.addCategoryAnswers(codes: codes + Int(codeSlots[Int(question.feature)]) &* count,
+                                                        count: count, words: words.baseAddress!, bit: bit, to: masks)
                         }
                     }
                     let table = values.baseAddress! + Int(valueStarts[tree])
