@@ -5,7 +5,7 @@ DEMO_DIR ?= demo-output
 DEMO_ROWS ?= 60000
 RISKCTL = .build/release/riskctl
 
-.PHONY: deps build test demo compare bench bench-check bench-smoke bench-update fuzz sanitize clean
+.PHONY: deps build test test-kernels demo compare bench bench-check bench-smoke bench-update fuzz sanitize clean
 
 ## Install the Debian packages the build needs, if they are missing (root or sudo).
 deps:
@@ -21,6 +21,10 @@ build: deps
 ## Run the whole test suite (what CI runs).
 test: deps
 	$(SWIFT) test
+
+## Kernel independence: the BLAS-related suites again under every OpenBLAS kernel this CPU runs (CI).
+test-kernels: deps
+	Scripts/test-kernels.sh
 
 ## End to end on generated declarations: generate, train, evaluate, score with reasons, explain.
 demo: build

@@ -63,11 +63,19 @@ public struct LogisticModel: Sendable, Codable, Hashable {
         LogisticMath.sigmoid(rawScore(row))
     }
 
-    /// The log-odds of every row of `matrix`, computed with BLAS `gemv` over blocks of rows.
+    /// The log-odds of every row of `matrix`: for each row, `intercept + Σⱼ coefficients[j]·x[j]`
+    /// added in column order, exactly as `rawScore(_:)` adds them.
+    ///
+    /// Every row's score is the same sequence of IEEE-754 multiplications and additions whatever
+    /// the CPU, the BLAS kernel, the thread count or the batch the row arrives in, so scoring one
+    /// declaration, a batch and a segmented file give bit-identical log-odds by construction. BLAS
+    /// stays in training, where its speed matters and its kernel-dependent rounding is covered by
+    /// documented tolerances (Docs/Testing.md); a dot product per row is cheap next to the rest of
+    /// scoring.
     ///
     /// - Throws: `RiskLinearError` `.shapeMismatch` when the matrix's column names differ from the
     ///   model's schema, `.invalidValue` naming the first row and column holding NaN or ±∞.
-    /// - Complexity: O(rows × columns); allocates one block of `Double` scratch.
+    /// - Complexity: O(rows × columns); allocates only the result.
     public func rawScores(_ matrix: FeatureMatrix) throws -> [Double] {
         guard matrix.schema.names == featureSchema.names else {
             throw RiskLinearError(
@@ -78,26 +86,15 @@ public struct LogisticModel: Sendable, Codable, Hashable {
         try DesignMatrix.checkFinite(matrix)
         let rows = matrix.rowCount, columns = matrix.columnCount
         var scores = [Double](repeating: intercept, count: rows)
-        guard rows > 0 else { return scores }
-        guard columns > 0 else { return scores }
-        let blockRows = min(rows, DesignMatrix.blockRows)
-        var block = [Double](repeating: 0, count: blockRows * columns)
-        try matrix.withUnsafeValues { x in
-            try coefficients.withUnsafeBufferPointer { beta in
-                try scores.withUnsafeMutableBufferPointer { out in
-                    try block.withUnsafeMutableBufferPointer { scratch in
-                        var start = 0
-                        while start < rows {
-                            let count = min(blockRows, rows - start)
-                            for j in 0..<columns {
-                                let source = j * rows + start, target = j * blockRows
-                                for i in 0..<count { scratch[target + i] = Double(x[source + i]) }
-                            }
-                            let view = try MatrixBuffer(UnsafeBufferPointer(scratch), rows: count, columns: columns,
-                                                        leadingDimension: blockRows, operation: "rawScores")
-                            try BLAS.gemv(view, beta, beta: 1, UnsafeMutableBufferPointer(rebasing: out[start..<(start + count)]))
-                            start += count
-                        }
+        guard rows > 0, columns > 0 else { return scores }
+        // Column by column over the column-major values: row i receives intercept + β₀x₀ + β₁x₁ + …
+        // in that order (the loop over rows vectorises across rows, never within one row's sum).
+        matrix.withUnsafeValues { x in
+            coefficients.withUnsafeBufferPointer { beta in
+                scores.withUnsafeMutableBufferPointer { out in
+                    for j in 0..<columns {
+                        let coefficient = beta[j], column = j &* rows
+                        for i in 0..<rows { out[i] += coefficient * Double(x[column &+ i]) }
                     }
                 }
             }

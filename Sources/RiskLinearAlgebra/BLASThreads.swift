@@ -14,3 +14,18 @@ package enum BLASThreads {
     /// The number of threads OpenBLAS currently uses.
     package static var current: Int { Int(openblas_get_num_threads()) }
 }
+
+/// The OpenBLAS build and kernel this process runs.
+///
+/// Debian's OpenBLAS is built with `DYNAMIC_ARCH` and picks its kernels per CPU (`Zen` on AMD EPYC,
+/// `Prescott` on AVX-512 Xeons that 0.3.21 does not recognise, `Haswell`, `SkylakeX`, …) unless
+/// `OPENBLAS_CORETYPE` forces one. Kernels round differently, so training results differ in the
+/// last bits between CPUs (documented tolerances); scoring uses no BLAS. `Scripts/test-kernels.sh`
+/// re-runs the BLAS-related suites under several kernels and uses this to check that the forced
+/// kernel is the one running.
+package enum BLASKernel {
+    /// The kernel family OpenBLAS selected, e.g. `"Haswell"`.
+    package static var coreName: String { String(cString: openblas_get_corename()) }
+    /// OpenBLAS's build configuration, e.g. `"OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Haswell MAX_THREADS=64"`.
+    package static var configuration: String { String(cString: openblas_get_config()) }
+}

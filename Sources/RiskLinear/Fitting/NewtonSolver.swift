@@ -47,6 +47,15 @@ struct NewtonSolver {
                 for i in 0..<m { trial[i] = theta[i] + step * direction[i] }
                 trialLoss = try objective.evaluate(trial.buffer, gradient: trialGradient.buffer)
                 if trialLoss <= loss + 1e-4 * step * slope { accepted = true; break }
+                // Near the optimum a Newton step changes the loss by less than its rounding error, so
+                // whether Armijo holds depends on the last bits of the BLAS kernel's sums (it differs
+                // between CPUs). There, accept a step that shrinks Σ|gradient| instead, as
+                // scikit-learn's newton-cholesky line search does (`_newton_solver.py`, step 2.2–2.3).
+                if abs(trialLoss - loss) <= abs(loss) * 1e2 * Double.ulpOfOne,
+                   trialGradient.absoluteSum < gradient.absoluteSum {
+                    accepted = true
+                    break
+                }
                 // A sampled Hessian that cannot take its full step misses curvature (e.g. a rare
                 // column absent from the sample): do not backtrack on it, go exact.
                 if sampled { break }

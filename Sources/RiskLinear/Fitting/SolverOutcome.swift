@@ -25,6 +25,8 @@ final class Vector {
         return s
     }
     var maximumMagnitude: Double { buffer.reduce(0) { max($0, abs($1)) } }
+    /// Σ |vᵢ|, added in index order.
+    var absoluteSum: Double { buffer.reduce(0) { $0 + abs($1) } }
 }
 
 /// Stops after `consecutiveNeeded` iterations whose relative loss decrease is at most `tolerance`.

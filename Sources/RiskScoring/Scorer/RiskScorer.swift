@@ -144,7 +144,7 @@ public struct RiskScorer: Sendable {
                 raw = row.withUnsafeBufferPointer { treePredictor!.rawScore($0) }
             }
         case .logistic(let model):
-            raw = try model.rawScores(matrix)[0]  // BLAS, as in a batch: bit-identical to it
+            raw = try model.rawScores(matrix)[0]  // the fixed-order sum of a batch: bit-identical to it on any CPU
         }
         let probability = bundle.calibration.calibrate(raw)
         var expected: [Double]?
