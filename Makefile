@@ -43,6 +43,9 @@ demo: build
 	$(RISKCTL) explain --model $(DEMO_DIR)/model.json --data $(DEMO_DIR)/test.csv \
 		--id "$$(awk -F, '$$4==1{print $$1}' $(DEMO_DIR)/scores.csv)"
 	$(RISKCTL) inspect --model $(DEMO_DIR)/model.json
+	@echo "Officer rules beside the model (Docs/examples/rules.json):"
+	$(RISKCTL) rules check --rules Docs/examples/rules.json --schema $(DEMO_DIR)/declarations.schema.json
+	$(RISKCTL) rules evaluate --rules Docs/examples/rules.json --model $(DEMO_DIR)/model.json --data $(DEMO_DIR)/test.csv
 
 ## Side-by-side comparison with LightGBM, XGBoost and scikit-learn (installs them in a venv).
 compare: build

@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "RiskExplain", targets: ["RiskExplain"]),
         .library(name: "RiskModelBundle", targets: ["RiskModelBundle"]),
         .library(name: "RiskScoring", targets: ["RiskScoring"]),
+        .library(name: "RiskRules", targets: ["RiskRules"]),
         .executable(name: "riskctl", targets: ["RiskCLI"]),
     ],
     dependencies: [
@@ -46,6 +47,7 @@ let package = Package(
         .target(name: "RiskExplain",
                 dependencies: ["RiskData", "RiskDeclarations", "RiskFeatures", "RiskTrees", "RiskLinear"],
                 swiftSettings: strictSettings),
+        .target(name: "RiskRules", dependencies: ["RiskData", "RiskDeclarations"], swiftSettings: strictSettings),
         .target(name: "RiskModelBundle",
                 dependencies: ["RiskData", "RiskDeclarations", "RiskFeatures", "RiskTrees", "RiskLinear",
                                "RiskExplain", "RiskMetrics"],
@@ -56,7 +58,7 @@ let package = Package(
                 swiftSettings: strictSettings),
         .target(name: "CustomsRisk",
                 dependencies: ["RiskData", "RiskDeclarations", "RiskFeatures", "RiskTrees", "RiskLinear",
-                               "RiskExplain", "RiskMetrics", "RiskModelBundle", "RiskScoring"]),
+                               "RiskExplain", "RiskMetrics", "RiskModelBundle", "RiskScoring", "RiskRules"]),
         .executableTarget(name: "RiskCLI",
                           dependencies: ["CustomsRisk",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -77,6 +79,7 @@ let package = Package(
         .testTarget(name: "RiskExplainTests", dependencies: ["RiskExplain", "RiskTrees", "RiskTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "RiskModelBundleTests", dependencies: ["RiskModelBundle", "RiskTestSupport"]),
+        .testTarget(name: "RiskRulesTests", dependencies: ["RiskRules", "RiskDeclarations", "RiskTestSupport"]),
         .testTarget(name: "RiskScoringTests", dependencies: ["CustomsRisk", "RiskTestSupport"]),
         .testTarget(name: "RiskCLITests", dependencies: ["RiskCLI", "CustomsRisk", "RiskTestSupport"]),
     ]

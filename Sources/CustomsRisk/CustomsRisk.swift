@@ -6,5 +6,6 @@
 @_exported import RiskLinear
 @_exported import RiskMetrics
 @_exported import RiskModelBundle
+@_exported import RiskRules
 @_exported import RiskScoring
 @_exported import RiskTrees

@@ -13,6 +13,7 @@ extension RiskControl {
             ScoreCommand.self,
             ExplainCommand.self,
             ImportanceCommand.self,
+            RulesCommand.self,
             InspectCommand.self,
             BenchCommand.self,
         ]

@@ -37,6 +37,8 @@ import Testing
                                   field (log-odds) and reasons an officer can read.
           importance              Global importance: mean |contribution| (log-odds) of
                                   each declaration field group on a data set.
+          rules                   Check a rules file against a schema, or measure each
+                                  rule on labelled declarations.
           inspect                 Validate a model bundle and print what it holds:
                                   model, features, calibration, lanes, training
                                   metadata.
