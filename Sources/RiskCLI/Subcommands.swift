@@ -14,6 +14,7 @@ extension RiskControl {
             ExplainCommand.self,
             ImportanceCommand.self,
             RulesCommand.self,
+            ExportCommand.self,
             InspectCommand.self,
             BenchCommand.self,
         ]

@@ -39,6 +39,8 @@ import Testing
                                   each declaration field group on a data set.
           rules                   Check a rules file against a schema, or measure each
                                   rule on labelled declarations.
+          export                  Write a boosted-trees model as a LightGBM text model
+                                  that gives the same raw scores.
           inspect                 Validate a model bundle and print what it holds:
                                   model, features, calibration, lanes, training
                                   metadata.

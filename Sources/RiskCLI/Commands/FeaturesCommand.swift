@@ -10,12 +10,18 @@ struct FeaturesCommand: ParsableCommand {
         discussion: """
             The --out matrix of the training data uses out-of-fold risk profiles (no row sees its own label); \
             --apply FILE transforms other declarations with the pipeline fitted on --data, as scoring would. \
-            Columns: id, the features, label. Missing values are empty fields (trees view).
+            Columns: id, the features, label. Missing values are empty fields (trees view). \
+            With --model, nothing is fitted: --data is transformed by that bundle's pipeline into the feature \
+            vector its model takes (the input of `riskctl export`).
             """)
 
     @OptionGroup var input: DeclarationInput
-    @Option(name: .long, help: ArgumentHelp("Feature view.", valueName: "trees|linear"))
-    var kind: FeatureMatrixKind = .trees
+    @Option(name: .long, help: ArgumentHelp("Feature view (default: trees; with --model, the model's).",
+                                            valueName: "trees|linear"))
+    var kind: FeatureMatrixKind?
+    @Option(name: .long, help: ArgumentHelp(
+        "Transform --data with this bundle's fitted pipeline instead of fitting one.", valueName: "file"))
+    var model: String?
     @Option(name: .long, help: ArgumentHelp("Training feature matrix CSV.", valueName: "file"))
     var out: String
     @Option(name: .long, help: ArgumentHelp("Other declarations to transform with the fitted pipeline.", valueName: "file"))
@@ -30,9 +36,18 @@ struct FeaturesCommand: ParsableCommand {
         guard (apply == nil) == (applyOut == nil) else {
             throw ValidationError("--apply and --apply-out go together.")
         }
+        if model != nil, apply != nil {
+            throw ValidationError("--apply transforms with a pipeline fitted on --data; with --model, give the "
+                                  + "declarations to transform as --data.")
+        }
     }
 
     func run() throws {
+        if let model {
+            try transformWithBundle(model)
+            return
+        }
+        let kind = self.kind ?? .trees
         let schema = try DeclarationSchema.load(contentsOf: input.schemaURL())
         let training = try input.read(schema: schema, requireLabel: true).table
         var configuration = FeaturePipelineConfiguration()
@@ -53,6 +68,25 @@ struct FeaturesCommand: ParsableCommand {
             try FittedFeaturePipeline.writeCSV(matrix, ids: table.ids, labels: table.labels, to: url)
             print("wrote \(applyOut): \(table.rowCount) rows")
         }
+    }
+}
+
+extension FeaturesCommand {
+    /// `--model`: the bundle's pipeline, fitted at training, applied to `--data` (labels optional).
+    func transformWithBundle(_ model: String) throws {
+        let bundle = try ModelBundle.load(contentsOf: URL(fileURLWithPath: model))
+        let modelKind = bundle.model.featureKind
+        if let kind, kind != modelKind {
+            throw ValidationError("--kind \(kind) differs from the view the model in \(model) takes (\(modelKind)); "
+                                  + "leave --kind out with --model.")
+        }
+        let outURL = URL(fileURLWithPath: out)
+        try checkNotOverwritingInput(output: outURL, inputs: [input.dataURL, URL(fileURLWithPath: model)])
+        let schema = try input.schema.map { try DeclarationSchema.load(contentsOf: URL(fileURLWithPath: $0)) } ?? bundle.schema
+        let table = try input.read(schema: schema, requireLabel: false).table
+        let matrix = try bundle.pipeline.transform(table, for: modelKind, threadCount: threads.threads)
+        try FittedFeaturePipeline.writeCSV(matrix, ids: table.ids, labels: table.labels, to: outURL)
+        print("wrote \(out): \(table.rowCount) rows × \(matrix.columnCount) features (\(modelKind) view of \(model))")
     }
 }
 
