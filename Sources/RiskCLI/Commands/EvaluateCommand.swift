@@ -17,9 +17,15 @@ struct EvaluateCommand: ParsableCommand {
     var json = false
     @Option(name: .long, help: ArgumentHelp("Also write a self-contained HTML report with charts.", valueName: "file"))
     var report: String?
+    @Flag(name: .long, help: "Replace an existing --report file.")
+    var force = false
     @OptionGroup var threads: ThreadOptions
 
     func run() throws {
+        if let report {
+            try checkOutput(report, inputs: [URL(fileURLWithPath: data), URL(fileURLWithPath: modelInput.model)],
+                            force: force)
+        }
         let bundle = try modelInput.load()
         let input = DeclarationInput(data: data, schema: nil, onBadRow: onBadRow)
         let table = try input.read(schema: bundle.schema, requireLabel: true).table
@@ -31,10 +37,8 @@ struct EvaluateCommand: ParsableCommand {
         let evaluation = try EvaluationReport(probabilities: assessments.map(\.probability), labels: labels,
                                               revenue: table.revenue)
         if let report {
-            let url = URL(fileURLWithPath: report)
-            try checkNotOverwritingInput(output: url, inputs: [URL(fileURLWithPath: data), URL(fileURLWithPath: modelInput.model)])
             try AtomicFile.write(Data(evaluation.html(title: "CustomsRisk evaluation: \(URL(fileURLWithPath: data).lastPathComponent)").utf8),
-                                 to: url)
+                                 to: URL(fileURLWithPath: report), overwrite: force)
         }
         if json {
             print(String(decoding: try evaluation.jsonData(prettyPrinted: false), as: UTF8.self))

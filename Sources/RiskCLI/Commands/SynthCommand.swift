@@ -35,11 +35,13 @@ struct SynthCommand: ParsableCommand {
     }
 
     func run() throws {
+        let schemaPath = schemaOut ?? Self.defaultSchemaPath(for: out)
+        try checkOutput(out, inputs: [], force: force)
+        try checkOutput(schemaPath, inputs: [URL(fileURLWithPath: out)], force: force)
         try DeclarationCommandSupport.reportingFailures {
-            let schemaPath = schemaOut ?? Self.defaultSchemaPath(for: out)
-            try DeclarationCommandSupport.checkWritable([out, schemaPath], force: force)
             let generator = SyntheticDeclarations(rowCount: rows, seed: seed)
-            try generator.write(to: URL(fileURLWithPath: out), schemaURL: URL(fileURLWithPath: schemaPath))
+            try generator.write(to: URL(fileURLWithPath: out), schemaURL: URL(fileURLWithPath: schemaPath),
+                                overwrite: force)
             print("wrote \(rows) declarations to \(out) and the schema to \(schemaPath)")
         }
     }
@@ -64,16 +66,6 @@ enum DeclarationCommandSupport {
     }
 
     static func printError(_ message: String) {
-        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
-    }
-
-    /// Throws when an output exists and `force` is off.
-    static func checkWritable(_ paths: [String], force: Bool) throws {
-        guard !force else { return }
-        for path in paths where FileManager.default.fileExists(atPath: path) {
-            throw DeclarationError(.invalidParameter,
-                                   "\(path) already exists. Choose another name, or pass --force to replace it.",
-                                   file: path)
-        }
+        FileHandle.standardError.write(Data("error: \(CommandFailure.oneLine(message))\n".utf8))
     }
 }

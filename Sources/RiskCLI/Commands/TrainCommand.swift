@@ -63,11 +63,12 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         let outURL = URL(fileURLWithPath: out)
-        try checkNotOverwritingInput(output: outURL, inputs: [input.dataURL] + (valid.map { [URL(fileURLWithPath: $0)] } ?? []))
-        if !force && FileManager.default.fileExists(atPath: outURL.path) {
-            throw ValidationError("\(out) already exists; pass --force to replace it.")
-        }
-        let schema = try DeclarationSchema.load(contentsOf: input.schemaURL())
+        let schemaURL = try input.schemaURL()
+        // Every check of the output (never an input, --force to replace, a regular file in a writable
+        // directory) runs before training, so a typo costs a second, not the run.
+        try checkOutput(out, inputs: [input.dataURL, schemaURL] + (valid.map { [URL(fileURLWithPath: $0)] } ?? []),
+                        force: force)
+        let schema = try DeclarationSchema.load(contentsOf: schemaURL)
         let training = try input.read(schema: schema, requireLabel: true).table
         var validation: DeclarationTable?
         if let valid {

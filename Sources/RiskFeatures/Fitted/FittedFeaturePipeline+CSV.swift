@@ -15,16 +15,20 @@ extension FittedFeaturePipeline {
         String(decoding: try csvBytes(matrix, ids: ids, labels: labels), as: UTF8.self)
     }
 
-    /// Writes `csvText(matrix, ids:, labels:)` to `url` (for `riskctl features`).
+    /// Writes `csvText(matrix, ids:, labels:)` to `url` (for `riskctl features`) atomically
+    /// (`AtomicFile`: a temporary file renamed into place).
     ///
-    /// - Throws: `RiskFeaturesError` `.shapeMismatch` (see `csvText`) or `.writeFailed` naming the file.
-    public static func writeCSV(_ matrix: FeatureMatrix, ids: [String], labels: [Float]?, to url: URL) throws {
+    /// - Parameter overwrite: Replace an existing file (default `false`).
+    /// - Throws: `RiskFeaturesError` `.shapeMismatch` (see `csvText`) or `.writeFailed` with the
+    ///   message of `AtomicFile` naming the file (it exists without `overwrite`; it is a link, FIFO or
+    ///   device; its directory is missing or not writable; the write failed).
+    public static func writeCSV(_ matrix: FeatureMatrix, ids: [String], labels: [Float]?, to url: URL,
+                                overwrite: Bool = false) throws {
         let bytes = try csvBytes(matrix, ids: ids, labels: labels)
         do {
-            try Data(bytes).write(to: url)
-        } catch {
-            throw RiskFeaturesError(.writeFailed, "Cannot write the feature matrix to \(url.path): \(error). "
-                + "Check that the folder exists and is writable.")
+            try AtomicFile.write(Data(bytes), to: url, overwrite: overwrite)
+        } catch let error as RiskDataError {
+            throw RiskFeaturesError(.writeFailed, error.message)
         }
     }
 
