@@ -173,7 +173,18 @@ final class DeclarationTableBuilder {
                                                + "Every declaration needs an id.",
                                            column: column, value: "")
                 }
-                currentID = String(decoding: bytes, as: UTF8.self)
+                // Ids are kept exactly: bytes that are not UTF-8 would be repaired into U+FFFD, and two
+                // different ids could then become one.
+                guard let id = String(validating: bytes, as: UTF8.self) else {
+                    let column = slots[k].column
+                    let offset = ValueParsers.firstInvalidUTF8Offset(bytes)
+                    throw DeclarationError(.invalidValue,
+                                           "\(location()), column \"\(column)\": the declaration id is not valid UTF-8 "
+                                               + "(byte \(offset + 1) is 0x\(String(bytes[offset], radix: 16, uppercase: true))). "
+                                               + "Save the file as UTF-8.",
+                                           column: column, value: String(decoding: bytes, as: UTF8.self))
+                }
+                currentID = id
             case .date:
                 if !isEmpty {
                     guard let days = ValueParsers.parseDate(trimmed) else {
@@ -200,6 +211,10 @@ final class DeclarationTableBuilder {
                 if !isEmpty {
                     guard let number = ValueParsers.parseDouble(trimmed) else {
                         throw bad(location, k, bytes, "is not a number. Expected a decimal such as 12500.00.")
+                    }
+                    guard number.isFinite && number >= 0 else {
+                        throw bad(location, k, bytes, "is not a revenue amount. Expected a finite amount of 0 or "
+                                      + "more, or an empty cell when it is unknown.")
                     }
                     pendingRevenue = number
                 }

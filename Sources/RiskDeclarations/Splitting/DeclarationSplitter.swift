@@ -36,6 +36,13 @@ public enum DeclarationSplitter {
     /// - Complexity: O(file size) time; O(rows) memory beyond the typed columns.
     public static func split(data: URL, schema: DeclarationSchema, testFraction: Double, seed: UInt64 = 42,
                              train: URL, test: URL, overwrite: Bool = false) throws -> Summary {
+        try split(data: data, schema: schema, testFraction: testFraction, seed: seed, train: train, test: test,
+                  overwrite: overwrite, betweenPasses: {})
+    }
+
+    /// `split`, calling `betweenPasses` after the first pass (tests change the file there).
+    static func split(data: URL, schema: DeclarationSchema, testFraction: Double, seed: UInt64, train: URL,
+                      test: URL, overwrite: Bool, betweenPasses: () throws -> Void) throws -> Summary {
         guard testFraction > 0 && testFraction < 1 else {
             throw DeclarationError(.invalidParameter,
                                    "test fraction \(testFraction) is outside (0, 1). Use e.g. 0.25 for a quarter.")
@@ -78,6 +85,8 @@ public enum DeclarationSplitter {
             }
             for row in indices.prefix(testCount) { isTest[row] = true }
         }
+
+        try betweenPasses()
 
         // Pass 2: copy raw records. The file must be the one pass 1 read: a row more or less, or a
         // changed size or modification time, is an error (never a crash or a silently wrong split).

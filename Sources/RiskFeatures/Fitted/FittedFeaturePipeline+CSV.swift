@@ -44,16 +44,20 @@ extension FittedFeaturePipeline {
         }
         var out: [UInt8] = []
         out.reserveCapacity((n + 1) * (matrix.columnCount + 2) * 8)
+        // Text cells follow `CSVFormulaGuard` (a leading = + - @ tab or CR gets a ' before it).
         func field(_ text: String) {
+            let guarded = text.utf8.first.map(CSVFormulaGuard.guards(firstByte:)) ?? false
             if text.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"")
                 || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }) {
                 out.append(UInt8(ascii: "\""))
+                if guarded { out.append(CSVFormulaGuard.prefix) }
                 for byte in text.utf8 {
                     if byte == UInt8(ascii: "\"") { out.append(byte) }
                     out.append(byte)
                 }
                 out.append(UInt8(ascii: "\""))
             } else {
+                if guarded { out.append(CSVFormulaGuard.prefix) }
                 out.append(contentsOf: text.utf8)
             }
         }
