@@ -18,8 +18,15 @@ enum InterruptCleanup {
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
                 AtomicFile.removeTemporaryFiles()
+                // Dispatch may keep the signal blocked: unblock it on this thread and raise it here,
+                // with its default action, so the process ends by it; exit as the shell would if not.
                 signal(number, SIG_DFL)
-                kill(getpid(), number)
+                var set = sigset_t()
+                sigemptyset(&set)
+                sigaddset(&set, number)
+                pthread_sigmask(SIG_UNBLOCK, &set, nil)
+                raise(number)
+                _exit(128 + number)
             }
             source.resume()
             sources.append(source)
