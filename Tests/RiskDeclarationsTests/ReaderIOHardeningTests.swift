@@ -139,6 +139,38 @@ struct ReaderIOHardeningTests {
         }
     }
 
+    /// The streaming reader (`read(contentsOf:)`: train, evaluate, features) compares the file at
+    /// the end with the file it opened: a file cut or extended while it is read is an error, not a
+    /// silently short or mixed table.
+    @Test(arguments: ["truncate", "append"])
+    func theStreamingReaderNoticesAFileThatChanged(change: String) throws {
+        let text = Self.header + (1...200).map { Self.row($0) }.joined()
+        try Self.withFile(Array(text.utf8)) { url in
+            let scanner = try CSVScanner(path: url.path, sourceName: "stream.csv", chunkSize: 64)
+            #expect(try scanner.nextRecord() && scanner.nextRecord())
+            try scanner.checkUnchanged()
+            let newSize: Int
+            if change == "truncate" {
+                newSize = 500
+                #expect(truncate(url.path, off_t(newSize)) == 0)
+            } else {
+                let handle = try FileHandle(forWritingTo: url)
+                try handle.seekToEnd()
+                try handle.write(contentsOf: Data(Self.row(201).utf8))
+                try handle.close()
+                newSize = text.utf8.count + Self.row(201).utf8.count
+            }
+            while try scanner.nextRecord() {}
+            #expect {
+                try scanner.checkUnchanged()
+            } throws: { error in
+                (error as? DeclarationError)?.message == "stream.csv changed while it was being read "
+                    + "(\(text.utf8.count) bytes when it was opened, \(newSize) now). Read a file that nothing is "
+                    + "writing to, such as a copy."
+            }
+        }
+    }
+
     /// `split` reads the file twice; a file that has a row more or less, or other bytes, the second
     /// time is an error (it was a precondition failure), and neither output is written.
     @Test(arguments: ["append", "truncate", "rewrite"])

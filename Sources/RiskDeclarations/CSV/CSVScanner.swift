@@ -58,6 +58,8 @@ package final class CSVScanner {
     @exclusivity(unchecked) package private(set) var consumedByteCount = 0
     /// Size of the input in bytes, when known (files and memory).
     package private(set) var inputByteCount: Int?
+    /// A regular file's identity, size and modification time when it was opened.
+    private var openedFile: FileSnapshot?
     @exclusivity(unchecked) private var nextLine = 1
     /// The line the next record starts on (after the last record read, the line after the input).
     package var nextRecordLine: Int { nextLine }
@@ -128,7 +130,26 @@ package final class CSVScanner {
                   maximumFieldLength: maximumFieldLength, maximumColumnCount: maximumColumnCount)
         ownsDescriptor = true
         var status = stat()
-        if fstat(descriptor, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG { inputByteCount = Int(status.st_size) }
+        if fstat(descriptor, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG {
+            inputByteCount = Int(status.st_size)
+            openedFile = FileSnapshot(status)
+        }
+    }
+
+    /// Throws when the regular file being read is no longer the one opened (another size or
+    /// modification time): it was written to while it was read, so what was read may be a mix.
+    /// Does nothing for other inputs.
+    ///
+    /// - Throws: `DeclarationError(.fileSystem)` naming the file.
+    package func checkUnchanged() throws {
+        guard let openedFile, case .file(let descriptor) = input else { return }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, FileSnapshot(status) == openedFile else {
+            throw DeclarationError(.fileSystem,
+                                   "\(sourceName) changed while it was being read (\(openedFile.size) bytes when it was "
+                                       + "opened, \(status.st_size) now). Read a file that nothing is writing to, such "
+                                       + "as a copy.", file: sourceName)
+        }
     }
 
     deinit {
