@@ -84,12 +84,14 @@ struct ScoreCommand: ParsableCommand {
         let dataURL = URL(fileURLWithPath: data)
         let modelURL = URL(fileURLWithPath: modelInput.model)
         if !toStandardOutput { try checkOutput(out, inputs: [dataURL, modelURL], force: force) }
-        // The reject file is checked before any work too: never over an input or the output; the
-        // default one (beside the output) is replaced without --force.
+        // The reject file (written only under --on-bad-row skip) is checked before any work too: never
+        // over an input or the output; the default one (beside the output) is replaced without --force.
         let rejectPath = rejects ?? (out + ".rejects.csv")
         let rejectURL = URL(fileURLWithPath: rejectPath)
-        try checkOutput(rejectPath, inputs: [dataURL, modelURL] + (toStandardOutput ? [] : [outURL]),
-                        force: force || rejects == nil)
+        if onBadRow == .skip {
+            try checkOutput(rejectPath, inputs: [dataURL, modelURL] + (toStandardOutput ? [] : [outURL]),
+                            force: force || rejects == nil)
+        }
         var timer = StageTimer()
         let bundle = try modelInput.load()
         let scorer = try RiskScorer(bundle: bundle)
