@@ -35,7 +35,7 @@ demo: build
 	$(RISKCTL) train --data $(DEMO_DIR)/train.csv --schema $(DEMO_DIR)/declarations.schema.json \
 		--model gbt --seed 1 --out $(DEMO_DIR)/model.json --force
 	$(RISKCTL) evaluate --model $(DEMO_DIR)/model.json --data $(DEMO_DIR)/test.csv \
-		--report $(DEMO_DIR)/report.html
+		--report $(DEMO_DIR)/report.html --force
 	$(RISKCTL) score --model $(DEMO_DIR)/model.json --data $(DEMO_DIR)/test.csv \
 		--out $(DEMO_DIR)/scores.csv --reasons 3 --inspection-rate 0.05 --force
 	@echo "First scored declarations ($(DEMO_DIR)/scores.csv):"

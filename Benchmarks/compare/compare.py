@@ -195,7 +195,7 @@ def main():
     ftrain, ftest = w(f"train-{args.rows}.features.csv"), w(f"test-{args.rows}.features.csv")
     if not ({"gbt", "symmetric"} <= skip) and not os.path.exists(ftest):
         sh([RISKCTL, "features", "--data", train, "--schema", schema, "--kind", "trees", "--out", ftrain,
-            "--apply", test, "--apply-out", ftest, "--threads", str(args.threads)])
+            "--apply", test, "--apply-out", ftest, "--threads", str(args.threads), "--force"])
     if "gbt" not in skip:
         ours = json_of([RISKCTL, "bench", "gbt", "--train", ftrain, "--test", ftest, "--max-leaves", str(args.leaves),
                         "--learning-rate", "0.1", "--bins", "255", "--shap-rows", str(args.shap_rows), "--json"]

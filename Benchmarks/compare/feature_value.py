@@ -105,7 +105,7 @@ def evaluate(name, train, test, schema_path, valid=None, work="."):
     # 1. Our features (trees view), exported by riskctl.
     f_train, f_test = os.path.join(work, f"{name}_f_train.csv"), os.path.join(work, f"{name}_f_test.csv")
     sh([RISKCTL, "features", "--data", train, "--schema", schema_path, "--kind", "trees",
-        "--out", f_train, "--apply", test, "--apply-out", f_test])
+        "--out", f_train, "--apply", test, "--apply-out", f_test, "--force"])
     X, y = matrix_frame(f_train)
     Xt, _ = matrix_frame(f_test)
     yt = raw_frame(test, schema)[1]
@@ -113,7 +113,7 @@ def evaluate(name, train, test, schema_path, valid=None, work="."):
     if valid:
         f_valid = os.path.join(work, f"{name}_f_valid.csv")
         sh([RISKCTL, "features", "--data", train, "--schema", schema_path, "--kind", "trees",
-            "--out", os.path.join(work, f"{name}_f_train2.csv"), "--apply", valid, "--apply-out", f_valid])
+            "--out", os.path.join(work, f"{name}_f_train2.csv"), "--apply", valid, "--apply-out", f_valid, "--force"])
         Xv, _ = matrix_frame(f_valid)
         yv = raw_frame(valid, schema)[1]
     model = fit_lightgbm(X, y, Xv, yv)

@@ -2,10 +2,12 @@ import ArgumentParser
 import Foundation
 
 /// Entry point: maps errors to the documented exit codes (0 ok, 1 runtime failure, 2 usage error)
-/// and prints `error: <message>` on standard error.
+/// and prints `error: <message>` on standard error, one line. On SIGINT or SIGTERM the temporary
+/// files of outputs being written are removed before the process ends by the signal.
 @main
 enum Main {
     static func main() async {
+        InterruptCleanup.install()
         var command: any ParsableCommand
         do {
             command = try RiskControl.parseAsRoot()
@@ -22,7 +24,7 @@ enum Main {
             // A usage problem found while running (an existing --out without --force, a missing schema):
             // exit code 2 with the message alone. ArgumentParser's own formatting would print the root
             // command's usage here, which names no subcommand and misleads.
-            FileHandle.standardError.write(Data(("error: " + error.message + "\n").utf8))
+            FileHandle.standardError.write(Data(("error: " + CommandFailure.oneLine(error.message) + "\n").utf8))
             Foundation.exit(2)
         } catch {
             exit(with: error)

@@ -15,6 +15,8 @@ public struct RiskDataError: Error, Sendable, Hashable, CustomStringConvertible 
         public static let fileExists = Code("fileExists")
         /// Reading or writing a file failed.
         public static let io = Code("io")
+        /// An output path names a symbolic link, FIFO, device, socket or directory, which is never replaced.
+        public static let notRegularFile = Code("notRegularFile")
     }
 
     public var code: Code

@@ -37,8 +37,10 @@ enum MetricInput {
             throw MetricError(.lengthMismatch, "revenue has \(revenue.count) entries but scores has \(rowCount); "
                               + "pass one revenue value per score.")
         }
-        if let bad = revenue.firstIndex(where: { !($0.isFinite && $0 >= 0) }) {
-            throw MetricError(.invalidRevenue, "revenue \(bad) is \(revenue[bad]); expected a finite amount >= 0.")
+        // NaN is an unknown amount (an empty revenue cell): left out of every revenue total.
+        if let bad = revenue.firstIndex(where: { !($0.isNaN || ($0.isFinite && $0 >= 0)) }) {
+            throw MetricError(.invalidRevenue, "revenue \(bad) is \(revenue[bad]); expected a finite amount >= 0, "
+                              + "or NaN when it is unknown.")
         }
     }
 

@@ -57,16 +57,17 @@ import Testing
         Output columns (csv): id, probability, raw_score, rank, lane, selected,
         selection_probability, expected_revenue (when the model has a revenue head),
         reason_1 … reason_k, reason_codes.
-        The output is written atomically and never over an input file. With
-        --on-bad-row skip, every good row is scored and the bad ones are listed in a
-        reject file (default: OUT.rejects.csv).
+        The output is written atomically and never over an input file, a link or a
+        device; --out - writes to standard output. With --on-bad-row skip, every good
+        row is scored and the bad ones are listed in a reject file (default:
+        OUT.rejects.csv; with --out -, give --rejects).
 
         USAGE: riskctl score [<options>] --model <file> --data <file> --out <file>
 
         OPTIONS:
           --model <file>          Model bundle written by `riskctl train`.
           --data <file>           Declarations CSV (the model's schema; label optional).
-          --out <file>            Output file.
+          --out <file>            Output file, or - for standard output.
           --format <csv|jsonl>    Output format. (default: csv)
           --reasons <reasons>     Reasons per declaration (0 = none, fastest).
                                   (default: 3)

@@ -15,14 +15,21 @@ import Testing
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
+    /// A text cell: `legacyField` of the text with a ' before it when it starts with = + - @ tab or
+    /// CR (issue 14's formula guard, written out naively here).
+    static func textField(_ text: String) -> String {
+        let guarded = ["=", "+", "-", "@", "\t", "\r"].contains { text.unicodeScalars.first == $0.unicodeScalars.first }
+        return legacyField(guarded ? "'" + text : text)
+    }
+
     static func legacyRow(_ a: RiskAssessment, reasonCount: Int, hasRevenue: Bool) -> String {
-        var fields = [a.id, "\(a.probability)", "\(a.rawScore)", "\(a.decision?.rank ?? 0)",
-                      a.lane.rawValue, (a.decision?.selected ?? false) ? "1" : "0",
-                      "\(a.decision?.selectionProbability ?? 0)"]
-        if hasRevenue { fields.append(a.expectedRevenue.map { String(format: "%.2f", $0) } ?? "") }
-        for k in 0..<reasonCount { fields.append(k < a.reasons.count ? a.reasons[k].text : "") }
-        fields.append(a.reasons.map(\.code).joined(separator: ";"))
-        return fields.map(legacyField).joined(separator: ",") + "\n"
+        var fields = [textField(a.id)] + ["\(a.probability)", "\(a.rawScore)", "\(a.decision?.rank ?? 0)"].map(legacyField)
+        fields += [textField(a.lane.rawValue)]
+        fields += [(a.decision?.selected ?? false) ? "1" : "0", "\(a.decision?.selectionProbability ?? 0)"].map(legacyField)
+        if hasRevenue { fields.append(legacyField(a.expectedRevenue.map { String(format: "%.2f", $0) } ?? "")) }
+        for k in 0..<reasonCount { fields.append(textField(k < a.reasons.count ? a.reasons[k].text : "")) }
+        fields.append(textField(a.reasons.map(\.code).joined(separator: ";")))
+        return fields.joined(separator: ",") + "\n"
     }
 
     static func legacyHeader(reasonCount: Int, hasRevenue: Bool) -> String {
@@ -156,5 +163,25 @@ import Testing
         bytes = []
         ScoreCSVWriter.appendField("x\"\u{301}", to: &bytes)
         #expect(String(decoding: bytes, as: UTF8.self) == "\"x\"\"\u{301}\"")
+    }
+
+    /// Issue 14: text cells that a spreadsheet would run as formulas get a leading '.
+    @Test func formulaLikeTextCellsAreGuarded() {
+        let cases: [(String, String)] = [("=1+1", "'=1+1"), ("+x", "'+x"), ("-2", "'-2"), ("@A1", "'@A1"),
+                                         ("\tx", "'\tx"), ("D-1", "D-1"), ("", ""), ("=a,b", "\"'=a,b\""),
+                                         ("-\"q\"", "\"'-\"\"q\"\"\"")]
+        for (text, expected) in cases {
+            var out: [UInt8] = []
+            ScoreCSVWriter.appendField(text, to: &out)
+            #expect(String(decoding: out, as: UTF8.self) == expected, "\(text)")
+        }
+    }
+
+    /// Every failure is one line on standard error, whatever line breaks its message holds.
+    @Test func failureMessagesAreOneLine() {
+        #expect(CommandFailure.oneLine("plain") == "plain")
+        #expect(CommandFailure.oneLine("a\nb") == "a b")
+        #expect(CommandFailure.oneLine("a\r\n       b\n\n") == "a b")
+        #expect(CommandFailure.describe(CommandFailure("x: \"v\nw\" is bad")) == "x: \"v w\" is bad")
     }
 }

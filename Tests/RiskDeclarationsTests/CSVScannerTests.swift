@@ -138,8 +138,10 @@ struct CSVScannerTests {
         #expect(try scanAll(bytes, chunkSize: chunkSize) == naiveParse(bytes), "seed \(seed)")
     }
 
+    /// A quote that never closes, with line breaks after it: the record ends with its first line and
+    /// reading resumes on the next (issue 14: a stray quote used to swallow the rest of the input).
     @Test(arguments: [1, 4, 1 << 20])
-    func unterminatedQuoteNamesTheStartLine(chunkSize: Int) throws {
+    func unterminatedQuoteNamesTheStartLineAndEndsWithIt(chunkSize: Int) throws {
         let bytes = Array("a,b\n1,2\n3,\"never\nclosed\n".utf8)
         let scanner = CSVScanner(bytes: bytes, sourceName: "declarations.csv", chunkSize: chunkSize)
         #expect(try scanner.nextRecord())
@@ -148,8 +150,25 @@ struct CSVScannerTests {
             _ = try scanner.nextRecord()
         } throws: { error in
             (error as? DeclarationError)?.message
-                == "declarations.csv, line 3: a quoted field that starts on line 3 is never closed. Add the closing "
-                + "quote (\"), and write a quote inside a field as \"\"."
+                == "declarations.csv, line 3: field 2 opens a quote (\") that is never properly closed (by a quote "
+                + "followed by a comma or a line break), so the row is taken to end with that line. Add the closing "
+                + "quote, and write a quote inside a field as \"\"."
+        }
+        #expect(try scanner.nextRecord())
+        #expect(scanner.recordLine == 4 && scanner.fieldString(0) == "closed")
+        #expect(try !scanner.nextRecord())
+    }
+
+    @Test(arguments: [1, 4, 1 << 20])
+    func unterminatedQuoteOnTheLastLineIsNeverClosed(chunkSize: Int) throws {
+        let scanner = CSVScanner(bytes: Array("a,b\n3,\"never".utf8), sourceName: "d.csv", chunkSize: chunkSize)
+        #expect(try scanner.nextRecord())
+        #expect {
+            _ = try scanner.nextRecord()
+        } throws: { error in
+            (error as? DeclarationError)?.message
+                == "d.csv, line 2: a quoted field that starts on line 2 is never closed. Add the closing quote (\"), "
+                + "and write a quote inside a field as \"\"."
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import RiskData
 @testable import RiskDeclarations
 import Testing
 
@@ -25,6 +26,8 @@ func message(_ body: () throws -> Void) -> String? {
         try body()
         return nil
     } catch let error as DeclarationError {
+        return error.message
+    } catch let error as RiskDataError {
         return error.message
     } catch {
         return "unexpected \(error)"
@@ -106,8 +109,9 @@ struct DeclarationReaderTests {
          "declarations.csv, line 2: found 10 fields, but the header has 9. Quote fields that contain commas, and "
              + "check for a missing or extra separator."),
         ("D1,2025-01-02,870323,IM1,1,Y,0,0,\nD2,2025-01-02,870323,IM1,1,Y,0,0,\"open\nstill open\n",
-         "declarations.csv, line 3: a quoted field that starts on line 3 is never closed. Add the closing quote (\"), "
-             + "and write a quote inside a field as \"\"."),
+         "declarations.csv, line 3: field 9 opens a quote (\") that is never properly closed (by a quote followed by a "
+             + "comma or a line break), so the row is taken to end with that line. Add the closing quote, and write a "
+             + "quote inside a field as \"\"."),
     ] as [(String, String)])
     func badRowMessages(rows: String, expected: String) {
         #expect(message { _ = try readSmall(rows) } == expected)

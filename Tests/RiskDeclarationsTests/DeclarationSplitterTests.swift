@@ -74,7 +74,7 @@ struct DeclarationSplitterTests {
             #expect(message {
                 _ = try DeclarationSplitter.split(data: data, schema: schema, testFraction: 0.25,
                                                   train: directory.appendingPathComponent("t.csv"), test: other)
-            } == "\(other.path) already exists. Choose another name, or pass --force to replace it.")
+            } == "\(other.path) already exists; refusing to overwrite it. Choose another output path or pass --force.")
             #expect(message {
                 _ = try DeclarationSplitter.split(data: data, schema: schema, testFraction: 1.5, train: other,
                                                   test: other)

@@ -37,9 +37,18 @@ import Testing
         } throws: { error in
             guard let error = error as? RiskFeaturesError else { return false }
             return error.code == .writeFailed
-                && error.message.hasPrefix("Cannot write the feature matrix to /nonexistent-folder/features.csv: ")
-                && error.message.hasSuffix(". Check that the folder exists and is writable.")
+                && error.message == "cannot write /nonexistent-folder/features.csv: the directory /nonexistent-folder "
+                + "does not exist. Create it or choose another output path."
         }
+        // An existing file is replaced only with `overwrite`.
+        #expect {
+            try FittedFeaturePipeline.writeCSV(Self.matrix, ids: ["x", "y"], labels: nil, to: url)
+        } throws: { error in
+            (error as? RiskFeaturesError)?.message == "\(url.path) already exists; refusing to overwrite it. "
+                + "Choose another output path or pass --force."
+        }
+        try FittedFeaturePipeline.writeCSV(Self.matrix, ids: ["y", "x"], labels: nil, to: url, overwrite: true)
+        #expect(try String(contentsOf: url, encoding: .utf8).hasSuffix("y,1.0,\nx,0.5,3e+38\n"))
     }
 
     @Test func exportedTrainingMatrixParsesBack() throws {

@@ -97,4 +97,35 @@ struct EvaluationReportTests {
         #expect(sparse.components(separatedBy: "<svg").count - 1 == 4)
         #expect(sparse.contains("curve not available"))
     }
+
+    /// Issue 14: an empty revenue cell (NaN, "unknown") is left out of revenue@k; when the known
+    /// revenue totals 0 the metric is absent, and every other metric is still reported.
+    @Test func unknownRevenueIsLeftOutAndZeroRevenueIsAbsent() throws {
+        let probabilities = [0.9, 0.8, 0.7, 0.2, 0.1, 0.05, 0.3, 0.6, 0.4, 0.5]
+        let labels: [Float] = [1, 1, 0, 0, 1, 0, 0, 1, 0, 0]
+        let known: [Double] = [100, 50, 0, 0, 30, 0, 0, 20, 0, 0]
+        var unknown = known
+        unknown[0] = .nan
+        unknown[9] = .nan
+        let report = try EvaluationReport(probabilities: probabilities, labels: labels, revenue: unknown)
+        // The oracle: the same report with the unknown rows' revenue taken as 0 is the same share of
+        // the known total (100 is not known, so the total is 100, not 200).
+        var zeroed = known
+        zeroed[0] = 0
+        let oracle = try EvaluationReport(probabilities: probabilities, labels: labels, revenue: zeroed)
+        #expect(report.revenueAt == oracle.revenueAt)
+        #expect(report.revenueAt?["10"] == 0)          // the top 1 of 10 is row 0, unknown
+        #expect(report.revenueAt?["5"] == 0)
+        for revenue in [[Double](repeating: 0, count: 10), [Double](repeating: .nan, count: 10)] {
+            let absent = try EvaluationReport(probabilities: probabilities, labels: labels, revenue: revenue)
+            #expect(absent.revenueAt == nil)
+            #expect(absent.auc == oracle.auc && absent.precisionAt == oracle.precisionAt)
+            let json = String(decoding: try absent.jsonData(prettyPrinted: false), as: UTF8.self)
+            #expect(!json.contains("revenue_at"))
+        }
+        #expect(throws: MetricError.self) {
+            _ = try EvaluationReport(probabilities: probabilities, labels: labels,
+                                     revenue: known.enumerated().map { $0.offset == 3 ? -1 : $0.element })
+        }
+    }
 }

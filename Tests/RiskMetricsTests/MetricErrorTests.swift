@@ -79,9 +79,10 @@ struct MetricErrorTests {
         #expect(probability?.message == "probability 1 is 1.2; expected a value in 0...1. "
                 + "Pass calibrated probabilities, not raw scores.")
         #expect(failure { try revenueAt(rate: 0.5, scores: [1, 2], revenue: [1, -3]) }?.message
-                == "revenue 1 is -3.0; expected a finite amount >= 0.")
+                == "revenue 1 is -3.0; expected a finite amount >= 0, or NaN when it is unknown.")
         #expect(failure { try revenueAt(rate: 0.5, scores: [1, 2], revenue: [0, 0]) }?.message
-                == "the total revenue is 0; revenue@k needs some revenue to capture.")
+                == "the total known revenue is 0 (every amount is 0 or unknown); revenue@k needs some revenue to capture.")
+        #expect(failure { try revenueAt(rate: 0.5, scores: [1, 2], revenue: [.nan, 0]) }?.code == .invalidRevenue)
         #expect(failure { try CalibrationTable(probabilities: [0.5], labels: [1], binCount: 0) }?.message
                 == "binCount is 0; expected at least 1 (10 is usual).")
         #expect(failure { try captureCurve(scores: [1, 2], labels: [0, 1], pointCount: 0) }?.message

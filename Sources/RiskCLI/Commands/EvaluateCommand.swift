@@ -6,43 +6,154 @@ import Foundation
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
-        abstract: "Measure a model on labelled declarations: AUC, PR AUC, log loss, Brier, precision/recall/revenue at 1–10%.")
+        abstract: "Measure a model on labelled declarations: AUC, PR AUC, log loss, Brier, precision/recall/revenue at 1–10%.",
+        discussion: """
+            On a selected history (schema roles inspected and selection_probability, Docs/Feedback.md) the \
+            metrics above describe the inspected declarations only, and a population section adds \
+            inverse-propensity estimates for every declaration with bootstrap 95% intervals.
+            """)
 
     @OptionGroup var modelInput: ModelInput
     @Option(name: .long, help: ArgumentHelp("Labelled declarations CSV (the model's schema).", valueName: "file"))
     var data: String
+    @Option(name: .long, help: ArgumentHelp(
+        "Schema of --data (default: the model's); give one with the inspected and selection_probability roles "
+            + "to evaluate on a selected history.", valueName: "file"))
+    var schema: String?
     @Option(name: .customLong("on-bad-row"), help: ArgumentHelp("fail or skip malformed rows.", valueName: "fail|skip"))
     var onBadRow: DeclarationReadOptions.BadRowPolicy = .fail
     @Flag(name: .long, help: "Print one JSON object instead of a table.")
     var json = false
     @Option(name: .long, help: ArgumentHelp("Also write a self-contained HTML report with charts.", valueName: "file"))
     var report: String?
+    @Flag(name: .long, help: "Replace an existing --report file.")
+    var force = false
     @OptionGroup var threads: ThreadOptions
 
     func run() throws {
+        if let report {
+            try checkOutput(report, inputs: [URL(fileURLWithPath: data), URL(fileURLWithPath: modelInput.model)],
+                            force: force)
+        }
         let bundle = try modelInput.load()
-        let input = DeclarationInput(data: data, schema: nil, onBadRow: onBadRow)
-        let table = try input.read(schema: bundle.schema, requireLabel: true).table
+        let input = DeclarationInput(data: data, schema: schema, onBadRow: onBadRow)
+        let dataSchema = try schema.map { try DeclarationSchema.load(contentsOf: URL(fileURLWithPath: $0)) } ?? bundle.schema
+        let table = try input.read(schema: dataSchema, requireLabel: true).table
         guard let labels = table.labels else {
-            throw CommandFailure("\(data) has no label column \"\(bundle.schema.label ?? "label")\"; evaluate needs labels.")
+            throw CommandFailure("\(data) has no label column \"\(dataSchema.label ?? "label")\"; evaluate needs labels.")
         }
         let scorer = try RiskScorer(bundle: bundle)
         let assessments = try scorer.score(table, options: ScoringOptions(reasonCount: 0, threadCount: threads.threads))
-        let evaluation = try EvaluationReport(probabilities: assessments.map(\.probability), labels: labels,
-                                              revenue: table.revenue)
+        let selected = try SelectedHistoryInput(table: table, source: data)
+        // On a selected history the ordinary metrics can only use the inspected declarations.
+        let kept = selected.map { history in (0..<table.rowCount).filter { history.inspected[$0] } } ?? Array(0..<table.rowCount)
+        let evaluation = try EvaluationReport(probabilities: kept.map { assessments[$0].probability },
+                                              labels: kept.map { labels[$0] },
+                                              revenue: table.revenue.map { revenue in kept.map { revenue[$0] } })
+        let population = try selected.map { input in
+            try input.estimates(probabilities: assessments.map(\.probability), rawScores: assessments.map(\.rawScore))
+        }
         if let report {
-            let url = URL(fileURLWithPath: report)
-            try checkNotOverwritingInput(output: url, inputs: [URL(fileURLWithPath: data), URL(fileURLWithPath: modelInput.model)])
             try AtomicFile.write(Data(evaluation.html(title: "CustomsRisk evaluation: \(URL(fileURLWithPath: data).lastPathComponent)").utf8),
-                                 to: url)
+                                 to: URL(fileURLWithPath: report), overwrite: force)
         }
         if json {
-            print(String(decoding: try evaluation.jsonData(prettyPrinted: false), as: UTF8.self))
+            var text = String(decoding: try evaluation.jsonData(prettyPrinted: false), as: UTF8.self)
+            if let population {
+                // The report's own object, with "population" and "inspected" added (keys stay sorted).
+                var object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
+                object["population"] = population.jsonObject
+                object["inspected"] = kept.count
+                object["declarations"] = table.rowCount
+                text = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]),
+                              as: UTF8.self)
+            }
+            print(text)
         } else {
-            print("\(URL(fileURLWithPath: data).lastPathComponent): \(evaluation.rows) declarations, \(evaluation.positives) illicit")
+            if selected != nil {
+                print("\(URL(fileURLWithPath: data).lastPathComponent): \(table.rowCount) declarations, \(kept.count) "
+                      + "inspected, \(evaluation.positives) illicit among them. The metrics below describe the "
+                      + "inspected declarations, as the old policy chose them:")
+            } else {
+                print("\(URL(fileURLWithPath: data).lastPathComponent): \(evaluation.rows) declarations, \(evaluation.positives) illicit")
+            }
             print(evaluation.textTable())
+            if let population { print(population.textTable(declarations: table.rowCount)) }
             if let report { print("wrote \(report)") }
         }
+    }
+}
+
+/// The selection record of a table read with the `inspected` and `selection_probability` roles.
+struct SelectedHistoryInput {
+    var inspected: [Bool]
+    var history: SelectedHistory
+
+    /// nil when the schema has no `inspected` role; throws naming the declaration when a probability
+    /// is missing or `selection_probability` is absent.
+    init?(table: DeclarationTable, source: String) throws {
+        guard let inspectedColumn = table.schema.column(for: .inspected), let flags = table.numbers[inspectedColumn] else {
+            return nil
+        }
+        guard let probabilityColumn = table.schema.column(for: .selectionProbability),
+              let probabilities = table.numbers[probabilityColumn] else {
+            throw CommandFailure("\(source): the schema marks \"\(inspectedColumn)\" as inspected but has no "
+                                 + "selection_probability column; population estimates need both (Docs/Feedback.md).")
+        }
+        if let row = probabilities.firstIndex(where: { $0.isNaN }) {
+            let line = table.sourceLines.map { ", line \($0[row])" } ?? ""
+            throw CommandFailure("\(source)\(line), declaration \(table.ids[row]): \(probabilityColumn) is empty; every "
+                                 + "declaration needs the probability the policy of the time selected it with.")
+        }
+        inspected = flags.map { $0 == 1 }
+        let labels = table.labels ?? [Float](repeating: .nan, count: table.rowCount)
+        history = try SelectedHistory(inspected: inspected, selectionProbability: probabilities, labels: labels,
+                                      revenue: table.revenue.map { $0.map { $0.isNaN ? 0 : $0 } })
+    }
+
+    /// Estimates for the model's ranking: probability, then raw score, then file order.
+    func estimates(probabilities: [Double], rawScores: [Double]) throws -> PopulationEstimates {
+        let ranking = probabilities.indices.sorted { a, b in
+            if probabilities[a] != probabilities[b] { return probabilities[a] > probabilities[b] }
+            if rawScores[a] != rawScores[b] { return rawScores[a] > rawScores[b] }
+            return a < b
+        }
+        return try history.estimates(ranking: ranking)
+    }
+}
+
+extension PopulationEstimates {
+    /// `{"illicit_rate": {…}, "precision_at": {"5": {…}}, "recall_at": …, "revenue_at": …}` for `evaluate --json`.
+    var jsonObject: [String: Any] {
+        func interval(_ e: IntervalEstimate) -> [String: Any] { ["value": e.value, "low": e.low, "high": e.high] }
+        func byPercent(_ values: [Double: IntervalEstimate]) -> [String: Any] {
+            Dictionary(uniqueKeysWithValues: values.map { (Self.percent($0.key), interval($0.value)) })
+        }
+        var object: [String: Any] = ["illicit_rate": interval(illicitRate), "precision_at": byPercent(precisionAt),
+                                     "recall_at": byPercent(recallAt), "bootstrap_samples": bootstrapSamples]
+        if !revenueAt.isEmpty { object["revenue_at"] = byPercent(revenueAt) }
+        return object
+    }
+
+    static func percent(_ rate: Double) -> String {
+        let value = rate * 100
+        return value == value.rounded() ? String(Int(value)) : String(value)
+    }
+
+    func textTable(declarations: Int) -> String {
+        func show(_ e: IntervalEstimate) -> String { "\(format(e.value, 3)) [\(format(e.low, 3)), \(format(e.high, 3))]" }
+        var lines = ["", "Population estimates for all \(declarations) declarations (inverse-propensity weights from "
+                     + "\(inspectedCount) inspected ones; 95% bootstrap intervals):",
+                     "  illicit rate       " + show(illicitRate), "",
+                     "  Inspection rate    Precision                Recall" + (revenueAt.isEmpty ? "" : "                   Revenue")]
+        for rate in precisionAt.keys.sorted() {
+            var line = "  " + (Self.percent(rate) + "%").padding(toLength: 19, withPad: " ", startingAt: 0)
+            line += show(precisionAt[rate]!).padding(toLength: 25, withPad: " ", startingAt: 0)
+            line += show(recallAt[rate]!)
+            if let revenue = revenueAt[rate] { line = line.padding(toLength: 71, withPad: " ", startingAt: 0) + show(revenue) }
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n")
     }
 }
 

@@ -28,17 +28,14 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let outURL = URL(fileURLWithPath: out)
-        if !force && FileManager.default.fileExists(atPath: outURL.path) {
-            throw ValidationError("\(out) already exists; pass --force to replace it.")
-        }
-        try checkNotOverwritingInput(output: outURL, inputs: [URL(fileURLWithPath: modelInput.model)])
+        try checkOutput(out, inputs: [URL(fileURLWithPath: modelInput.model)], force: force)
         let bundle = try modelInput.load()
         guard case .boostedTrees(let model) = bundle.model else {
             throw CommandFailure("\(modelInput.model) holds a logistic regression; only boosted-trees models export "
                                  + "to LightGBM (a linear model is its coefficients: `riskctl inspect --model M --json`).")
         }
         let text = try model.lightGBMModelText()
-        try AtomicFile.write(Data(text.utf8), to: outURL)
+        try AtomicFile.write(Data(text.utf8), to: outURL, overwrite: force)
         print("wrote \(out): LightGBM text model, \(model.trees.count) trees, \(model.featureCount) features")
     }
 }

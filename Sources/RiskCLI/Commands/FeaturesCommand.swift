@@ -28,6 +28,8 @@ struct FeaturesCommand: ParsableCommand {
     var apply: String?
     @Option(name: .customLong("apply-out"), help: ArgumentHelp("Feature matrix of --apply.", valueName: "file"))
     var applyOut: String?
+    @Flag(name: .long, help: "Replace existing output files (never an input).")
+    var force = false
     @Option(name: .long, help: "Seed of the fold assignment.")
     var seed: UInt64 = 42
     @OptionGroup var threads: ThreadOptions
@@ -48,24 +50,29 @@ struct FeaturesCommand: ParsableCommand {
             return
         }
         let kind = self.kind ?? .trees
-        let schema = try DeclarationSchema.load(contentsOf: input.schemaURL())
+        let schemaURL = try input.schemaURL()
+        let inputs = [input.dataURL, schemaURL] + (apply.map { [URL(fileURLWithPath: $0)] } ?? [])
+        try checkOutput(out, inputs: inputs, force: force)
+        if let applyOut {
+            try checkOutput(applyOut, inputs: inputs + [URL(fileURLWithPath: out)], force: force)
+        }
+        let schema = try DeclarationSchema.load(contentsOf: schemaURL)
         let training = try input.read(schema: schema, requireLabel: true).table
         var configuration = FeaturePipelineConfiguration()
         configuration.randomSeed = seed
         configuration.threadCount = threads.threads
         let fit = try FeaturePipeline(configuration: configuration).fit(training)
         let outURL = URL(fileURLWithPath: out)
-        try checkNotOverwritingInput(output: outURL, inputs: [input.dataURL])
-        try FittedFeaturePipeline.writeCSV(fit.matrix(for: kind), ids: training.ids, labels: fit.labels, to: outURL)
+        try FittedFeaturePipeline.writeCSV(fit.matrix(for: kind), ids: training.ids, labels: fit.labels, to: outURL,
+                                           overwrite: force)
         print("wrote \(out): \(training.rowCount) rows × \(fit.pipeline.schema(for: kind).columns.count) features")
         if let apply, let applyOut {
             var other = input
             other.data = apply
             let table = try other.read(schema: schema, requireLabel: false).table
             let matrix = try fit.pipeline.transform(table, for: kind, threadCount: threads.threads)
-            let url = URL(fileURLWithPath: applyOut)
-            try checkNotOverwritingInput(output: url, inputs: [URL(fileURLWithPath: apply)])
-            try FittedFeaturePipeline.writeCSV(matrix, ids: table.ids, labels: table.labels, to: url)
+            try FittedFeaturePipeline.writeCSV(matrix, ids: table.ids, labels: table.labels,
+                                               to: URL(fileURLWithPath: applyOut), overwrite: force)
             print("wrote \(applyOut): \(table.rowCount) rows")
         }
     }
@@ -80,12 +87,14 @@ extension FeaturesCommand {
             throw ValidationError("--kind \(kind) differs from the view the model in \(model) takes (\(modelKind)); "
                                   + "leave --kind out with --model.")
         }
-        let outURL = URL(fileURLWithPath: out)
-        try checkNotOverwritingInput(output: outURL, inputs: [input.dataURL, URL(fileURLWithPath: model)])
-        let schema = try input.schema.map { try DeclarationSchema.load(contentsOf: URL(fileURLWithPath: $0)) } ?? bundle.schema
+        let schemaURL = input.schema.map { URL(fileURLWithPath: $0) }
+        try checkOutput(out, inputs: [input.dataURL, URL(fileURLWithPath: model)] + (schemaURL.map { [$0] } ?? []),
+                        force: force)
+        let schema = try schemaURL.map { try DeclarationSchema.load(contentsOf: $0) } ?? bundle.schema
         let table = try input.read(schema: schema, requireLabel: false).table
         let matrix = try bundle.pipeline.transform(table, for: modelKind, threadCount: threads.threads)
-        try FittedFeaturePipeline.writeCSV(matrix, ids: table.ids, labels: table.labels, to: outURL)
+        try FittedFeaturePipeline.writeCSV(matrix, ids: table.ids, labels: table.labels, to: URL(fileURLWithPath: out),
+                                           overwrite: force)
         print("wrote \(out): \(table.rowCount) rows × \(matrix.columnCount) features (\(modelKind) view of \(model))")
     }
 }

@@ -80,7 +80,8 @@ struct ScoreCSVWriter {
 
     // MARK: - Fields
 
-    /// A CSV field (RFC 4180): quoted, with quotes doubled, when its bytes hold `,` `"` CR or LF.
+    /// A CSV text field (RFC 4180): quoted, with quotes doubled, when its bytes hold `,` `"` CR or LF;
+    /// with a `'` before it when it starts with `= + - @`, tab or CR (`CSVFormulaGuard`).
     static func appendField(_ text: String, to out: inout [UInt8]) {
         var text = text
         text.withUTF8 { bytes in
@@ -89,11 +90,14 @@ struct ScoreCSVWriter {
                 needsQuotes = true
                 break
             }
+            let guarded = bytes.first.map(CSVFormulaGuard.guards(firstByte:)) ?? false
             guard needsQuotes else {
+                if guarded { out.append(CSVFormulaGuard.prefix) }
                 out.append(contentsOf: bytes)
                 return
             }
             out.append(UInt8(ascii: "\""))
+            if guarded { out.append(CSVFormulaGuard.prefix) }
             for b in bytes {
                 out.append(b)
                 if b == UInt8(ascii: "\"") { out.append(b) }

@@ -10,14 +10,15 @@ struct ScoreCommand: ParsableCommand {
         discussion: """
             Output columns (csv): id, probability, raw_score, rank, lane, selected, selection_probability, \
             expected_revenue (when the model has a revenue head), reason_1 … reason_k, reason_codes.
-            The output is written atomically and never over an input file. With --on-bad-row skip, every good \
-            row is scored and the bad ones are listed in a reject file (default: OUT.rejects.csv).
+            The output is written atomically and never over an input file, a link or a device; --out - writes \
+            to standard output. With --on-bad-row skip, every good row is scored and the bad ones are listed in \
+            a reject file (default: OUT.rejects.csv; with --out -, give --rejects).
             """)
 
     @OptionGroup var modelInput: ModelInput
     @Option(name: .long, help: ArgumentHelp("Declarations CSV (the model's schema; label optional).", valueName: "file"))
     var data: String
-    @Option(name: .long, help: ArgumentHelp("Output file.", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("Output file, or - for standard output.", valueName: "file"))
     var out: String
     @Option(name: .long, help: ArgumentHelp("Output format.", valueName: "csv|jsonl"))
     var format: OutputFormat = .csv
@@ -47,6 +48,9 @@ struct ScoreCommand: ParsableCommand {
 
     func validate() throws {
         guard reasons >= 0, reasons <= 20 else { throw ValidationError("--reasons is \(reasons); expected 0 to 20.") }
+        if out == "-", onBadRow == .skip, rejects == nil {
+            throw ValidationError("--out - with --on-bad-row skip needs --rejects FILE for the rejected rows.")
+        }
         let budgets = [inspectionRate != nil, capacity != nil, threshold != nil].filter { $0 }.count
         guard budgets <= 1 else {
             throw ValidationError("give at most one of --inspection-rate, --capacity and --threshold.")
@@ -75,18 +79,18 @@ struct ScoreCommand: ParsableCommand {
     }
 
     func run() throws {
+        let toStandardOutput = out == "-"
         let outURL = URL(fileURLWithPath: out)
         let dataURL = URL(fileURLWithPath: data)
-        try checkNotOverwritingInput(output: outURL, inputs: [dataURL, URL(fileURLWithPath: modelInput.model)])
-        if !force && FileManager.default.fileExists(atPath: outURL.path) {
-            throw ValidationError("\(out) already exists; pass --force to replace it.")
-        }
-        // The reject file is checked before any work too: never over an input or the output.
-        let rejectURL = URL(fileURLWithPath: rejects ?? (out + ".rejects.csv"))
-        try checkNotOverwritingInput(output: rejectURL,
-                                     inputs: [dataURL, URL(fileURLWithPath: modelInput.model), outURL])
-        if rejects != nil, !force, FileManager.default.fileExists(atPath: rejectURL.path) {
-            throw ValidationError("\(rejectURL.path) already exists; pass --force to replace it.")
+        let modelURL = URL(fileURLWithPath: modelInput.model)
+        if !toStandardOutput { try checkOutput(out, inputs: [dataURL, modelURL], force: force) }
+        // The reject file (written only under --on-bad-row skip) is checked before any work too: never
+        // over an input or the output; the default one (beside the output) is replaced without --force.
+        let rejectPath = rejects ?? (out + ".rejects.csv")
+        let rejectURL = URL(fileURLWithPath: rejectPath)
+        if onBadRow == .skip {
+            try checkOutput(rejectPath, inputs: [dataURL, modelURL] + (toStandardOutput ? [] : [outURL]),
+                            force: force || rejects == nil)
         }
         var timer = StageTimer()
         let bundle = try modelInput.load()
@@ -103,11 +107,18 @@ struct ScoreCommand: ParsableCommand {
                 options: ScoringOptions(reasonCount: reasons, threadCount: 1, includeWarnings: false),
                 threadCount: threads.threads)
             var summary: SegmentedCSVScoring.Summary?
-            try AtomicFile.write(to: outURL) { handle in
-                let file = SequentialFileWriter(descriptor: handle.fileDescriptor, path: outURL.path)
+            func write(descriptor: Int32, path: String, direct: Bool) throws {
+                let file = SequentialFileWriter(descriptor: descriptor, path: path, direct: direct)
                 summary = try scoring.run(input: dataURL, readOptions: input.readOptions(requireLabel: false),
                                           policy: policy, timer: &timer) { try file.write($0) }
                 try file.finish()
+            }
+            if toStandardOutput {
+                try write(descriptor: STDOUT_FILENO, path: "standard output", direct: false)
+            } else {
+                try AtomicFile.write(to: outURL, overwrite: force) { handle in
+                    try write(descriptor: handle.fileDescriptor, path: outURL.path, direct: true)
+                }
             }
             input.reportRejected(summary!.rejected)
             (rowCount, selectedCount, rejected) = (summary!.rowCount, summary!.selectedCount, summary!.rejected)
@@ -118,7 +129,7 @@ struct ScoreCommand: ParsableCommand {
                                                options: ScoringOptions(reasonCount: reasons,
                                                                        threadCount: threads.threads))
             timer.lap("score total")
-            try AtomicFile.write(to: outURL) { handle in
+            func write(to handle: FileHandle) throws {
                 var buffer = [UInt8]()
                 buffer.reserveCapacity(1 << 20)
                 for a in assessments {
@@ -129,6 +140,11 @@ struct ScoreCommand: ParsableCommand {
                     }
                 }
                 try handle.write(contentsOf: buffer)
+            }
+            if toStandardOutput {
+                try write(to: FileHandle.standardOutput)
+            } else {
+                try AtomicFile.write(to: outURL, overwrite: force, write(to:))
             }
             timer.lap("write output")
             rowCount = assessments.count
@@ -145,10 +161,10 @@ struct ScoreCommand: ParsableCommand {
                 }
                 bytes.append(UInt8(ascii: "\n"))
             }
-            try AtomicFile.write(Data(bytes), to: rejectURL)
+            try AtomicFile.write(Data(bytes), to: rejectURL, overwrite: force || rejects == nil)
             printError("wrote \(rejected.count) rejected row(s) to \(rejectURL.path)")
         }
-        printError("scored \(rowCount) declarations (\(selectedCount) selected) → \(out)")
+        printError("scored \(rowCount) declarations (\(selectedCount) selected) → \(toStandardOutput ? "standard output" : out)")
     }
 }
 

@@ -39,6 +39,9 @@ struct SplitCommand: ParsableCommand {
     }
 
     func run() throws {
+        for output in [outTrain, outTest] {
+            try checkOutput(output, inputs: [URL(fileURLWithPath: data), URL(fileURLWithPath: schema)], force: force)
+        }
         try DeclarationCommandSupport.reportingFailures {
             let schemaValue = try DeclarationSchema.load(contentsOf: URL(fileURLWithPath: schema))
             let summary = try DeclarationSplitter.split(

@@ -25,8 +25,20 @@ struct SynthCommand: ParsableCommand {
     @Flag(name: .long, help: "Replace existing output files.")
     var force = false
 
+    @Option(name: .customLong("inspection-policy"), help: ArgumentHelp(
+        "Write a selected history: labels only on the rows this policy inspected, plus inspected, "
+            + "selection_probability and true_illicit columns (Docs/Feedback.md).", valueName: "random|rules"))
+    var inspectionPolicy: InspectionPolicy?
+
+    @Option(name: .customLong("inspection-rate"), help: ArgumentHelp(
+        "Mean share of declarations the policy inspects (with --inspection-policy).", valueName: "share"))
+    var inspectionRate: Double = 0.1
+
     func validate() throws {
         guard rows >= 0 else { throw ValidationError("--rows must be 0 or more; got \(rows).") }
+        guard inspectionRate > 0, inspectionRate <= 1 else {
+            throw ValidationError("--inspection-rate is \(inspectionRate); expected a share in (0, 1].")
+        }
     }
 
     /// The schema path used when `--schema-out` is not given.
@@ -35,15 +47,27 @@ struct SynthCommand: ParsableCommand {
     }
 
     func run() throws {
+        let schemaPath = schemaOut ?? Self.defaultSchemaPath(for: out)
+        try checkOutput(out, inputs: [], force: force)
+        try checkOutput(schemaPath, inputs: [URL(fileURLWithPath: out)], force: force)
         try DeclarationCommandSupport.reportingFailures {
-            let schemaPath = schemaOut ?? Self.defaultSchemaPath(for: out)
-            try DeclarationCommandSupport.checkWritable([out, schemaPath], force: force)
             let generator = SyntheticDeclarations(rowCount: rows, seed: seed)
-            try generator.write(to: URL(fileURLWithPath: out), schemaURL: URL(fileURLWithPath: schemaPath))
+            if let inspectionPolicy {
+                let bytes = try generator.selectedHistoryBytes(policy: inspectionPolicy, rate: inspectionRate)
+                try AtomicFile.write(Data(bytes), to: URL(fileURLWithPath: out), overwrite: force)
+                try SyntheticDeclarations.selectedHistorySchema.write(to: URL(fileURLWithPath: schemaPath), overwrite: force)
+                print("wrote \(rows) declarations (a history selected by the \(inspectionPolicy.rawValue) policy, "
+                      + "mean inspection rate \(inspectionRate)) to \(out) and the schema to \(schemaPath)")
+                return
+            }
+            try generator.write(to: URL(fileURLWithPath: out), schemaURL: URL(fileURLWithPath: schemaPath),
+                                overwrite: force)
             print("wrote \(rows) declarations to \(out) and the schema to \(schemaPath)")
         }
     }
 }
+
+extension InspectionPolicy: ExpressibleByArgument {}
 
 /// Shared behaviour of the declaration commands: `error: …` on stderr and exit code 1.
 enum DeclarationCommandSupport {
@@ -64,16 +88,6 @@ enum DeclarationCommandSupport {
     }
 
     static func printError(_ message: String) {
-        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
-    }
-
-    /// Throws when an output exists and `force` is off.
-    static func checkWritable(_ paths: [String], force: Bool) throws {
-        guard !force else { return }
-        for path in paths where FileManager.default.fileExists(atPath: path) {
-            throw DeclarationError(.invalidParameter,
-                                   "\(path) already exists. Choose another name, or pass --force to replace it.",
-                                   file: path)
-        }
+        FileHandle.standardError.write(Data("error: \(CommandFailure.oneLine(message))\n".utf8))
     }
 }

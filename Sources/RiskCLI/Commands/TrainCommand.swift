@@ -63,17 +63,26 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         let outURL = URL(fileURLWithPath: out)
-        try checkNotOverwritingInput(output: outURL, inputs: [input.dataURL] + (valid.map { [URL(fileURLWithPath: $0)] } ?? []))
-        if !force && FileManager.default.fileExists(atPath: outURL.path) {
-            throw ValidationError("\(out) already exists; pass --force to replace it.")
-        }
-        let schema = try DeclarationSchema.load(contentsOf: input.schemaURL())
-        let training = try input.read(schema: schema, requireLabel: true).table
+        let schemaURL = try input.schemaURL()
+        // Every check of the output (never an input, --force to replace, a regular file in a writable
+        // directory) runs before training, so a typo costs a second, not the run.
+        try checkOutput(out, inputs: [input.dataURL, schemaURL] + (valid.map { [URL(fileURLWithPath: $0)] } ?? []),
+                        force: force)
+        let schema = try DeclarationSchema.load(contentsOf: schemaURL)
+        var training = try input.read(schema: schema, requireLabel: true).table
         var validation: DeclarationTable?
         if let valid {
             var validInput = input
             validInput.data = valid
             validation = try validInput.read(schema: schema, requireLabel: true).table
+        }
+        if let kept = Self.inspectedOnly(training) {
+            printError("warning: \(input.data) is a selected history: training on its \(kept.rowCount) inspected declarations "
+                       + "of \(training.rowCount). Inverse-propensity weighting of training is not built yet, so the "
+                       + "model learns the old policy's choices (Docs/Feedback.md); evaluate it with `riskctl evaluate "
+                       + "--schema` for population estimates.")
+            training = kept
+            validation = validation.map { Self.inspectedOnly($0) ?? $0 }
         }
         let options = try trainingOptions()
         let progress = ProgressPrinter(total: model == .boostedTrees ? options.trees.iterationCount : 0)
@@ -179,5 +188,20 @@ enum GrowthOption: String, ExpressibleByArgument {
         case .depthWise: .depthWise
         case .symmetric: .symmetric
         }
+    }
+}
+
+extension TrainCommand {
+    /// The inspected rows of a selected history, with the `inspected` and `selection_probability`
+    /// roles turned into `ignore` (they describe how the history was collected, and a declaration
+    /// being scored has neither); nil when the schema has no `inspected` role.
+    static func inspectedOnly(_ table: DeclarationTable) -> DeclarationTable? {
+        guard let column = table.schema.column(for: .inspected), let flags = table.numbers[column] else { return nil }
+        var kept = table.selectingRows(flags.indices.filter { flags[$0] == 1 })
+        kept.schema.fields = kept.schema.fields.map { field in
+            field.role.isSelectionRecord ? DeclarationSchema.Field(column: field.column, role: .ignore) : field
+        }
+        for field in table.schema.fields where field.role.isSelectionRecord { kept.numbers[field.column] = nil }
+        return kept
     }
 }

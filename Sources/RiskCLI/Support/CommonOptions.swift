@@ -96,6 +96,21 @@ func checkNotOverwritingInput(output: URL, inputs: [URL]) throws {
     }
 }
 
+/// Checks an output path before any work is done (a usage error, exit code 2): it is none of
+/// `inputs` (data, schema, model), it exists only with `force`, it is not a symbolic link, FIFO or
+/// device (`AtomicFile` never replaces those), and its directory exists and is writable.
+func checkOutput(_ path: String, inputs: [URL], force: Bool) throws {
+    let url = URL(fileURLWithPath: path)
+    try checkNotOverwritingInput(output: url, inputs: inputs)
+    do {
+        try AtomicFile.checkDestination(url, overwrite: force)
+    } catch let error as RiskDataError where error.code == .fileExists {
+        throw ValidationError("\(path) already exists; pass --force to replace it.")
+    } catch let error as RiskDataError {
+        throw ValidationError(error.message)
+    }
+}
+
 /// JSON with sorted keys, one line.
 func jsonLine<T: Encodable>(_ value: T) throws -> String {
     let encoder = JSONEncoder()

@@ -36,13 +36,16 @@ final class SequentialFileWriter {
     ///   - descriptor: A file open for writing, positioned at offset 0 (an empty file).
     ///   - path: The name used in error messages.
     ///   - capacity: Staging bytes (rounded up to whole blocks; default 8 MiB).
-    init(descriptor: Int32, path: String, capacity: Int = 8 << 20) {
+    ///   - direct: Try `O_DIRECT` (off for a descriptor the process did not open, such as standard
+    ///     output: the flag would change a file description shared with the parent).
+    init(descriptor: Int32, path: String, capacity: Int = 8 << 20, direct: Bool = true) {
         self.descriptor = descriptor
         self.path = path
         self.capacity = max(Self.block, (capacity + Self.block - 1) / Self.block * Self.block)
         staging = .allocate(byteCount: self.capacity, alignment: Self.block)
         let flags = fcntl(descriptor, F_GETFL)
-        isDirect = Self.directFlag != 0 && flags >= 0 && fcntl(descriptor, F_SETFL, flags | Self.directFlag) == 0
+        isDirect = direct && Self.directFlag != 0 && flags >= 0
+            && fcntl(descriptor, F_SETFL, flags | Self.directFlag) == 0
     }
 
     deinit { staging.deallocate() }

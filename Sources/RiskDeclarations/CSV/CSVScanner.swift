@@ -23,8 +23,9 @@ package final class CSVScanner {
     private enum Input {
         case file(Int32)
         case memory([UInt8])
-        /// Bytes the caller keeps alive for the scanner's lifetime (e.g. a memory-mapped file).
-        case view(UnsafeRawBufferPointer)
+        /// A range of a `SegmentInput` (read at offsets, so several scanners can share one file);
+        /// `memoryOffset` is the next offset to read, `rangeEnd` one past the last.
+        case segmentInput(SegmentInput)
     }
 
     package let sourceName: String
@@ -34,6 +35,7 @@ package final class CSVScanner {
 
     private var input: Input
     private var memoryOffset = 0
+    private var rangeEnd = 0
     private var inputExhausted = false
     private var ownsDescriptor = false
 
@@ -56,6 +58,8 @@ package final class CSVScanner {
     @exclusivity(unchecked) package private(set) var consumedByteCount = 0
     /// Size of the input in bytes, when known (files and memory).
     package private(set) var inputByteCount: Int?
+    /// A regular file's identity, size and modification time when it was opened.
+    private var openedFile: FileSnapshot?
     @exclusivity(unchecked) private var nextLine = 1
     /// The line the next record starts on (after the last record read, the line after the input).
     package var nextRecordLine: Int { nextLine }
@@ -90,22 +94,23 @@ package final class CSVScanner {
         inputByteCount = bytes.count
     }
 
-    /// A scanner over bytes the caller keeps alive (and unchanged) as long as the scanner is used.
-    package convenience init(view bytes: UnsafeRawBufferPointer, sourceName: String, chunkSize: Int = 1 << 20,
-                             maximumFieldLength: Int = 1 << 20, maximumColumnCount: Int = 4096) {
-        self.init(input: .view(bytes), sourceName: sourceName, chunkSize: chunkSize,
+    /// A scanner over bytes `range` of `input`, read `chunkSize` bytes at a time at their offsets
+    /// (a byte-order mark is looked for at the range's start, as at a file's).
+    convenience init(input: SegmentInput, range: Range<Int>, sourceName: String, chunkSize: Int = 1 << 20,
+                     maximumFieldLength: Int = 1 << 20, maximumColumnCount: Int = 4096) {
+        self.init(input: .segmentInput(input), sourceName: sourceName, chunkSize: chunkSize,
                   maximumFieldLength: maximumFieldLength, maximumColumnCount: maximumColumnCount)
-        inputByteCount = bytes.count
+        memoryOffset = range.lowerBound
+        rangeEnd = range.upperBound
+        inputByteCount = range.count
     }
 
     /// A scanner over a segment of a file that starts at a record boundary on line `firstLine`:
-    /// no byte-order mark is looked for, and lines are numbered from `firstLine`. The caller keeps
-    /// the bytes alive as long as the scanner is used.
-    package convenience init(segment bytes: UnsafeRawBufferPointer, firstLine: Int, sourceName: String,
-                             chunkSize: Int = 1 << 20, maximumFieldLength: Int = 1 << 20,
-                             maximumColumnCount: Int = 4096) {
-        self.init(view: bytes, sourceName: sourceName, chunkSize: chunkSize, maximumFieldLength: maximumFieldLength,
-                  maximumColumnCount: maximumColumnCount)
+    /// no byte-order mark is looked for, and lines are numbered from `firstLine`.
+    convenience init(input: SegmentInput, segment: Range<Int>, firstLine: Int, sourceName: String,
+                     chunkSize: Int = 1 << 20, maximumFieldLength: Int = 1 << 20, maximumColumnCount: Int = 4096) {
+        self.init(input: input, range: segment, sourceName: sourceName, chunkSize: chunkSize,
+                  maximumFieldLength: maximumFieldLength, maximumColumnCount: maximumColumnCount)
         sawStart = true
         nextLine = firstLine
     }
@@ -125,7 +130,26 @@ package final class CSVScanner {
                   maximumFieldLength: maximumFieldLength, maximumColumnCount: maximumColumnCount)
         ownsDescriptor = true
         var status = stat()
-        if fstat(descriptor, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG { inputByteCount = Int(status.st_size) }
+        if fstat(descriptor, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG {
+            inputByteCount = Int(status.st_size)
+            openedFile = FileSnapshot(status)
+        }
+    }
+
+    /// Throws when the regular file being read is no longer the one opened (another size or
+    /// modification time): it was written to while it was read, so what was read may be a mix.
+    /// Does nothing for other inputs.
+    ///
+    /// - Throws: `DeclarationError(.fileSystem)` naming the file.
+    package func checkUnchanged() throws {
+        guard let openedFile, case .file(let descriptor) = input else { return }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, FileSnapshot(status) == openedFile else {
+            throw DeclarationError(.fileSystem,
+                                   "\(sourceName) changed while it was being read (\(openedFile.size) bytes when it was "
+                                       + "opened, \(status.st_size) now). Read a file that nothing is writing to, such "
+                                       + "as a copy.", file: sourceName)
+        }
     }
 
     deinit {
@@ -240,14 +264,13 @@ package final class CSVScanner {
             }
             memoryOffset += count
             bufferEnd += count
-        case .view(let bytes):
-            let count = min(chunkSize, bytes.count - memoryOffset)
+        case .segmentInput(let source):
+            let count = min(chunkSize, rangeEnd - memoryOffset)
             if count <= 0 {
                 inputExhausted = true
                 return
             }
-            UnsafeMutableRawPointer(buffer + bufferEnd).copyMemory(from: bytes.baseAddress! + memoryOffset,
-                                                                   byteCount: count)
+            try source.read(into: buffer + bufferEnd, count: count, at: memoryOffset)
             memoryOffset += count
             bufferEnd += count
         case .file(let descriptor):
@@ -283,15 +306,50 @@ package final class CSVScanner {
             let fieldLine = nextLine + lineBreaks
             if i < end && p[i] == 0x22 {  // quoted field
                 let quoteLine = fieldLine
+                let lineBreaksBeforeField = lineBreaks
                 i += 1
                 fieldStart = i
+                /// A quoted field that holds a line break within its first `maximumFieldLength` bytes and
+                /// is not closed properly (no closing quote before the end of the input, text after the
+                /// closing quote, or longer than the field limit): most likely a stray quote, so the
+                /// record is taken to end at the first line break after the opening quote, and reading
+                /// resumes on the next line. `nil` when there is no such line break in the buffer.
+                func strayQuote() -> ScanResult? {
+                    // Within the field length limit, so the outcome never depends on how much is buffered.
+                    let searchEnd = min(end, fieldStart + maximumFieldLength)
+                    var j = fieldStart
+                    while j < searchEnd && p[j] != 0x0A && p[j] != 0x0D { j += 1 }
+                    if j == searchEnd { return nil }
+                    if p[j] == 0x0D {
+                        if j + 1 == end && !final { return nil }
+                        j += (j + 1 < end && p[j + 1] == 0x0A) ? 2 : 1
+                    } else {
+                        j += 1
+                    }
+                    let recordLine = nextLine
+                    let at = quoteLine == recordLine ? "" : " (on line \(quoteLine))"
+                    return .malformed(end: j, lineBreaks: lineBreaksBeforeField + 1, error: DeclarationError(
+                        .malformedRow,
+                        "\(sourceName), line \(recordLine): field \(count + 1)\(at) opens a quote (\") that is never "
+                            + "properly closed (by a quote followed by a comma or a line break), so the row is taken to "
+                            + "end with that line. Add the closing quote, and write a quote inside a field as \"\".",
+                        file: sourceName, line: recordLine))
+                }
+                /// The field is longer than the limit: a stray quote when it holds a line break, else a
+                /// limit error.
+                func tooLong() throws -> ScanResult {
+                    if let result = strayQuote() { return result }
+                    // A CR last in the buffer: whether LF follows decides where the record ends.
+                    if !final && p[end - 1] == 0x0D { return .needMore(partialFieldLength: 0, fieldLine: quoteLine) }
+                    throw fieldTooLong(line: quoteLine)
+                }
                 while true {
                     guard let q = memchr(p + i, 0x22, end - i) else {
+                        if end - fieldStart > maximumFieldLength { return try tooLong() }
                         if !final { return .needMore(partialFieldLength: end - fieldStart, fieldLine: quoteLine) }
-                        if end - fieldStart > maximumFieldLength { throw fieldTooLong(line: quoteLine) }
-                        // The field runs to the end of the input: the whole rest is consumed.
-                        lineBreaks += Self.countLineBreaks(p, from: i, to: end)
+                        // No closing quote before the end of the input.
                         endedInUnclosedQuote = true
+                        if let result = strayQuote() { return result }
                         return .malformed(end: end, lineBreaks: lineBreaks, error: DeclarationError(
                             .malformedRow,
                             "\(sourceName), line \(quoteLine): a quoted field that starts on line "
@@ -300,6 +358,7 @@ package final class CSVScanner {
                             file: sourceName, line: quoteLine))
                     }
                     let quoteIndex = UnsafeMutablePointer<UInt8>(q.assumingMemoryBound(to: UInt8.self)) - p
+                    if quoteIndex - fieldStart > maximumFieldLength { return try tooLong() }
                     lineBreaks += Self.countLineBreaks(p, from: i, to: quoteIndex)
                     if quoteIndex + 1 == end && !final {
                         return .needMore(partialFieldLength: quoteIndex - fieldStart, fieldLine: quoteLine)
@@ -313,10 +372,10 @@ package final class CSVScanner {
                     i = quoteIndex + 1
                     break
                 }
-                if fieldEnd - fieldStart > maximumFieldLength { throw fieldTooLong(line: fieldLine) }
                 if i < end {
                     let c = p[i]
                     if c != 0x2C && c != 0x0A && c != 0x0D {
+                        if lineBreaks > lineBreaksBeforeField { return strayQuote()! }
                         // Skip the rest of the record, up to its line break, so that reading can go on
                         // after it. The skipped run counts against the field length limit, at every
                         // chunk size alike.

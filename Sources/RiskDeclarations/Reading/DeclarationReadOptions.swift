@@ -19,14 +19,21 @@ public struct DeclarationReadOptions: Sendable, Hashable {
     public var maximumColumnCount: Int
     /// Bytes read from the file at a time (default 1 MiB).
     public var chunkSize: Int
+    /// Most bytes `DeclarationReader.mapSegments` reads into memory from a pipe, FIFO or device
+    /// (default 1 GiB), which it cannot read at offsets like a regular file; more is a
+    /// `.limitExceeded` error saying to save the data to a file. `read` streams any input and needs
+    /// no such limit.
+    public var maximumInMemoryInputSize: Int
 
     public init(badRowPolicy: BadRowPolicy = .fail, requireLabel: Bool = true,
-                maximumFieldLength: Int = 1 << 20, maximumColumnCount: Int = 4096, chunkSize: Int = 1 << 20) {
+                maximumFieldLength: Int = 1 << 20, maximumColumnCount: Int = 4096, chunkSize: Int = 1 << 20,
+                maximumInMemoryInputSize: Int = 1 << 30) {
         self.badRowPolicy = badRowPolicy
         self.requireLabel = requireLabel
         self.maximumFieldLength = maximumFieldLength
         self.maximumColumnCount = maximumColumnCount
         self.chunkSize = chunkSize
+        self.maximumInMemoryInputSize = maximumInMemoryInputSize
     }
 }
 

@@ -13,7 +13,8 @@ public enum DeclarationReader {
     ///   - schema: Gives each column its role.
     ///   - options: Bad-row policy, label requirement and limits.
     /// - Returns: The table and, under `.skip`, the rows left out.
-    /// - Throws: `DeclarationError`: `.fileSystem` (cannot open/read), `.emptyFile`, `.missingColumn`
+    /// - Throws: `DeclarationError`: `.fileSystem` (cannot open/read; the file changed size or
+    ///   modification time while it was read), `.emptyFile`, `.missingColumn`
     ///   (before any row is read), `.invalidSchema`, `.limitExceeded`; under `.fail` also
     ///   `.malformedRow` and `.invalidValue` for the first bad row.
     /// - Complexity: O(file size).
@@ -22,7 +23,16 @@ public enum DeclarationReader {
         let scanner = try CSVScanner(path: url.path, sourceName: url.lastPathComponent, chunkSize: options.chunkSize,
                                      maximumFieldLength: options.maximumFieldLength,
                                      maximumColumnCount: options.maximumColumnCount)
-        return try read(scanner: scanner, schema: schema, options: options)
+        let result: DeclarationReadResult
+        do {
+            result = try read(scanner: scanner, schema: schema, options: options)
+        } catch {
+            // A file written to while it was read can fail in any way: that it changed is the error.
+            try scanner.checkUnchanged()
+            throw error
+        }
+        try scanner.checkUnchanged()
+        return result
     }
 
     /// Reads CSV bytes held in memory (same rules as a file).

@@ -9,7 +9,7 @@
 /// no reference counting, no exclusivity checks in the loop.
 final class DeclarationTableBuilder {
     enum Kind: UInt8 {
-        case id, date, label, revenue, text, hsCode, number, flag
+        case id, date, label, revenue, text, hsCode, number, flag, probability
     }
 
     struct Slot {
@@ -24,6 +24,9 @@ final class DeclarationTableBuilder {
     private(set) var slots: [Slot] = []
     private(set) var hasLabel = false
     private(set) var hasRevenue = false
+    /// Index into the number columns of the `inspected` role, when the schema has one: the label is
+    /// then read only where it is 1 (a selected history).
+    private var inspectedIndex: Int?
     private var textColumnNames: [String] = []
     private var numberColumnNames: [String] = []
 
@@ -80,8 +83,13 @@ final class DeclarationTableBuilder {
         }
         for field in schema.fields where field.role != .ignore {
             if field.role.isNumeric {
-                slots.append(Slot(column: field.column, kind: field.role == .aeoFlag ? .flag : .number,
-                                  index: numberColumnNames.count))
+                let kind: Kind = switch field.role {
+                case .aeoFlag, .inspected: .flag
+                case .selectionProbability: .probability
+                default: .number
+                }
+                if field.role == .inspected { inspectedIndex = numberColumnNames.count }
+                slots.append(Slot(column: field.column, kind: kind, index: numberColumnNames.count))
                 numberColumnNames.append(field.column)
             } else {
                 slots.append(Slot(column: field.column, kind: field.role == .hsCode ? .hsCode : .text,
@@ -149,6 +157,7 @@ final class DeclarationTableBuilder {
         var pendingLabel: Float = .nan
         var pendingRevenue: Double = .nan
         var hsDigitCount = 0
+        var emptyLabelSlot: Int?
         // Pass 1: parse everything that can fail.
         for k in 0..<slotCount {
             let bytes = values[k]
@@ -173,7 +182,18 @@ final class DeclarationTableBuilder {
                                                + "Every declaration needs an id.",
                                            column: column, value: "")
                 }
-                currentID = String(decoding: bytes, as: UTF8.self)
+                // Ids are kept exactly: bytes that are not UTF-8 would be repaired into U+FFFD, and two
+                // different ids could then become one.
+                guard let id = String(validating: bytes, as: UTF8.self) else {
+                    let column = slots[k].column
+                    let offset = ValueParsers.firstInvalidUTF8Offset(bytes)
+                    throw DeclarationError(.invalidValue,
+                                           "\(location()), column \"\(column)\": the declaration id is not valid UTF-8 "
+                                               + "(byte \(offset + 1) is 0x\(String(bytes[offset], radix: 16, uppercase: true))). "
+                                               + "Save the file as UTF-8.",
+                                           column: column, value: String(decoding: bytes, as: UTF8.self))
+                }
+                currentID = id
             case .date:
                 if !isEmpty {
                     guard let days = ValueParsers.parseDate(trimmed) else {
@@ -184,7 +204,9 @@ final class DeclarationTableBuilder {
                 }
             case .label:
                 if isEmpty {
-                    if requireLabel {
+                    if requireLabel && inspectedIndex != nil {
+                        emptyLabelSlot = k   // allowed where the declaration was not inspected: decided below
+                    } else if requireLabel {
                         let column = slots[k].column
                         throw DeclarationError(.invalidValue,
                                                "\(location()), column \"\(column)\": the label is empty. "
@@ -201,7 +223,21 @@ final class DeclarationTableBuilder {
                     guard let number = ValueParsers.parseDouble(trimmed) else {
                         throw bad(location, k, bytes, "is not a number. Expected a decimal such as 12500.00.")
                     }
+                    guard number.isFinite && number >= 0 else {
+                        throw bad(location, k, bytes, "is not a revenue amount. Expected a finite amount of 0 or "
+                                      + "more, or an empty cell when it is unknown.")
+                    }
                     pendingRevenue = number
+                }
+            case .probability:
+                if isEmpty {
+                    pendingNumbers[slotIndices[k]] = .nan
+                } else if let number = ValueParsers.parseDouble(trimmed), number > 0, number <= 1 {
+                    pendingNumbers[slotIndices[k]] = number
+                } else {
+                    throw bad(location, k, bytes, "is not a selection probability. Expected a number in (0, 1]: "
+                                  + "the chance the policy of the time selected the declaration (0 would mean it "
+                                  + "never could, which no estimate can correct for).")
                 }
             case .flag:
                 if isEmpty {
@@ -224,11 +260,26 @@ final class DeclarationTableBuilder {
                 break
             }
         }
+        // A selected history: the label counts only where an officer inspected the declaration.
+        if let inspectedIndex {
+            if pendingNumbers[inspectedIndex] == 1 {
+                if let k = emptyLabelSlot {
+                    let column = slots[k].column
+                    throw DeclarationError(.invalidValue,
+                                           "\(location()), column \"\(column)\": the label is empty on an inspected "
+                                               + "declaration. Expected 0 or 1: the inspection outcome.",
+                                           column: column, value: "")
+                }
+            } else {
+                pendingLabel = .nan   // not inspected: whatever the file holds is not an observed outcome
+                pendingRevenue = .nan
+            }
+        }
         // Pass 2: append.
         for k in 0..<slotCount {
             let index = slotIndices[k]
             switch slotKinds[k] {
-            case .number, .flag: numbers[index].append(pendingNumbers[index])
+            case .number, .flag, .probability: numbers[index].append(pendingNumbers[index])
             case .text:
                 let bytes = values[k]
                 if singleRow {

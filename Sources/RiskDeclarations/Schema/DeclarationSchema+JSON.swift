@@ -1,4 +1,5 @@
 import Foundation
+import RiskData
 
 // Reading, validating and writing the schema JSON (format: Docs/DataFormat.md).
 extension DeclarationSchema {
@@ -143,19 +144,15 @@ extension DeclarationSchema {
         return data
     }
 
-    /// Writes the schema as pretty-printed JSON with sorted keys, atomically.
+    /// Writes the schema as pretty-printed JSON with sorted keys, atomically (`AtomicFile`).
     ///
-    /// - Parameter url: Destination file; replaced if it exists.
-    /// - Throws: `DeclarationError(.fileSystem)` when the file cannot be written.
-    public func write(to url: URL) throws {
-        do {
-            try jsonData().write(to: url, options: .atomic)
-        } catch {
-            throw DeclarationError(.fileSystem,
-                                   "\(url.path): cannot write the schema (\(error.localizedDescription)). "
-                                       + "Check that the folder exists and is writable.",
-                                   file: url.lastPathComponent)
-        }
+    /// - Parameters:
+    ///   - url: Destination file.
+    ///   - overwrite: Replace an existing file (default `true`).
+    /// - Throws: `RiskDataError` `.fileExists` (without `overwrite`), `.notRegularFile` (a link, FIFO
+    ///   or device is never replaced) or `.io` (the file cannot be written), each naming the path.
+    public func write(to url: URL, overwrite: Bool = true) throws {
+        try AtomicFile.write(jsonData(), to: url, overwrite: overwrite)
     }
 
     private static func describe(_ error: any Error) -> String {

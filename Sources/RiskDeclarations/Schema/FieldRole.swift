@@ -26,17 +26,27 @@ public enum FieldRole: String, Sendable, Hashable, Codable, CaseIterable {
     case numeric
     /// Read and kept out of every model.
     case ignore
+    /// 1 when an officer inspected the declaration, 0 otherwise (a selected history): the label is
+    /// read only where it is 1. Kept out of every model. See Docs/Feedback.md.
+    case inspected
+    /// The probability with which the policy that produced the history selected the declaration,
+    /// in (0, 1]. Kept out of every model; weighs inspected declarations in population estimates.
+    case selectionProbability = "selection_probability"
 
     /// Roles whose values are parsed as numbers.
     public var isNumeric: Bool {
         switch self {
-        case .customsValue, .fobValue, .quantity, .grossWeight, .netWeight, .taxes, .numeric, .aeoFlag: true
+        case .customsValue, .fobValue, .quantity, .grossWeight, .netWeight, .taxes, .numeric, .aeoFlag, .inspected,
+             .selectionProbability: true
         default: false
         }
     }
 
     /// Roles whose values are kept as text (dictionary-encoded).
     public var isText: Bool { !isNumeric && self != .ignore }
+
+    /// Roles that describe how the history was collected, never features of a model.
+    public var isSelectionRecord: Bool { self == .inspected || self == .selectionProbability }
 
     /// Roles that may appear at most once in a schema.
     public var isSingular: Bool {

@@ -28,33 +28,40 @@ public enum DeclarationSplitter {
     ///   - test: Output for the test rows.
     ///   - overwrite: Replace existing output files (never the input).
     /// - Throws: `DeclarationError` with `.invalidParameter` (fraction, an output equal to the input
-    ///   or to the other output, an existing output without `overwrite`), or any reading error.
+    ///   or to the other output), `.fileSystem` (the input changed between the two passes, a write
+    ///   failed); `RiskDataError` `.fileExists` (an existing output without `overwrite`) or
+    ///   `.notRegularFile` (an output that is a link, FIFO or device); any reading error. Each output
+    ///   is written to a temporary file and renamed into place at the end, so on any error the old
+    ///   outputs are left as they were.
     /// - Complexity: O(file size) time; O(rows) memory beyond the typed columns.
     public static func split(data: URL, schema: DeclarationSchema, testFraction: Double, seed: UInt64 = 42,
                              train: URL, test: URL, overwrite: Bool = false) throws -> Summary {
+        try split(data: data, schema: schema, testFraction: testFraction, seed: seed, train: train, test: test,
+                  overwrite: overwrite, betweenPasses: {})
+    }
+
+    /// `split`, calling `betweenPasses` after the first pass (tests change the file there).
+    static func split(data: URL, schema: DeclarationSchema, testFraction: Double, seed: UInt64, train: URL,
+                      test: URL, overwrite: Bool, betweenPasses: () throws -> Void) throws -> Summary {
         guard testFraction > 0 && testFraction < 1 else {
             throw DeclarationError(.invalidParameter,
                                    "test fraction \(testFraction) is outside (0, 1). Use e.g. 0.25 for a quarter.")
         }
-        let input = data.standardizedFileURL.resolvingSymlinksInPath().path
-        for output in [train, test] {
-            let path = output.standardizedFileURL.resolvingSymlinksInPath().path
-            if path == input {
-                throw DeclarationError(.invalidParameter,
-                                       "\(output.path) is the input file; refusing to write over it. "
-                                           + "Choose another output name.", file: output.lastPathComponent)
-            }
-            if !overwrite && FileManager.default.fileExists(atPath: path) {
-                throw DeclarationError(.invalidParameter,
-                                       "\(output.path) already exists. Choose another name, or pass --force to "
-                                           + "replace it.", file: output.lastPathComponent)
-            }
+        for output in [train, test] where AtomicFile.sameFile(output, data) {
+            throw DeclarationError(.invalidParameter,
+                                   "\(output.path) is the input file; refusing to write over it. "
+                                       + "Choose another output name.", file: output.lastPathComponent)
         }
-        if train.standardizedFileURL.path == test.standardizedFileURL.path {
+        if AtomicFile.sameFile(train, test) {
             throw DeclarationError(.invalidParameter,
                                    "the training and test outputs are the same file (\(train.path)). "
                                        + "Give them different names.")
         }
+        // Both outputs are checked and staged before any row is read; they replace the old files
+        // only when every row has been copied.
+        let trainWriter = try ChunkedFileWriter(url: train, overwrite: overwrite)
+        let testWriter = try ChunkedFileWriter(url: test, overwrite: overwrite)
+        let before = try FileSnapshot(data)
 
         // Pass 1: validate every row and learn the dates.
         let table = try DeclarationReader.read(contentsOf: data, schema: schema,
@@ -79,16 +86,21 @@ public enum DeclarationSplitter {
             for row in indices.prefix(testCount) { isTest[row] = true }
         }
 
-        // Pass 2: copy raw records.
+        try betweenPasses()
+
+        // Pass 2: copy raw records. The file must be the one pass 1 read: a row more or less, or a
+        // changed size or modification time, is an error (never a crash or a silently wrong split).
         let scanner = try CSVScanner(path: data.path, sourceName: data.lastPathComponent)
-        var trainWriter = try ChunkedFileWriter(url: train)
-        var testWriter = try ChunkedFileWriter(url: test)
-        guard try scanner.nextRecord() else { return Summary(trainRowCount: 0, testRowCount: 0, splitByDate: false) }
+        let changed = DeclarationError(.fileSystem,
+                                       "\(data.lastPathComponent) changed while it was being split. Split a file "
+                                           + "that is not being written; the outputs were not written.",
+                                       file: data.lastPathComponent)
+        guard try scanner.nextRecord() else { throw changed }
         try trainWriter.writeRecord(scanner.rawRecord)
         try testWriter.writeRecord(scanner.rawRecord)
         var row = 0
         while try scanner.nextRecord() {
-            precondition(row < rowCount, "the file changed while it was being split")
+            guard row < rowCount else { throw changed }
             if isTest[row] {
                 try testWriter.writeRecord(scanner.rawRecord)
             } else {
@@ -96,49 +108,50 @@ public enum DeclarationSplitter {
             }
             row += 1
         }
-        try trainWriter.close()
-        try testWriter.close()
+        guard row == rowCount, try FileSnapshot(data) == before else { throw changed }
+        try trainWriter.commit()
+        try testWriter.commit()
         return Summary(trainRowCount: rowCount - testCount, testRowCount: testCount,
                        splitByDate: table.dates != nil, firstTestDay: firstTestDay)
     }
 }
 
-/// Buffers bytes and writes them to a file in 1 MiB chunks.
-package struct ChunkedFileWriter {
-    private let descriptor: Int32
-    private let url: URL
+/// Buffers bytes and writes them in 1 MiB chunks to a temporary file that replaces the
+/// destination only on `commit()` (a `StagedFile`): a kill, a full disk or an error leaves the old
+/// file as it was and no half-written one.
+package final class ChunkedFileWriter {
+    private let file: StagedFile
     private var buffer = ByteWriter(capacity: (1 << 20) + 4_096)
-    private var closed = false
 
-    package init(url: URL) throws {
-        self.url = url
-        descriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard descriptor >= 0 else {
-            throw DeclarationError(.fileSystem, "\(url.path): cannot create the file (\(String(cString: strerror(errno)))). "
-                                       + "Check that the folder exists and is writable.", file: url.lastPathComponent)
-        }
+    /// Checks the destination and creates the temporary file.
+    ///
+    /// - Throws: `RiskDataError` `.fileExists` (without `overwrite`), `.notRegularFile` or `.io`.
+    package init(url: URL, overwrite: Bool) throws {
+        file = try StagedFile(destination: url, overwrite: overwrite)
     }
 
     /// Appends a record, adding a line feed when it lacks a line break (last line of a file).
-    package mutating func writeRecord(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+    package func writeRecord(_ bytes: UnsafeBufferPointer<UInt8>) throws {
         buffer.append(bytes)
         if let last = bytes.last, last != 0x0A && last != 0x0D { buffer.newline() }
         if buffer.count >= 1 << 20 { try flush() }
     }
 
-    package mutating func write(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+    package func write(_ bytes: UnsafeBufferPointer<UInt8>) throws {
         buffer.append(bytes)
         if buffer.count >= 1 << 20 { try flush() }
     }
 
-    private mutating func flush() throws {
+    private func flush() throws {
+        let url = file.destination
         try buffer.bytes.withUnsafeBufferPointer { chunk in
             var offset = 0
             while offset < chunk.count {
-                let written = Foundation.write(descriptor, chunk.baseAddress! + offset, chunk.count - offset)
+                let written = Foundation.write(file.descriptor, chunk.baseAddress! + offset, chunk.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
-                    throw DeclarationError(.fileSystem, "\(url.path): cannot write (\(String(cString: strerror(errno)))).",
+                    throw DeclarationError(.fileSystem, "\(url.path): cannot write (\(String(cString: strerror(errno)))). "
+                                               + "Check the free space; the previous file, if any, is unchanged.",
                                            file: url.lastPathComponent)
                 }
                 offset += written
@@ -147,11 +160,14 @@ package struct ChunkedFileWriter {
         buffer.removeAll()
     }
 
-    /// Writes what is buffered and closes the file.
-    package mutating func close() throws {
-        guard !closed else { return }
+    /// Writes what is buffered and moves the file into place.
+    package func commit() throws {
         try flush()
-        closed = true
-        _ = Foundation.close(descriptor)
+        try file.commit()
+    }
+
+    /// Removes the temporary file; the destination is left as it was.
+    package func discard() {
+        file.discard()
     }
 }

@@ -78,17 +78,22 @@ public struct SyntheticDeclarations: Sendable, Hashable {
         try DeclarationReader.read(bytes: csvBytes(), source: "synthetic.csv", schema: Self.schema).table
     }
 
-    /// Writes the CSV (in 1 MiB chunks) and, optionally, the schema. Replaces existing files.
+    /// Writes the CSV (in 1 MiB chunks) and, optionally, the schema, each atomically: a temporary
+    /// file renamed into place when complete, so a kill or a full disk leaves the old files intact.
     ///
     /// - Parameters:
     ///   - url: The CSV destination.
     ///   - schemaURL: Where to write the matching schema JSON, if anywhere.
-    /// - Throws: `DeclarationError(.fileSystem)` when a file cannot be written.
-    public func write(to url: URL, schemaURL: URL? = nil) throws {
-        var writer = try ChunkedFileWriter(url: url)
+    ///   - overwrite: Replace existing files (default `true`).
+    /// - Throws: `DeclarationError(.fileSystem)` when a file cannot be written; `RiskDataError`
+    ///   `.fileExists` (without `overwrite`) or `.notRegularFile` (a link, FIFO or device), checked for
+    ///   both files before anything is written.
+    public func write(to url: URL, schemaURL: URL? = nil, overwrite: Bool = true) throws {
+        if let schemaURL { try AtomicFile.checkDestination(schemaURL, overwrite: overwrite) }
+        let writer = try ChunkedFileWriter(url: url, overwrite: overwrite)
         try generate { try writer.write($0) }
-        try writer.close()
-        try schemaURL.map { try Self.schema.write(to: $0) }
+        try writer.commit()
+        try schemaURL.map { try Self.schema.write(to: $0, overwrite: overwrite) }
     }
 
     // MARK: - World

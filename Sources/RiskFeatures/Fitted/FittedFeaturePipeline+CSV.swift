@@ -15,16 +15,20 @@ extension FittedFeaturePipeline {
         String(decoding: try csvBytes(matrix, ids: ids, labels: labels), as: UTF8.self)
     }
 
-    /// Writes `csvText(matrix, ids:, labels:)` to `url` (for `riskctl features`).
+    /// Writes `csvText(matrix, ids:, labels:)` to `url` (for `riskctl features`) atomically
+    /// (`AtomicFile`: a temporary file renamed into place).
     ///
-    /// - Throws: `RiskFeaturesError` `.shapeMismatch` (see `csvText`) or `.writeFailed` naming the file.
-    public static func writeCSV(_ matrix: FeatureMatrix, ids: [String], labels: [Float]?, to url: URL) throws {
+    /// - Parameter overwrite: Replace an existing file (default `false`).
+    /// - Throws: `RiskFeaturesError` `.shapeMismatch` (see `csvText`) or `.writeFailed` with the
+    ///   message of `AtomicFile` naming the file (it exists without `overwrite`; it is a link, FIFO or
+    ///   device; its directory is missing or not writable; the write failed).
+    public static func writeCSV(_ matrix: FeatureMatrix, ids: [String], labels: [Float]?, to url: URL,
+                                overwrite: Bool = false) throws {
         let bytes = try csvBytes(matrix, ids: ids, labels: labels)
         do {
-            try Data(bytes).write(to: url)
-        } catch {
-            throw RiskFeaturesError(.writeFailed, "Cannot write the feature matrix to \(url.path): \(error). "
-                + "Check that the folder exists and is writable.")
+            try AtomicFile.write(Data(bytes), to: url, overwrite: overwrite)
+        } catch let error as RiskDataError {
+            throw RiskFeaturesError(.writeFailed, error.message)
         }
     }
 
@@ -40,16 +44,20 @@ extension FittedFeaturePipeline {
         }
         var out: [UInt8] = []
         out.reserveCapacity((n + 1) * (matrix.columnCount + 2) * 8)
+        // Text cells follow `CSVFormulaGuard` (a leading = + - @ tab or CR gets a ' before it).
         func field(_ text: String) {
+            let guarded = text.utf8.first.map(CSVFormulaGuard.guards(firstByte:)) ?? false
             if text.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"")
                 || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }) {
                 out.append(UInt8(ascii: "\""))
+                if guarded { out.append(CSVFormulaGuard.prefix) }
                 for byte in text.utf8 {
                     if byte == UInt8(ascii: "\"") { out.append(byte) }
                     out.append(byte)
                 }
                 out.append(UInt8(ascii: "\""))
             } else {
+                if guarded { out.append(CSVFormulaGuard.prefix) }
                 out.append(contentsOf: text.utf8)
             }
         }

@@ -3,7 +3,7 @@ import Foundation
 /// Everything `riskctl evaluate` reports about predicted probabilities on labelled data.
 ///
 /// The JSON encoding has exactly the keys `rows`, `positives`, `auc`, `pr_auc`, `logloss`, `brier`,
-/// `precision_at`, `recall_at`, `revenue_at` (only when revenue was given) and `calibration` (an
+/// `precision_at`, `recall_at`, `revenue_at` (only when some known revenue was given) and `calibration` (an
 /// array of bins, see ``CalibrationBin``). The `*_at` objects are keyed by the inspection rate in
 /// percent: `"1"`, `"2"`, `"5"`, `"10"` (``inspectionRatesPercent``). The chart data
 /// (``details``) is not encoded, so a decoded report has `details == nil`; ``html(title:)`` then
@@ -28,7 +28,9 @@ public struct EvaluationReport: Sendable, Hashable, Codable {
     public var precisionAt: [String: Double]
     /// Recall@k keyed by k in percent.
     public var recallAt: [String: Double]
-    /// Revenue@k keyed by k in percent; `nil` when no revenue was given.
+    /// Revenue@k keyed by k in percent: the share of the known revenue (unknown amounts, NaN, are
+    /// left out). `nil` when no revenue was given, or when the known revenue totals 0 (every amount
+    /// 0 or unknown), where the metric cannot be computed.
     public var revenueAt: [String: Double]?
     /// The 10-bin calibration table.
     public var calibration: CalibrationTable
@@ -48,7 +50,7 @@ public struct EvaluationReport: Sendable, Hashable, Codable {
     /// - Parameters:
     ///   - probabilities: One predicted probability per example, in `0...1`.
     ///   - labels: `1` (or any value > 0.5) for a confirmed infraction, else `0`.
-    ///   - revenue: Optional recoverable revenue per example, finite, `>= 0`, not all zero.
+    ///   - revenue: Optional recoverable revenue per example, finite and `>= 0`, or NaN when unknown.
     ///   - weights: Optional finite, non-negative weights, one per example, not all zero.
     /// - Throws: `MetricError` `.lengthMismatch`, `.empty`, `.nonFiniteScore`, `.invalidProbability`,
     ///   `.invalidWeight`, `.invalidRevenue`, `.singleClass` (both classes are needed for AUC).
@@ -67,7 +69,6 @@ public struct EvaluationReport: Sendable, Hashable, Codable {
         logLoss = try RiskMetrics.logLoss(probabilities: probabilities, labels: labels, weights: weights)
         brier = try brierScore(probabilities: probabilities, labels: labels, weights: weights)
         try totals.requirePositives()
-        try totals.requireRevenue()
         let targeting = Self.inspectionRatesPercent.map { totals.point(rate: Double($0) / 100) }
         var precision: [String: Double] = [:], recall: [String: Double] = [:], money: [String: Double] = [:]
         for (percent, point) in zip(Self.inspectionRatesPercent, targeting) {
@@ -77,7 +78,7 @@ public struct EvaluationReport: Sendable, Hashable, Codable {
         }
         precisionAt = precision
         recallAt = recall
-        revenueAt = revenue == nil ? nil : money
+        revenueAt = (totals.cumulativeRevenue?.last ?? 0) > 0 ? money : nil
         calibration = try CalibrationTable(probabilities: probabilities, labels: labels, weights: weights)
         let roc = try rocCurve(ranking: ranking, scores: probabilities, labels: labels, weights: weights)
         let capture = (1...EvaluationDetails.capturePointCount).map {

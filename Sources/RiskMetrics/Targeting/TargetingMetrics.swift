@@ -13,7 +13,8 @@ public struct TargetingPoint: Sendable, Hashable, Codable {
     public var recall: Double
     /// `precision / base rate`: how many times better than inspecting at random (lift@k).
     public var lift: Double
-    /// Share of all revenue that the selection holds (revenue@k); `nil` without a revenue column.
+    /// Share of all known revenue that the selection holds (revenue@k); `nil` without a revenue
+    /// column. Unknown amounts (NaN) count in neither the selection's revenue nor the total.
     public var revenueCapture: Double?
 }
 
@@ -35,7 +36,8 @@ struct RankedTotals: Sendable {
             let w = MetricInput.weight(weights, row)
             weight[rank + 1] = weight[rank] + w
             positive[rank + 1] = positive[rank] + (labels[row] > 0.5 ? w : 0)
-            if let r = revenue { money![rank + 1] = money![rank] + w * r[row] }
+            // An unknown amount (NaN) adds nothing: revenue@k is the share of the known revenue.
+            if let r = revenue { money![rank + 1] = money![rank] + (r[row].isNaN ? 0 : w * r[row]) }
         }
         cumulativeWeight = weight
         cumulativePositive = positive
@@ -73,7 +75,8 @@ struct RankedTotals: Sendable {
 
     func requireRevenue() throws {
         if let money = cumulativeRevenue, !(money[rowCount] > 0) {
-            throw MetricError(.invalidRevenue, "the total revenue is 0; revenue@k needs some revenue to capture.")
+            throw MetricError(.invalidRevenue, "the total known revenue is 0 (every amount is 0 or unknown); "
+                              + "revenue@k needs some revenue to capture.")
         }
     }
 }
@@ -85,7 +88,7 @@ struct RankedTotals: Sendable {
 ///   - rates: Inspection rates, each in `(0, 1]` (0.05 for the top 5 %).
 ///   - scores: One finite score per example; higher is inspected first.
 ///   - labels: `1` (or any value > 0.5) for a positive, else `0`.
-///   - revenue: Optional recoverable revenue per example, finite and `>= 0`, not all zero.
+///   - revenue: Optional recoverable revenue per example, finite and `>= 0` or NaN (unknown, left out), not all zero or unknown.
 ///   - weights: Optional finite, non-negative weights, one per example.
 /// - Returns: One ``TargetingPoint`` per rate, in the order given.
 /// - Throws: `MetricError` `.lengthMismatch`, `.empty`, `.nonFiniteScore`, `.invalidWeight`,
@@ -144,7 +147,7 @@ public func liftAt(rate: Double, scores: [Double], labels: [Float], weights: [Fl
 /// - Parameters:
 ///   - rate: The inspection rate `k ∈ (0, 1]`.
 ///   - scores: One finite score per example; higher is inspected first.
-///   - revenue: Recoverable revenue per example, finite and `>= 0`, not all zero.
+///   - revenue: Recoverable revenue per example, finite and `>= 0` or NaN (unknown, left out), not all zero or unknown.
 ///   - weights: Optional finite, non-negative weights, one per example.
 /// - Returns: A value in `0...1`.
 /// - Throws: `MetricError` `.lengthMismatch`, `.empty`, `.nonFiniteScore`, `.invalidWeight`,

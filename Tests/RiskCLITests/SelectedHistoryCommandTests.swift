@@ -1,0 +1,37 @@
+import Foundation
+import Testing
+
+/// `synth --inspection-policy`, `train` on a selected history and `evaluate --schema` with population
+/// estimates, end to end with the built riskctl.
+@Suite struct SelectedHistoryCommandTests {
+    @Test func populationEstimatesCoverTheTruthTheFileHides() throws {
+        let w = try Workspace.shared()
+        let history = w.path("history.csv"), schema = w.path("history.schema.json"), model = w.path("history-model.json")
+        try Riskctl.succeed(["synth", "--rows", "12000", "--seed", "5", "--out", history, "--inspection-policy", "rules",
+                             "--inspection-rate", "0.15", "--force"])
+        let trained = try Riskctl.succeed(["train", "--data", history, "--schema", schema, "--model", "gbt",
+                                           "--iterations", "20", "--seed", "2", "--out", model, "--force"])
+        #expect(trained.standardError.contains("is a selected history: training on its "))
+        // The bundle does not require the selection columns: the ordinary test file scores.
+        try Riskctl.succeed(["score", "--model", model, "--data", w.test, "--out", w.path("history-scores.csv"),
+                             "--force"])
+        let result = try Riskctl.succeed(["evaluate", "--model", model, "--data", history, "--schema", schema, "--json"])
+        let json = try JSONValue.parse(result.standardOutput)
+        #expect(json["declarations"] == .number(12_000))
+        guard case .number(let inspected)? = json["inspected"] else { Issue.record("no inspected count"); return }
+        #expect(inspected > 1_400 && inspected < 2_200)
+        let population = try #require(json["population"])
+        #expect(population.keys == ["illicit_rate", "precision_at", "recall_at", "revenue_at", "bootstrap_samples"])
+        #expect(population["precision_at"]?.keys == ["1", "2", "5", "10"])
+        guard case .number(let value)? = population["illicit_rate"]?["value"],
+              case .number(let low)? = population["illicit_rate"]?["low"],
+              case .number(let high)? = population["illicit_rate"]?["high"] else {
+            Issue.record("illicit_rate is not {value, low, high}"); return
+        }
+        // The truth the file keeps aside, read with the test's own CSV reader.
+        let truth = try CSVTable(contentsOf: URL(fileURLWithPath: history)).numbers("true_illicit")
+        let rate = truth.reduce(0, +) / Double(truth.count)
+        #expect(low <= rate && rate <= high, "true rate \(rate), estimate \(value) [\(low), \(high)]")
+        #expect(low <= value && value <= high)
+    }
+}
