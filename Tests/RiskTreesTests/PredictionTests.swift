@@ -40,7 +40,7 @@ struct PredictionTests {
     func predictorsAgree(seed: UInt64) throws {
         let (model, rows) = try Self.modelAndRows(seed: seed)
         #expect(model.trees.contains { tree in (0..<tree.nodeCount).contains { tree.isCategoricalSplit($0) } })
-        let predictor = BoostedTreesPredictor(model: model)
+        let predictor = try BoostedTreesPredictor(model: model)
         let batch1 = try predictor.rawScores(rows, threadCount: 1)
         let batch3 = try model.rawScores(rows, threadCount: 3)
         #expect(batch1 == batch3)
@@ -84,7 +84,7 @@ struct PredictionTests {
         let model = BoostedTreesModel(trees: trees, baseScore: trained.baseScore, objective: trained.objective,
                                       featureSchema: trained.featureSchema)
         let matrix = try Self.cycled(rows, count: rowCount)
-        let predictor = BoostedTreesPredictor(model: model)
+        let predictor = try BoostedTreesPredictor(model: model)
         var expected = [Double](repeating: model.baseScore, count: rowCount)
         for r in 0..<rowCount {
             let row = matrix.row(r)
@@ -118,7 +118,7 @@ struct PredictionTests {
         configuration.randomSeed = seed
         let model = try BoostedTrees(configuration: configuration).fit(data).model
         #expect(model.trees.map(\.depth).max()! >= 10)
-        let predictor = BoostedTreesPredictor(model: model)
+        let predictor = try BoostedTreesPredictor(model: model)
         let batch = try predictor.rawScores(data.features, threadCount: 2)
         for r in 0..<n {
             let row = data.features.row(r)

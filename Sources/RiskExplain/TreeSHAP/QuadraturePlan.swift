@@ -51,7 +51,7 @@ package struct QuadratureNode: Sendable {
     /// Index of the incoming edge's two quotient vectors in `ratios` (repeated features only).
     var ratioIndex: Int32
     /// Depth of the parent of the nearest ancestor edge that split on the same feature, or -1.
-    var ancestorDepth: Int16
+    var ancestorDepth: Int32
     /// Direction of a missing value.
     var missingGoesLeft: Bool
     /// Whether this node is a leaf.
@@ -156,7 +156,7 @@ package struct QuadraturePlan: Sendable {
                 entry.fraction = incoming.fraction
                 if let ancestor = last[incoming.feature] {
                     zero = ancestor.zero * incoming.fraction
-                    entry.ancestorDepth = Int16(ancestor.depth)
+                    entry.ancestorDepth = Int32(ancestor.depth)
                     entry.ratioIndex = Int32(ratios.count / (2 * laneCount))
                     plan[ancestor.index].hasSameFeatureBelow = true
                     let za = ancestor.zero

@@ -208,7 +208,6 @@ extension TreeExplainer {
     /// aligned). Pointers must be valid; `phi` is not cleared.
     package func accumulate(row: UnsafePointer<Float>, phi: UnsafeMutablePointer<Double>,
                             workspace: UnsafeMutableRawPointer) {
-        guard !roots.isEmpty else { return }
         accumulateTrees(0..<roots.count, useTables: tables != nil, row: row, phi: phi, workspace: workspace)
     }
 
