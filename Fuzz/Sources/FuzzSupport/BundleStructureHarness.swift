@@ -4,7 +4,10 @@ import Foundation
 /// The structure-aware bundle fuzzer: every input is a program of edits applied to the content of
 /// a small trained bundle, so that every document tried is valid JSON with a hostile *shape* (deep
 /// chains, huge or shared bitsets, cycles, tens of thousands of trees or features, extreme leaf
-/// values) rather than bytes that fail to parse. The edited content is sealed with a correct
+/// values) rather than bytes that fail to parse. Generated sizes stay below ≈ 2 MB of JSON, so
+/// that decoding (a debug build with AddressSanitizer) fits libFuzzer's 10 s per input; the limits
+/// that need larger documents (100,000 trees, 2^24 nodes, 2^24 referenced category words) are covered by unit tests with small
+/// package limits (InvariantTests) and the exact issue sizes by HardeningBundleLimitsTests. The edited content is sealed with a correct
 /// checksum and decoded; see `bundleStructure(_:)` for the oracles.
 public enum BundleStructureHarness {
     /// The content of the base bundle as JSON values: `ModelTrainer` on
@@ -76,20 +79,51 @@ public enum BundleStructureHarness {
         return object
     }
 
-    /// A tree as JSON (all twelve per-node arrays).
-    static func tree(left: [Int], right: [Int], feature: [Int], words: [Int] = [], start: [Int]? = nil,
-                     count: [Int]? = nil, value: (Int) -> Double = { Double($0 % 5) * 0.01 }) -> [String: Any] {
+    /// Large generated values are written as JSON text directly (JSONSerialization of hundreds of
+    /// thousands of boxed numbers takes longer than libFuzzer's per-input timeout): the content holds
+    /// a marker string in their place, replaced by the text after serialising.
+    struct RawValues {
+        var texts: [String] = []
+        /// A marker to put in the content for `text`.
+        mutating func add(_ text: String) -> String {
+            texts.append(text)
+            return "@@raw:\(texts.count - 1)@@"
+        }
+        /// `json` with every marker replaced by its text.
+        func splice(_ json: Data) -> Data {
+            guard !texts.isEmpty else { return json }
+            var text = String(decoding: json, as: UTF8.self)
+            for (index, raw) in texts.enumerated() {
+                text = text.replacingOccurrences(of: "\"@@raw:\(index)@@\"", with: raw)
+            }
+            return Data(text.utf8)
+        }
+    }
+
+    static func list<T>(_ values: [T]) -> String { "[" + values.map { "\($0)" }.joined(separator: ",") + "]" }
+
+    /// A tree as JSON text (all twelve per-node arrays, keys sorted).
+    static func tree(left: [Int], right: [Int], feature: [Int], wordCount: Int = 0) -> String {
         let n = left.count
-        return ["leftChild": left, "rightChild": right, "splitFeature": feature,
-                "threshold": (0..<n).map { Double($0 % 7) - 3 }, "binThreshold": [Int](repeating: 0, count: n),
-                "missingGoesLeft": (0..<n).map { $0 % 3 == 0 }, "categoryStart": start ?? [Int](repeating: 0, count: n),
-                "categoryWordCount": count ?? [Int](repeating: 0, count: n), "categoryWords": words,
-                "value": (0..<n).map(value), "cover": (0..<n).map { Double(n - $0) },
-                "gain": [Double](repeating: 0, count: n)]
+        let fields: [(String, String)] = [
+            ("binThreshold", list([Int](repeating: 0, count: n))),
+            ("categoryStart", list([Int](repeating: 0, count: n))),
+            ("categoryWordCount", list(left.map { $0 >= 0 ? wordCount : 0 })),
+            ("categoryWords", list([Int](repeating: 0x5555, count: wordCount))),
+            ("cover", list((0..<n).map { Double(n - $0) })),
+            ("gain", list([Double](repeating: 0, count: n))),
+            ("leftChild", list(left)),
+            ("missingGoesLeft", list((0..<n).map { $0 % 3 == 0 })),
+            ("rightChild", list(right)),
+            ("splitFeature", list(feature)),
+            ("threshold", list((0..<n).map { Double($0 % 7) - 3 })),
+            ("value", list((0..<n).map { Double($0 % 5) * 0.01 })),
+        ]
+        return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
     }
 
     /// A chain `depth` splits deep (internal node k at 2k; left child a leaf; right child the next split).
-    static func chain(depth: Int, features: Int) -> [String: Any] {
+    static func chain(depth: Int, features: Int) -> String {
         let n = 2 * depth + 1
         var left = [Int](repeating: -1, count: n), right = left, feature = left
         for k in 0..<depth {
@@ -100,17 +134,18 @@ public enum BundleStructureHarness {
         return tree(left: left, right: right, feature: feature)
     }
 
-    /// A complete tree of `splits` splits (children of i at 2i + 1 and 2i + 2) on features 0..<features.
-    static func complete(splits: Int, features: Int) -> [String: Any] {
+    /// A complete tree of `splits` splits (children of i at 2i + 1 and 2i + 2) on features
+    /// 0..<features, every split asking a shared bitset of `wordCount` words when it is > 0.
+    static func complete(splits: Int, features: Int, wordCount: Int = 0) -> String {
         let n = 2 * splits + 1
         return tree(left: (0..<n).map { $0 < splits ? 2 * $0 + 1 : -1 }, right: (0..<n).map { $0 < splits ? 2 * $0 + 2 : -1 },
-                    feature: (0..<n).map { $0 < splits ? $0 % max(1, features) : -1 })
+                    feature: (0..<n).map { $0 < splits ? $0 % max(1, features) : -1 }, wordCount: wordCount)
     }
 
     // MARK: - The program
 
     /// Applies the edits of `program` to `content`. Each edit is an opcode byte and its operands.
-    static func apply(_ program: inout Program, to content: inout Any) {
+    static func apply(_ program: inout Program, to content: inout Any, raw: inout RawValues) {
         var model = ["model", "boosted_trees"]
         var edits = 0
         while !program.isAtEnd && edits < 8 {
@@ -124,15 +159,21 @@ public enum BundleStructureHarness {
             func setNode(_ field: String, _ node: Int, _ newValue: Any) {
                 content = edited(content, (treePath + [field, String(node)])[...]) { _ in newValue }
             }
-            func appendTree(_ tree: [String: Any]) {
-                content = edited(content, (model + ["trees"])[...]) { ($0 as? [Any] ?? []) + [tree] }
+            func appendTree(_ tree: String) {
+                let marker = raw.add(tree)
+                content = edited(content, (model + ["trees"])[...]) { ($0 as? [Any] ?? []) + [marker] }
             }
             switch program.byte() % 14 {
-            case 0:  // a deep chain, up to ≈ 33,000 levels
-                appendTree(chain(depth: program.word() / 2 + program.byte(), features: program.pick([1, 8, 32, 33, 40, featureCount])))
-            case 1:  // a wide complete tree, up to ≈ 262,400 nodes (past the per-tree limit)
-                appendTree(complete(splits: min(program.word() * 2 + program.byte(), 131_300),
-                                    features: program.pick([1, 8, 40, featureCount])))
+            case 0:  // a chain around the depth limit, or up to 8,446 levels deep
+                let choice = program.byte() % 8
+                let depth = choice < 7 ? [1, 2, 31, 255, 256, 257, 1_000][choice] : program.word() / 8 + program.byte()
+                appendTree(chain(depth: depth, features: program.pick([1, 8, 32, 33, 40, featureCount])))
+            case 1:  // a complete tree of up to 4,350 splits, maybe all sharing a bitset
+                let choice = program.byte() % 5
+                let splits = choice < 4 ? [1, 3, 100, 1_000][choice] : program.word() / 16 + program.byte()
+                appendTree(complete(splits: splits,
+                                    features: program.pick([1, 8, 40, featureCount]),
+                                    wordCount: program.pick([0, 0, 1, 1_024])))
             case 2:  // a child pointer moved anywhere (cycles, shared children, out of range)
                 let node = program.byte() % nodeCount
                 setNode(program.byte() % 2 == 0 ? "leftChild" : "rightChild", node,
@@ -142,9 +183,9 @@ public enum BundleStructureHarness {
                 setNode("categoryStart", node, program.pick(counts))
                 setNode("categoryWordCount", node, program.pick(counts))
             case 4:  // every split of a tree asks one shared bitset of any length
-                let words = program.pick([1, 4, 1_024, 1_025, 65_536, 1 << 20])
+                let words = program.pick([1, 4, 1_024, 1_025, 65_536, 200_000])
                 let left = value(content, treePath + ["leftChild"]) as? [Int] ?? []
-                set(treePath + ["categoryWords"], [Int](repeating: 0x5555, count: words))
+                set(treePath + ["categoryWords"], raw.add(list([Int](repeating: 0x5555, count: words))))
                 set(treePath + ["categoryStart"], [Int](repeating: 0, count: left.count))
                 set(treePath + ["categoryWordCount"], left.map { $0 >= 0 ? words : 0 })
             case 5:  // extreme but finite leaf values, in one tree or all
@@ -157,20 +198,22 @@ public enum BundleStructureHarness {
                 }
             case 6:
                 set(model + ["baseScore"], program.pick(numbers))
-            case 7:  // no trees, or many one-leaf trees (up to ≈ 131,000, past the tree limit)
-                let choice = program.byte() % 6
-                let copies = choice < 5 ? [0, 1, 99_999, 100_000, 100_001][choice] : program.word() * 2
-                set(model + ["trees"], [Any](repeating: tree(left: [-1], right: [-1], feature: [-1]), count: copies))
+            case 7:  // no trees, or up to 4,095 one-leaf trees
+                let choice = program.byte() % 5
+                let copies = choice < 4 ? [0, 1, 2, 100][choice] : program.word() / 16
+                let leaf = tree(left: [-1], right: [-1], feature: [-1])
+                set(model + ["trees"], raw.add("[" + [String](repeating: leaf, count: copies).joined(separator: ",") + "]"))
             case 8:  // consistent feature counts in the pipeline's schema and the model's
-                let count = program.pick([0, 1, 16_384, 16_385, 65_536, 65_553])
-                let first = (value(content, ["pipeline", "treeSchema", "columns", "0"]) as? [String: Any]) ?? [:]
-                let columns: [Any] = (0..<count).map { index in
-                    var column = first
-                    column["name"] = "f\(index)"
-                    return column
-                }
-                set(["pipeline", "treeSchema", "columns"], columns)
-                set(model + ["featureSchema", "columns"], columns)
+                let count = program.pick([0, 1, 2, 16_384, 16_385])
+                var first = (value(content, ["pipeline", "treeSchema", "columns", "0"]) as? [String: Any]) ?? [:]
+                first["name"] = "@@name@@"
+                let template = String(decoding: (try? JSONSerialization.data(withJSONObject: first,
+                                                                             options: [.sortedKeys])) ?? Data(),
+                                      as: UTF8.self)
+                let columns = "[" + (0..<count).map { template.replacingOccurrences(of: "@@name@@", with: "f\($0)") }
+                    .joined(separator: ",") + "]"
+                set(["pipeline", "treeSchema", "columns"], raw.add(columns))
+                set(model + ["featureSchema", "columns"], raw.add(columns))
             case 9:
                 setNode("splitFeature", program.byte() % nodeCount, program.pick(counts + [featureCount, featureCount - 1]))
             case 10:
@@ -201,10 +244,12 @@ public enum BundleStructureHarness {
     public static func bundleStructure(_ input: [UInt8]) {
         var program = Program(bytes: input)
         var content: Any = base
-        apply(&program, to: &content)
-        guard let json = try? JSONSerialization.data(withJSONObject: content, options: [.sortedKeys]) else {
+        var raw = RawValues()
+        apply(&program, to: &content, raw: &raw)
+        guard let serialized = try? JSONSerialization.data(withJSONObject: content, options: [.sortedKeys]) else {
             fatalError("an edit made content JSON cannot hold")
         }
+        let json = raw.splice(serialized)
         let bundle: ModelBundle
         do {
             bundle = try ModelBundle.decode(ModelBundle.seal(contentJSON: json), source: "fuzz.json")
