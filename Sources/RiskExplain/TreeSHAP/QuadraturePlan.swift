@@ -106,6 +106,8 @@ package struct QuadraturePlan: Sendable {
     }
 
     /// Most distinct features on a root-to-leaf path of any tree (cheap: run before building).
+    /// Recursive, one level per tree level: the trees come from a validated model, whose depth is at
+    /// most `ModelLimits.maximumDepth` (256).
     static func maximumDistinctFeatures(nodes: [TreeExplainer.Node], roots: [Int32], featureCount: Int) -> Int {
         var onPath = [Int](repeating: 0, count: featureCount)
         var best = 0
@@ -128,7 +130,8 @@ package struct QuadraturePlan: Sendable {
         return best
     }
 
-    /// Builds the plan of `nodes` (the explainer's flattened trees) with `laneCount` lanes.
+    /// Builds the plan of `nodes` (the explainer's flattened trees) with `laneCount` lanes. Recursive
+    /// like the kernel, at most `ModelLimits.maximumDepth` levels deep (validated model).
     ///
     /// - Complexity: O(total nodes · laneCount).
     init(nodes source: [TreeExplainer.Node], roots sourceRoots: [Int32], featureCount: Int, laneCount: Int,
