@@ -20,5 +20,7 @@ let package = Package(
                           dependencies: ["FuzzSupport", .product(name: "CustomsRisk", package: "customs-risk")]),
         .executableTarget(name: "FuzzBundle",
                           dependencies: ["FuzzSupport", .product(name: "CustomsRisk", package: "customs-risk")]),
+        .executableTarget(name: "FuzzBundleStructure",
+                          dependencies: ["FuzzSupport", .product(name: "CustomsRisk", package: "customs-risk")]),
     ]
 )

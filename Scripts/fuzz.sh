@@ -5,7 +5,8 @@
 #   FUZZ_JOBS=2 Scripts/fuzz.sh 600                      (run two targets at a time)
 #   FUZZ_ARGS=-max_len=8192 Scripts/fuzz.sh 600 FuzzBundle (extra libFuzzer flags)
 #
-# Targets: FuzzDeclarationReader, FuzzSchema, FuzzBundle. Seed corpora are committed under
+# Targets: FuzzDeclarationReader, FuzzSchema, FuzzBundle (bytes), FuzzBundleStructure (edit programs on a
+# trained bundle: valid JSON, hostile shapes). Seed corpora are committed under
 # Fuzz/Corpus/<target>/ and are read-only here: new inputs go to Fuzz/.build/fuzz-corpus/<target>/,
 # crashes to Fuzz/.build/fuzz-artifacts/<target>/, logs to Fuzz/.build/fuzz-logs/<target>.log.
 # Each target is built with libFuzzer and AddressSanitizer and run with a 10 s per-input timeout,
@@ -17,7 +18,7 @@ cd "$(dirname "$0")/../Fuzz"
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-if [ ${#targets[@]} -eq 0 ]; then targets=(FuzzDeclarationReader FuzzSchema FuzzBundle); fi
+if [ ${#targets[@]} -eq 0 ]; then targets=(FuzzDeclarationReader FuzzSchema FuzzBundle FuzzBundleStructure); fi
 jobs="${FUZZ_JOBS:-1}"
 
 corpus_name() {
@@ -25,7 +26,9 @@ corpus_name() {
         FuzzDeclarationReader) echo declaration-reader ;;
         FuzzSchema) echo schema ;;
         FuzzBundle) echo bundle ;;
-        *) echo "unknown fuzz target $1 (expected FuzzDeclarationReader, FuzzSchema or FuzzBundle)" >&2; exit 2 ;;
+        FuzzBundleStructure) echo bundle-structure ;;
+        *) echo "unknown fuzz target $1 (expected FuzzDeclarationReader, FuzzSchema, FuzzBundle or FuzzBundleStructure)" >&2
+           exit 2 ;;
     esac
 }
 

@@ -5,8 +5,6 @@ public struct RiskExplainError: Error, Sendable, Hashable, CustomStringConvertib
         private let name: String
         private init(_ name: String) { self.name = name }
         public var description: String { name }
-        /// A tree's arrays are inconsistent (lengths, child indices, cycles, category ranges).
-        public static let invalidTree = Code("invalidTree")
         /// A number that must be finite (or non-negative) is not.
         public static let invalidValue = Code("invalidValue")
         /// Array lengths or column counts disagree.

@@ -123,14 +123,43 @@ public struct ModelBundle: Sendable, Hashable, Codable {
 
     // MARK: - Validation
 
-    /// Checks every invariant the scorer relies on. Called on load and before writing.
+    /// The limits every bundle is checked against (`ModelLimits.standard`, see Docs/BundleFormat.md).
+    public static let limits = ModelLimits.standard
+
+    /// Checks every invariant the scorer relies on and every size limit (`ModelBundle.limits`).
+    /// Called on load (so by `riskctl inspect`), before writing, and by `RiskScorer(bundle:)`: the
+    /// one validation of a bundle.
     ///
     /// - Throws: `BundleError` `.invalidContent` naming the part and the bad value.
+    /// - Complexity: O(bundle size), iterative; nothing sized by the bundle is allocated before the
+    ///   size is checked.
     public func validate() throws {
+        _ = try validated()
+    }
+
+    /// What `validated()` proves, for building a scorer without checking again.
+    package struct ValidatedModels: Sendable {
+        /// The risk model when it is boosted trees.
+        package var trees: ValidatedBoostedTreesModel?
+        /// The revenue model, if any.
+        package var revenue: ValidatedBoostedTreesModel?
+    }
+
+    /// `validate()`, returning the validated tree models that the predictor and TreeSHAP are built from.
+    package func validated() throws -> ValidatedModels {
         do {
             try schema.validate(source: "schema")
         } catch let error as DeclarationError {
             throw BundleError(.invalidContent, error.message)
+        }
+        let maximumFeatures = Self.limits.maximumFeatureCount
+        for kind in [FeatureMatrixKind.trees, .linear] {
+            let count = pipeline.schema(for: kind).columns.count
+            guard count <= maximumFeatures else {
+                throw BundleError(.invalidContent, "pipeline: the \(kind == .trees ? "trees" : "linear") schema has "
+                                  + "\(count) features, over the limit of \(maximumFeatures) "
+                                  + "(ModelLimits.maximumFeatureCount).")
+            }
         }
         do {
             try pipeline.validate()
@@ -143,24 +172,27 @@ public struct ModelBundle: Sendable, Hashable, Codable {
                               + "the feature pipeline produces \(expected.columns.count) (or their names differ); "
                               + "the bundle was assembled from parts of different trainings.")
         }
+        var models = ValidatedModels()
         do {
             switch model {
             case .boostedTrees(let trees):
-                try trees.validate()
+                models.trees = try trees.validated(limits: Self.limits)
             case .logistic(let linear):
                 _ = try LogisticModel(intercept: linear.intercept, coefficients: linear.coefficients,
                                       featureMeans: linear.featureMeans, featureSchema: linear.featureSchema)
             }
-            if let revenue = revenueModel {
-                try revenue.validate()
-                guard revenue.featureSchema == pipeline.schema(for: .trees) else {
-                    throw BundleError(.invalidContent, "the revenue model's features differ from the pipeline's.")
-                }
-            }
-        } catch let error as BundleError {
-            throw error
         } catch {
             throw BundleError(.invalidContent, "model: " + BundleDocument.describe(error))
+        }
+        if let revenue = revenueModel {
+            guard revenue.featureSchema == pipeline.schema(for: .trees) else {
+                throw BundleError(.invalidContent, "the revenue model's features differ from the pipeline's.")
+            }
+            do {
+                models.revenue = try revenue.validated(limits: Self.limits)
+            } catch {
+                throw BundleError(.invalidContent, "revenueModel: " + BundleDocument.describe(error))
+            }
         }
         try Self.validate(calibration)
         do {
@@ -173,6 +205,7 @@ public struct ModelBundle: Sendable, Hashable, Codable {
         } catch {
             throw BundleError(.invalidContent, "reasons: " + BundleDocument.describe(error))
         }
+        return models
     }
 
     static func validate(_ calibration: Calibration) throws {

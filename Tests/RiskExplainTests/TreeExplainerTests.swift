@@ -90,6 +90,8 @@ struct TreeExplainerTests {
         #expect(abs(explanation.contributions[0] - expected) <= 1e-15 * 4 && explanation.contributions[1] == 0)
     }
 
+    /// The explainer validates an unvalidated model with the one tree validation
+    /// (`BoostedTreesModel.validated()`), whose messages it passes on; it checks nothing itself.
     @Test func rejectsCorruptTrees() throws {
         var tree = RegressionTree(leftChild: [1, -1, -1], rightChild: [5, -1, -1], splitFeature: [0, -1, -1],
                                   threshold: [0, 0, 0], binThreshold: [0, 0, 0], missingGoesLeft: [true, true, true],
@@ -97,31 +99,38 @@ struct TreeExplainerTests {
                                   value: [0, 1, 2], cover: [2, 1, 1], gain: [0, 0, 0])
         let schema = FeatureSchema.numeric(count: 1)
         func message(_ tree: RegressionTree) -> String? {
+            let model = BoostedTreesModel(trees: [.leaf(value: 0, cover: 1), tree], baseScore: 0, objective: .logistic,
+                                          featureSchema: schema)
+            let validation: String?
             do {
-                _ = try TreeExplainer(model: BoostedTreesModel(trees: [.leaf(value: 0, cover: 1), tree], baseScore: 0,
-                                                                 objective: .logistic, featureSchema: schema))
+                try model.validate()
+                validation = nil
+            } catch {
+                validation = "\(error)"
+            }
+            do {
+                _ = try TreeExplainer(model: model)
                 return nil
-            } catch let error as RiskExplainError {
+            } catch let error as RiskTreesError {
+                #expect(error.message == validation)
                 return error.message
             } catch {
                 return "\(error)"
             }
         }
-        #expect(message(tree) == "Tree 1, node 0: right child 5 is outside 0..<3. The model is corrupt: retrain or reload it.")
+        #expect(message(tree) == "tree 1: node 0: rightChild is 5; expected −1 for a leaf or a node index in 1..<3.")
         tree.rightChild = [1, -1, -1]
-        #expect(message(tree) == "Tree 1, node 1 is reached twice; a tree must not share children or contain cycles. "
-                + "The model is corrupt: retrain or reload it.")
+        #expect(message(tree) == "tree 1: node 1 is reached twice (again from node 0); a tree has no cycles or shared "
+                + "children.")
         tree.rightChild = [2, -1, -1]
         tree.splitFeature = [3, -1, -1]
-        #expect(message(tree) == "Tree 1, node 0 splits on feature 3; expected 0..<1 (the model's schema). "
-                + "Use the schema the model was trained with.")
+        #expect(message(tree) == "tree 1: node 0: splitFeature is 3; expected a feature index in 0..<1.")
         tree.splitFeature = [0, -1, -1]
         tree.cover = [2, -1, 1]
-        #expect(message(tree) == "Tree 1, node 1 has cover -1.0; expected a finite value >= 0 (the hessian mass of "
-                + "the node). Retrain or reload the model.")
+        #expect(message(tree) == "tree 1: node 1: cover is -1.0; expected a finite number ≥ 0.")
         tree.cover = [2, 1]
-        #expect(message(tree) == "Tree 1: cover has 2 entries but leftChild has 3; every node array must have one "
-                + "entry per node. The model is corrupt: retrain or reload it.")
+        #expect(message(tree) == "tree 1: tree has 3 entries in leftChild but 2 in cover; every per-node array needs "
+                + "one entry per node.")
         tree.cover = [2, 1, 1]
         #expect(message(tree) == nil)
         let matrix = FeatureMatrix(rowCount: 2, schema: .numeric(count: 3))

@@ -83,4 +83,94 @@ struct InvariantTests {
             try badBase.validate()
         }
     }
+
+    // MARK: - Limits
+
+    /// `trees` copies of `validTree()` on two features (5 nodes, 1 bitset word each, depth 2, leaf |value| ≤ 0.1).
+    static func forest(_ trees: Int, baseScore: Double = 0) -> BoostedTreesModel {
+        BoostedTreesModel(trees: Array(repeating: validTree(), count: trees), baseScore: baseScore,
+                          objective: .logistic, featureSchema: .numeric(count: 2))
+    }
+
+    /// Each limit refuses the first model past it and accepts one exactly at it (limits made small so
+    /// that small models reach them), with a message naming the limit.
+    static let limitCases: [(String, ModelLimits, BoostedTreesModel, BoostedTreesModel, String)] = [
+        ("trees", ModelLimits(maximumTreeCount: 3), forest(3), forest(4),
+         "the model has 4 trees, over the limit of 3 (ModelLimits.maximumTreeCount)."),
+        ("nodes per tree", ModelLimits(maximumNodesPerTree: 5),
+         forest(1), BoostedTreesModel(trees: [HardeningTrees.chain(depth: 3)], baseScore: 0, objective: .logistic,
+                                      featureSchema: .numeric(count: 2)),
+         "tree 0: tree has 7 nodes, over the limit of 5 nodes per tree (ModelLimits.maximumNodesPerTree). "
+            + "Retrain with a smaller maximumLeafCount."),
+        ("total nodes", ModelLimits(maximumTotalNodeCount: 10), forest(2), forest(3),
+         "the trees have 15 nodes in total, over the limit of 10 (ModelLimits.maximumTotalNodeCount)."),
+        ("depth", ModelLimits(maximumDepth: 3),
+         BoostedTreesModel(trees: [HardeningTrees.chain(depth: 3)], baseScore: 0, objective: .logistic,
+                           featureSchema: .numeric(count: 2)),
+         BoostedTreesModel(trees: [HardeningTrees.chain(depth: 4)], baseScore: 0, objective: .logistic,
+                           featureSchema: .numeric(count: 2)),
+         "tree 0: node 7 is 4 levels deep, over the limit of 3 (ModelLimits.maximumDepth). Retrain with a smaller "
+            + "maximumDepth."),
+        ("features", ModelLimits(maximumFeatureCount: 2), forest(1),
+         BoostedTreesModel(trees: [validTree()], baseScore: 0, objective: .logistic, featureSchema: .numeric(count: 3)),
+         "the model reads 3 features, over the limit of 2 (ModelLimits.maximumFeatureCount)."),
+        ("stored category words", ModelLimits(maximumCategoryWordCount: 2), forest(2), forest(3),
+         "the trees store 3 category words in total, over the limit of 2 (ModelLimits.maximumCategoryWordCount)."),
+        ("raw score magnitude", ModelLimits(maximumRawScoreMagnitude: 0.5), forest(4, baseScore: -0.1),
+         forest(5, baseScore: -0.1),
+         "|baseScore| plus the largest |leaf value| of every tree is 0.6, over the limit of 0.5 "
+            + "(ModelLimits.maximumRawScoreMagnitude); raw scores could overflow."),
+        ("empty forest", .standard, forest(1), forest(0),
+         "the model has no trees; expected at least one (a model without trees scores every row the same). Retrain."),
+    ]
+
+    @Test("every limit refuses the first model past it", arguments: 0..<limitCases.count)
+    func limitIsEnforced(index: Int) throws {
+        let (_, limits, atLimit, pastLimit, message) = Self.limitCases[index]
+        let validated = try atLimit.validated(limits: limits)
+        #expect(validated.model == atLimit)
+        #expect(throws: RiskTreesError(.invalidModel, message)) { try pastLimit.validate(limits: limits) }
+    }
+
+    @Test("a split's bitset past the per-split limit is refused")
+    func bitsetPerSplitLimit() throws {
+        var tree = Self.validTree()
+        tree.categoryWords = [0b1010, 0]
+        try tree.validate(featureCount: 2, limits: ModelLimits(maximumCategoryWordsPerSplit: 1))
+        tree.categoryWordCount[2] = 2
+        #expect(throws: RiskTreesError(.invalidModel, "node 2: categoryWordCount is 2, over the limit of 1 words per "
+                                       + "split (ModelLimits.maximumCategoryWordsPerSplit, category codes below 64).")) {
+            try tree.validate(featureCount: 2, limits: ModelLimits(maximumCategoryWordsPerSplit: 1))
+        }
+    }
+
+    @Test("the depth the validation measures is the deepest leaf")
+    func validatedDepth() throws {
+        let model = BoostedTreesModel(trees: [Self.validTree(), HardeningTrees.chain(depth: 9)], baseScore: 0,
+                                      objective: .logistic, featureSchema: .numeric(count: 2))
+        #expect(try model.validated().maximumDepth == 9)
+        #expect(model.trees.map(\.depth) == [2, 9])
+    }
+}
+
+/// Trees of a given shape for the limit tests.
+enum HardeningTrees {
+    /// A chain of `depth` numeric splits on feature 0 (internal node k at index 2k, its left child a
+    /// leaf, its right child the next split); the deepest leaf is `depth` levels down.
+    static func chain(depth: Int) -> RegressionTree {
+        let n = 2 * depth + 1
+        var left = [Int32](repeating: -1, count: n), right = left, feature = left
+        for k in 0..<depth {
+            left[2 * k] = Int32(2 * k + 1)
+            right[2 * k] = Int32(2 * k + 2)
+            feature[2 * k] = 0
+        }
+        return RegressionTree(leftChild: left, rightChild: right, splitFeature: feature,
+                              threshold: (0..<n).map { Float($0) }, binThreshold: [UInt8](repeating: 0, count: n),
+                              missingGoesLeft: [Bool](repeating: false, count: n),
+                              categoryStart: [Int32](repeating: 0, count: n),
+                              categoryWordCount: [Int32](repeating: 0, count: n), categoryWords: [],
+                              value: [Double](repeating: 0.01, count: n), cover: [Double](repeating: 1, count: n),
+                              gain: [Double](repeating: 0, count: n))
+    }
 }

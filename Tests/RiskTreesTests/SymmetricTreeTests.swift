@@ -138,7 +138,7 @@ struct SymmetricTreeTests {
         configuration.growthPolicy = .symmetric
         configuration.maximumDepth = 5
         let model = try BoostedTrees(configuration: configuration).fit(data).model
-        let predictor = BoostedTreesPredictor(model: model)
+        let predictor = try BoostedTreesPredictor(model: model)
         #expect(predictor.symmetric != nil)
         // Rows: the training rows, plus rows made of every threshold, NaN and ±∞.
         var rows = (0..<300).map { r in (0..<5).map { data.features[r, $0] } }
@@ -165,7 +165,7 @@ struct SymmetricTreeTests {
         // A leaf-wise model keeps the general walk.
         configuration.growthPolicy = .leafWise
         configuration.maximumDepth = nil
-        #expect(BoostedTreesPredictor(model: try BoostedTrees(configuration: configuration).fit(data).model)
+        #expect(try BoostedTreesPredictor(model: BoostedTrees(configuration: configuration).fit(data).model)
                     .symmetric == nil)
     }
 
@@ -185,7 +185,7 @@ struct SymmetricTreeTests {
         configuration.maximumDepth = 3
         let model = try BoostedTrees(configuration: configuration).fit(try Dataset(features: matrix, labels: labels)).model
         #expect(model.trees.contains { tree in tree.categoryWordCount.contains { $0 > 0 } }, "a categorical question")
-        let predictor = BoostedTreesPredictor(model: model)
+        let predictor = try BoostedTreesPredictor(model: model)
         #expect(predictor.symmetric?.hasCategoricalQuestions == true)
         var rows = (0..<200).map { r in (0..<3).map { matrix[r, $0] } }
         for code: Float in [-1, 0, -0.0, 1, 2, 3, 4, 7, 2.5, 300, 3e9, -3e9, 63.9, 64, .nan, .infinity, -.infinity] {

@@ -203,7 +203,9 @@ func splitCSVLine(_ line: String) -> [String] {
 }
 
 /// The comparison model flattened for prediction (built once per process, outside any measurement).
-let comparisonPredictor = BoostedTreesPredictor(model: comparisonModel)
+let comparisonPredictor: BoostedTreesPredictor = {
+    do { return try BoostedTreesPredictor(model: comparisonModel) } catch { fatalError("BoostedTreesPredictor: \(error)") }
+}()
 
 /// The comparison model's TreeSHAP explainer.
 let comparisonExplainer: TreeExplainer = {

@@ -56,7 +56,7 @@ struct BenchCommand: ParsableCommand {
             if let saveModel {
                 try AtomicFile.write(Data(try jsonLine(model).utf8), to: URL(fileURLWithPath: saveModel))
             }
-            let predictor = BoostedTreesPredictor(model: model)
+            let predictor = try BoostedTreesPredictor(model: model)
             var scores: [Double] = []
             let predictTime = try clock.measure { scores = try predictor.predictions(test.matrix, threadCount: threads.threads) }
             let auc = try rocAUC(scores: scores, labels: test.labels)

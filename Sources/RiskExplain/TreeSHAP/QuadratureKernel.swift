@@ -37,7 +37,8 @@ struct QuadratureKernel<Vector: SIMD> where Vector.Scalar == Double {
     }
 
     /// Visits plan node `index` at `depth` with `product` = Q of the path so far (leaf value not
-    /// yet applied); adds the contributions of every edge below and returns S(index).
+    /// yet applied); adds the contributions of every edge below and returns S(index). Recursive, at
+    /// most `ModelLimits.maximumDepth` levels (the plan comes from a validated model).
     func visit(_ index: Int, _ depth: Int, _ product: Vector) -> Vector {
         let node = plan[index]
         if node.isLeaf { return product * node.value }

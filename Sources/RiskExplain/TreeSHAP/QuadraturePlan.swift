@@ -51,7 +51,7 @@ package struct QuadratureNode: Sendable {
     /// Index of the incoming edge's two quotient vectors in `ratios` (repeated features only).
     var ratioIndex: Int32
     /// Depth of the parent of the nearest ancestor edge that split on the same feature, or -1.
-    var ancestorDepth: Int16
+    var ancestorDepth: Int32
     /// Direction of a missing value.
     var missingGoesLeft: Bool
     /// Whether this node is a leaf.
@@ -106,6 +106,8 @@ package struct QuadraturePlan: Sendable {
     }
 
     /// Most distinct features on a root-to-leaf path of any tree (cheap: run before building).
+    /// Recursive, one level per tree level: the trees come from a validated model, whose depth is at
+    /// most `ModelLimits.maximumDepth` (256).
     static func maximumDistinctFeatures(nodes: [TreeExplainer.Node], roots: [Int32], featureCount: Int) -> Int {
         var onPath = [Int](repeating: 0, count: featureCount)
         var best = 0
@@ -128,7 +130,8 @@ package struct QuadraturePlan: Sendable {
         return best
     }
 
-    /// Builds the plan of `nodes` (the explainer's flattened trees) with `laneCount` lanes.
+    /// Builds the plan of `nodes` (the explainer's flattened trees) with `laneCount` lanes. Recursive
+    /// like the kernel, at most `ModelLimits.maximumDepth` levels deep (validated model).
     ///
     /// - Complexity: O(total nodes · laneCount).
     init(nodes source: [TreeExplainer.Node], roots sourceRoots: [Int32], featureCount: Int, laneCount: Int,
@@ -156,7 +159,7 @@ package struct QuadraturePlan: Sendable {
                 entry.fraction = incoming.fraction
                 if let ancestor = last[incoming.feature] {
                     zero = ancestor.zero * incoming.fraction
-                    entry.ancestorDepth = Int16(ancestor.depth)
+                    entry.ancestorDepth = Int32(ancestor.depth)
                     entry.ratioIndex = Int32(ratios.count / (2 * laneCount))
                     plan[ancestor.index].hasSameFeatureBelow = true
                     let za = ancestor.zero

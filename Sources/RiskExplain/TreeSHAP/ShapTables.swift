@@ -327,7 +327,7 @@ extension TreeExplainer {
     }
 
     /// Whether every tree is tabulated, so that blocks of rows can be explained tree by tree.
-    package var isFullyTabulated: Bool { (tables?.tabulatedTreeCount ?? 0) == roots.count && !roots.isEmpty }
+    package var isFullyTabulated: Bool { (tables?.tabulatedTreeCount ?? 0) == roots.count }
 }
 
 extension TreeExplainer {

@@ -165,7 +165,8 @@ struct TreeShapKernel {
     }
 
     /// Visits `nodeIndex`, whose parent split on `parentFeature`, with the parent's path of
-    /// `depth + 1` elements at `parentPath`.
+    /// `depth + 1` elements at `parentPath`. Recursive, at most `ModelLimits.maximumDepth` levels
+    /// (the explainer is built from a validated model).
     func recurse(_ nodeIndex: Int, _ depth: Int, _ parentPath: UnsafeMutablePointer<PathElement>,
                  _ parentZero: Double, _ parentOne: Double, _ parentFeature: Int32) {
         var depth = depth
@@ -208,7 +209,6 @@ extension TreeExplainer {
     /// aligned). Pointers must be valid; `phi` is not cleared.
     package func accumulate(row: UnsafePointer<Float>, phi: UnsafeMutablePointer<Double>,
                             workspace: UnsafeMutableRawPointer) {
-        guard !roots.isEmpty else { return }
         accumulateTrees(0..<roots.count, useTables: tables != nil, row: row, phi: phi, workspace: workspace)
     }
 

@@ -103,46 +103,52 @@ public struct TreeExplainer: Sendable {
     /// Number of features a row must have.
     public var featureCount: Int { featureSchema.columns.count }
 
-    /// Flattens and checks `model` and precomputes cover ratios and each tree's expected value.
+    /// Validates `model` (`BoostedTreesModel.validated()`, the one validation of a tree model) and
+    /// builds its explainer (see `init(model:)` for a validated model).
     ///
-    /// - Parameter model: A trained ensemble. Leaf values must be finite and covers finite and ≥ 0.
-    /// - Throws: `RiskExplainError` with code `.invalidTree` when a tree's arrays disagree in length,
-    ///   a child index is out of range, a node is reached twice (cycle or shared child), a split
-    ///   feature is outside the schema or a category bitset is out of range; `.invalidValue` when a
-    ///   reached leaf value or cover is not finite or a cover is negative.
+    /// - Throws: `RiskTreesError` `.invalidModel` when the model breaks an invariant or a `ModelLimits` bound.
+    /// - Complexity: O(total nodes · *D*).
+    public init(model: BoostedTreesModel) throws {
+        self.init(model: try model.validated())
+    }
+
+    /// Flattens a validated model and precomputes cover ratios and each tree's expected value.
+    ///
     /// The algorithm is chosen here: the quadrature algorithm (O(*T* · *N* · *D*) per row, see
     /// Docs/Explanations.md) when no root-to-leaf path has more than 32 distinct features and its
     /// precomputed plan fits in `quadratureByteBudget`; otherwise the path recursion
-    /// (O(*T* · *L* · *D*²) per row, no precomputation). Both compute the same values.
+    /// (O(*T* · *L* · *D*²) per row, no precomputation). Both compute the same values. Nothing is
+    /// checked again: the validation bounds every size used here (depth ≤ `ModelLimits.maximumDepth`,
+    /// which bounds the recursion of the plan builder and of both kernels and the per-row workspace).
     ///
     /// - Complexity: O(total nodes · *D*).
-    public init(model: BoostedTreesModel) throws {
-        try self.init(model: model, allowQuadrature: true, allowTables: true)
+    public init(model: ValidatedBoostedTreesModel) {
+        self.init(model: model, allowQuadrature: true, allowTables: true)
+    }
+
+    /// Validates `model` and builds its explainer with the algorithms allowed (tests compare them).
+    package init(model: BoostedTreesModel, allowQuadrature: Bool, allowTables: Bool = true) throws {
+        self.init(model: try model.validated(), allowQuadrature: allowQuadrature, allowTables: allowTables)
     }
 
     /// Same as `init(model:)`; `allowQuadrature: false` forces the path recursion and
     /// `allowTables: false` the kernel for every tree (tests compare them).
-    package init(model: BoostedTreesModel, allowQuadrature: Bool, allowTables: Bool = true) throws {
+    package init(model validated: ValidatedBoostedTreesModel, allowQuadrature: Bool, allowTables: Bool = true) {
+        let model = validated.model
         let featureCount = model.featureCount
         var nodes: [Node] = []
         nodes.reserveCapacity(model.trees.reduce(0) { $0 + $1.nodeCount })
         var categoryWords: [UInt64] = []
         var roots: [Int32] = []
         var expected: [Double] = []
-        var maximumDepth = 0
-        for (treeIndex, tree) in model.trees.enumerated() {
-            let flat = try Self.flatten(tree, treeIndex: treeIndex, featureCount: featureCount,
-                                        nodeOffset: nodes.count, wordOffset: categoryWords.count)
-            guard nodes.count + flat.nodes.count <= Int(Int32.max) else {
-                throw RiskExplainError(.invalidTree, "The model has more than \(Int32.max) nodes in total; "
-                                       + "TreeExplainer indexes nodes with 32-bit integers. Use fewer or smaller trees.")
-            }
+        for tree in model.trees {
+            let flat = Self.flatten(tree, nodeOffset: nodes.count, wordOffset: categoryWords.count)
             roots.append(Int32(nodes.count))
             nodes += flat.nodes
             categoryWords += tree.categoryWords
             expected.append(flat.expectedValue)
-            maximumDepth = max(maximumDepth, flat.depth)
         }
+        let maximumDepth = validated.maximumDepth
         self.featureSchema = model.featureSchema
         self.baseScore = model.baseScore
         self.treeExpectedValues = expected
@@ -170,7 +176,7 @@ public struct TreeExplainer: Sendable {
 
     /// The quadrature plan when paths have at most 32 distinct features and the plan fits the budget.
     private static func quadraturePlan(nodes: [Node], roots: [Int32], featureCount: Int) -> QuadraturePlan? {
-        guard !roots.isEmpty, featureCount > 0 else { return nil }
+        guard featureCount > 0 else { return nil }
         let distinct = QuadraturePlan.maximumDistinctFeatures(nodes: nodes, roots: roots, featureCount: featureCount)
         guard let lanes = QuadraturePlan.laneCount(distinctFeatures: distinct) else { return nil }
         // Upper bound before building: every non-root edge a repeated one.
@@ -180,80 +186,34 @@ public struct TreeExplainer: Sendable {
                               maximumDistinctFeatures: distinct)
     }
 
-    /// Checks one tree, converts it to absolute-index nodes and computes its depth and expected value.
-    private static func flatten(_ tree: RegressionTree, treeIndex: Int, featureCount: Int, nodeOffset: Int,
-                                wordOffset: Int) throws -> (nodes: [Node], depth: Int, expectedValue: Double) {
+    /// Converts one tree of a validated model to absolute-index nodes and computes its expected value.
+    private static func flatten(_ tree: RegressionTree, nodeOffset: Int, wordOffset: Int)
+        -> (nodes: [Node], expectedValue: Double) {
         let count = tree.leftChild.count
-        let lengths: [(String, Int)] = [
-            ("rightChild", tree.rightChild.count), ("splitFeature", tree.splitFeature.count),
-            ("threshold", tree.threshold.count), ("missingGoesLeft", tree.missingGoesLeft.count),
-            ("categoryStart", tree.categoryStart.count), ("categoryWordCount", tree.categoryWordCount.count),
-            ("value", tree.value.count), ("cover", tree.cover.count),
-        ]
-        guard count > 0 else {
-            throw RiskExplainError(.invalidTree, "Tree \(treeIndex) has no nodes; expected at least a root leaf. "
-                                   + "The model is corrupt: retrain or reload it.")
-        }
-        for (name, length) in lengths where length != count {
-            throw RiskExplainError(.invalidTree, "Tree \(treeIndex): \(name) has \(length) entries but leftChild has "
-                                   + "\(count); every node array must have one entry per node. "
-                                   + "The model is corrupt: retrain or reload it.")
-        }
         var nodes = [Node](repeating: Node(leftChild: -1, rightChild: -1, feature: -1, categoryWordCount: 0,
                                            categoryStart: 0, threshold: 0, missingGoesLeft: false, value: 0,
                                            leftFraction: 0, rightFraction: 0), count: count)
-        var visited = [Bool](repeating: false, count: count)
         var preorder: [Int] = []
         preorder.reserveCapacity(count)
-        var stack: [(node: Int, depth: Int)] = [(0, 0)]
-        var depth = 0
-        func where_(_ node: Int) -> String { "Tree \(treeIndex), node \(node)" }
-        while let (node, nodeDepth) = stack.popLast() {
-            guard !visited[node] else {
-                throw RiskExplainError(.invalidTree, "\(where_(node)) is reached twice; a tree must not share "
-                                       + "children or contain cycles. The model is corrupt: retrain or reload it.")
-            }
-            visited[node] = true
+        var stack = [0]
+        while let node = stack.popLast() {
             preorder.append(node)
-            depth = max(depth, nodeDepth)
-            let cover = tree.cover[node]
-            guard cover.isFinite, cover >= 0 else {
-                throw RiskExplainError(.invalidValue, "\(where_(node)) has cover \(cover); expected a finite value "
-                                       + ">= 0 (the hessian mass of the node). Retrain or reload the model.")
-            }
             let left = Int(tree.leftChild[node]), right = Int(tree.rightChild[node])
             if left < 0 {
-                let value = tree.value[node]
-                guard value.isFinite else {
-                    throw RiskExplainError(.invalidValue, "\(where_(node)) is a leaf with value \(value); expected a "
-                                           + "finite number. Retrain the model.")
-                }
-                nodes[node].value = value
+                nodes[node].value = tree.value[node]
                 continue
             }
-            for (side, child) in [("left", left), ("right", right)] where child < 0 || child >= count {
-                throw RiskExplainError(.invalidTree, "\(where_(node)): \(side) child \(child) is outside 0..<\(count). "
-                                       + "The model is corrupt: retrain or reload it.")
-            }
-            let feature = Int(tree.splitFeature[node])
-            guard feature >= 0, feature < featureCount else {
-                throw RiskExplainError(.invalidTree, "\(where_(node)) splits on feature \(feature); expected 0..<"
-                                       + "\(featureCount) (the model's schema). Use the schema the model was trained with.")
-            }
-            let start = Int(tree.categoryStart[node]), words = Int(tree.categoryWordCount[node])
-            guard words >= 0, words == 0 || (start >= 0 && start + words <= tree.categoryWords.count) else {
-                throw RiskExplainError(.invalidTree, "\(where_(node)): category bitset \(start)..<\(start + words) is "
-                                       + "outside the tree's \(tree.categoryWords.count) category words. "
-                                       + "The model is corrupt: retrain or reload it.")
-            }
-            let leftCover = tree.cover[left], rightCover = tree.cover[right]
+            let cover = tree.cover[node]
+            let words = Int(tree.categoryWordCount[node])
             nodes[node] = Node(
-                leftChild: Int32(nodeOffset + left), rightChild: Int32(nodeOffset + right), feature: Int32(feature),
-                categoryWordCount: Int32(words), categoryStart: Int32(words == 0 ? 0 : wordOffset + start),
+                leftChild: Int32(nodeOffset + left), rightChild: Int32(nodeOffset + right),
+                feature: tree.splitFeature[node], categoryWordCount: Int32(words),
+                categoryStart: Int32(words == 0 ? 0 : wordOffset + Int(tree.categoryStart[node])),
                 threshold: tree.threshold[node], missingGoesLeft: tree.missingGoesLeft[node], value: 0,
-                leftFraction: cover > 0 ? leftCover / cover : 0, rightFraction: cover > 0 ? rightCover / cover : 0)
-            stack.append((right, nodeDepth + 1))
-            stack.append((left, nodeDepth + 1))
+                leftFraction: cover > 0 ? tree.cover[left] / cover : 0,
+                rightFraction: cover > 0 ? tree.cover[right] / cover : 0)
+            stack.append(right)
+            stack.append(left)
         }
         // Expected value by the same recursion TreeSHAP uses: E(node) = Σ fraction(child) · E(child).
         var expectation = [Double](repeating: 0, count: count)
@@ -266,6 +226,6 @@ public struct TreeExplainer: Sendable {
                     + n.rightFraction * expectation[Int(n.rightChild) - nodeOffset]
             }
         }
-        return (nodes, depth, expectation[0])
+        return (nodes, expectation[0])
     }
 }

@@ -59,19 +59,22 @@ public struct RiskScorer: Sendable {
     /// The pipeline's side of the evidence look-ups, made once.
     let preparedEvidence: EvidenceReader.Prepared
 
-    /// Prepares a scorer (flattens the trees, builds the explainer). O(model size).
+    /// Prepares a scorer: validates the bundle (`ModelBundle.validate()`, the same validation as
+    /// loading and `riskctl inspect`, run once here) and builds the predictor and explainer from the
+    /// validated models. O(model size).
     ///
     /// - Throws: `BundleError` when the bundle fails validation.
     public init(bundle: ModelBundle) throws {
-        try bundle.validate()
+        let validated = try bundle.validated()
         // Build every part in locals first, so that a throwing step never leaves `self` half-initialised.
         let predictor: BoostedTreesPredictor?
         let trees: TreeExplainer?
         let linear: LinearExplainer?
         switch bundle.model {
-        case .boostedTrees(let model):
-            predictor = BoostedTreesPredictor(model: model)
-            trees = try TreeExplainer(model: model)
+        case .boostedTrees:
+            // `validated()` returns the validated trees of a boosted-trees model.
+            predictor = BoostedTreesPredictor(model: validated.trees!)
+            trees = TreeExplainer(model: validated.trees!)
             linear = nil
         case .logistic(let model):
             predictor = nil
@@ -91,7 +94,7 @@ public struct RiskScorer: Sendable {
         treePredictor = predictor
         treeExplainer = trees
         linearExplainer = linear
-        revenuePredictor = bundle.revenueModel.map { BoostedTreesPredictor(model: $0) }
+        revenuePredictor = validated.revenue.map { BoostedTreesPredictor(model: $0) }
         grouping = FeatureGrouping(schema: bundle.model.featureSchema)
         defaultGenerator = generator
         checkedColumns = bundle.schema.fields.filter { $0.role != .ignore }.map { ($0.column, $0.role) }

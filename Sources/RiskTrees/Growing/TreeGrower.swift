@@ -115,7 +115,8 @@ package final class TreeGrower {
     }
 
     func canSplit(totals: NodeTotals, depth: Int) -> Bool {
-        if let maximumDepth = configuration.maximumDepth, depth >= maximumDepth { return false }
+        // Without a configured depth, leaf-wise trees stop at the depth every model must respect.
+        if depth >= configuration.maximumDepth ?? ModelLimits.standard.maximumDepth { return false }
         return totals.count >= 2 * configuration.minimumSamplesPerLeaf
             && totals.hessian >= 2 * configuration.minimumChildWeight
     }

@@ -38,7 +38,8 @@ public struct BoostedTreesConfiguration: Sendable, Hashable, Codable {
     public var learningRate: Double = 0.05
     /// Maximum number of leaves per tree. Valid: `2...65_536`. Default 31.
     public var maximumLeafCount: Int = 31
-    /// Maximum depth of a tree (root = depth 0); `nil` = unlimited (6 for symmetric trees). Valid: `1...64`,
+    /// Maximum depth of a tree (root = depth 0); `nil` = the model limit, `ModelLimits.maximumDepth`
+    /// (256; 6 for symmetric trees). Valid: `1...64`,
     /// `1...16` for symmetric trees. Default nil.
     public var maximumDepth: Int? = nil
     /// Leaf-wise (best-first) or depth-wise growth. Default `.leafWise`.

@@ -15,15 +15,17 @@ extension BoostedTreesModel {
 
     /// Raw scores of every row of `matrix`, in parallel over rows on `threadCount` threads.
     ///
-    /// - Throws: `RiskTreesError` `.shapeMismatch` when the matrix has the wrong number of columns.
-    /// - Complexity: O(rows × trees × depth) plus O(nodes) to lay the forest out.
+    /// - Throws: `RiskTreesError` `.invalidModel` when the model fails validation, `.shapeMismatch`
+    ///   when the matrix has the wrong number of columns.
+    /// - Complexity: O(rows × trees × depth) plus O(nodes) to validate and lay the forest out.
     public func rawScores(_ matrix: FeatureMatrix, threadCount: Int = ParallelLoop.processorCount) throws -> [Double] {
         try BoostedTreesPredictor(model: self).rawScores(matrix, threadCount: threadCount)
     }
 
     /// Probabilities (`.logistic`) or predictions (`.squaredError`) of every row of `matrix`.
     ///
-    /// - Throws: `RiskTreesError` `.shapeMismatch` when the matrix has the wrong number of columns.
+    /// - Throws: `RiskTreesError` `.invalidModel` when the model fails validation, `.shapeMismatch`
+    ///   when the matrix has the wrong number of columns.
     public func probabilities(_ matrix: FeatureMatrix, threadCount: Int = ParallelLoop.processorCount) throws
         -> [Double] {
         try BoostedTreesPredictor(model: self).predictions(matrix, threadCount: threadCount)

@@ -26,7 +26,7 @@ extension BoostedTreesPredictor {
         }
         let n = matrix.rowCount, features = featureCount, blockSize = Self.blockSize(featureCount: features)
         var out = [Double](repeating: baseScore, count: n)
-        if roots.isEmpty || n == 0 { return out }
+        if n == 0 { return out }
         let blockCount = (n + blockSize - 1) / blockSize
         withLayout { layout in
         roots.withUnsafeBufferPointer { roots in

@@ -45,14 +45,31 @@ public struct BoostedTreesPredictor: Sendable {
     public let objective: ObjectiveKind
     public let featureCount: Int
 
-    /// Lays out `model`. O(total nodes).
+    /// Validates `model` (`BoostedTreesModel.validated()`) and lays it out.
     ///
-    /// - Precondition: the model has at most 65 536 features (the layout stores feature indices in 16 bits).
-    public init(model: BoostedTreesModel) {
-        precondition(model.featureCount <= Int(UInt16.max) + 1, "at most 65536 features")
+    /// - Throws: `RiskTreesError` `.invalidModel` when the model breaks an invariant or a `ModelLimits` bound.
+    /// - Complexity: O(total nodes).
+    public init(model: BoostedTreesModel) throws {
+        self.init(model: try model.validated())
+    }
+
+    /// Lays out a validated model. Each tree's category words are copied once and its categorical
+    /// nodes point into them, so the layout holds at most the model's own words however many nodes
+    /// share a bitset.
+    ///
+    /// - Complexity: O(total nodes + category words).
+    public init(model validated: ValidatedBoostedTreesModel) {
+        let model = validated.model
         var nodes: [Node] = [], values: [Double] = [], starts: [Int32] = [], counts: [Int32] = []
         var words: [UInt64] = [], roots: [Int32] = []
+        let nodeCount = model.trees.reduce(0) { $0 + $1.nodeCount }
+        nodes.reserveCapacity(nodeCount)
+        values.reserveCapacity(nodeCount)
+        starts.reserveCapacity(nodeCount)
+        counts.reserveCapacity(nodeCount)
         for tree in model.trees {
+            let wordBase = words.count
+            words.append(contentsOf: tree.categoryWords)
             // Breadth-first, appending both children of a node together.
             let root = Int32(nodes.count)
             roots.append(root)
@@ -82,13 +99,11 @@ public struct BoostedTreesPredictor: Sendable {
                 if tree.isLeaf(Int(tree.rightChild[t])) { flags |= 1 << Self.rightChildIsLeafShift }
                 if tree.isCategoricalSplit(t) {
                     flags |= Self.categoricalFlag
-                    let start = Int(tree.categoryStart[t]), count = Int(tree.categoryWordCount[t])
-                    starts[f] = Int32(words.count)
-                    counts[f] = Int32(count)
-                    words.append(contentsOf: tree.categoryWords[start..<(start + count)])
+                    starts[f] = Int32(wordBase + Int(tree.categoryStart[t]))
+                    counts[f] = tree.categoryWordCount[t]
                 }
                 nodes[f] = Node(threshold: tree.threshold[t], leftChild: Int32(left),
-                                feature: UInt16(truncatingIfNeeded: tree.splitFeature[t]), flags: flags)
+                                feature: UInt16(tree.splitFeature[t]), flags: flags)
                 queue.append((Int(tree.leftChild[t]), left))
                 queue.append((Int(tree.rightChild[t]), left + 1))
             }
@@ -176,7 +191,6 @@ public struct BoostedTreesPredictor: Sendable {
     @inlinable
     public func rawScore(_ row: UnsafeBufferPointer<Float>) -> Double {
         precondition(row.count >= featureCount, "row has \(row.count) values; the model needs \(featureCount)")
-        if roots.isEmpty { return baseScore }
         if let symmetric { return symmetric.rawScore(baseScore: baseScore, row: row.baseAddress!) }
         return withLayout { layout in
             var sum = baseScore

@@ -28,13 +28,14 @@ struct SymmetricForest: Sendable {
     /// Deepest tree whose table is built (2^12 values).
     static let maximumDepth = 12
 
-    /// The forest of `model`, or nil when a tree is not symmetric, is deeper than `maximumDepth` or
-    /// asks a numeric question with an infinite threshold.
+    /// The forest of a validated `model`, or nil when a tree is not symmetric, is deeper than
+    /// `maximumDepth` or asks a numeric question with an infinite threshold.
+    ///
+    /// - Complexity: O(total nodes + category words referenced by the splits), no allocation per node.
     init?(model: BoostedTreesModel) {
         var questionStarts: [Int32] = [0], questions: [TreeQuestion] = []
         var valueStarts: [Int32] = [0], values: [Double] = []
         var categoryWords: [UInt64] = [0]
-        guard !model.trees.isEmpty else { return nil }
         for tree in model.trees {
             // Level by level: every node of a level must ask the first node's question.
             var level = [0]
@@ -47,7 +48,9 @@ struct SymmetricForest: Sendable {
                                                   missingGoesLeft: tree.missingGoesLeft[first],
                                                   categoryStart: Int32(categoryWords.count),
                                                   categoryWordCount: Int32(words)) else { return nil }
-                let bitset = words > 0 ? Array(tree.categoryWords[Int(tree.categoryStart[first])...].prefix(words)) : []
+                // A numeric question's categoryStart is unused (any value): read it only for categorical ones.
+                let firstStart = words > 0 ? Int(tree.categoryStart[first]) : 0
+                let bitset = tree.categoryWords[firstStart..<(firstStart + words)]
                 var next: [Int] = []
                 for node in level {
                     guard !tree.isLeaf(node), tree.splitFeature[node] == tree.splitFeature[first],
@@ -56,8 +59,8 @@ struct SymmetricForest: Sendable {
                     if words == 0 {
                         guard tree.threshold[node] == tree.threshold[first] else { return nil }
                     } else {
-                        guard Array(tree.categoryWords[Int(tree.categoryStart[node])...].prefix(words)) == bitset
-                        else { return nil }
+                        let start = Int(tree.categoryStart[node])
+                        guard tree.categoryWords[start..<(start + words)].elementsEqual(bitset) else { return nil }
                     }
                     next.append(Int(tree.leftChild[node]))
                     next.append(Int(tree.rightChild[node]))
