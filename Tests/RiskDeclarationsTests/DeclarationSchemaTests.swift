@@ -39,7 +39,7 @@ struct DeclarationSchemaTests {
         #expect(schemaError(#"{"id": "id", "fields": [{"column": "x", "role": "price"}]}"#)
                     == "schema.json: field \"x\" has unknown role \"price\". Valid roles: hs_code, importer, declarant, "
                     + "origin_country, departure_country, office, customs_value, fob_value, quantity, gross_weight, "
-                    + "net_weight, taxes, aeo_flag, entity, categorical, numeric, ignore.")
+                    + "net_weight, taxes, aeo_flag, entity, categorical, numeric, ignore, inspected, selection_probability.")
     }
 
     @Test func singularRoleTwice() {
