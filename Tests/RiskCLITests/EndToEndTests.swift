@@ -20,25 +20,44 @@ import Testing
         #expect(lines.first == "\(w.model(kind)): CustomsRisk bundle format 1.0.0, valid")
         #expect(lines.dropFirst().first?.hasPrefix(kind == "gbt" ? "model: boosted trees, " : "model: logistic regression, ")
                 == true)
+        // Refit (the default): the latest 20% by date is cut in two; the later half is the validation set.
         let (holdout, positives) = try validationSet(w)
-        #expect(lines.contains("validation: \(holdout) declarations (\(positives) illicit), latest 20% by date"))
+        #expect(lines.contains("validation: \(holdout / 2) declarations (\(positives) illicit), "
+                               + "latest 20% by date, later half by date"))
 
         let json = try Riskctl.succeed(["inspect", "--model", w.model(kind), "--json"])
         let metadata = try JSONValue.parse(json.standardOutput)
         let trainRows = try CSVTable(contentsOf: URL(fileURLWithPath: w.train)).rows.count
-        #expect(metadata["trainingRows"]?.int == trainRows - holdout)
-        #expect(metadata["validationRows"]?.int == holdout)
+        #expect(metadata["trainingRows"]?.int == trainRows)
+        #expect(metadata["validationRows"]?.int == holdout / 2)
+        #expect(metadata["selection"]?["trainingRows"]?.int == trainRows - holdout)
+        #expect(metadata["selection"]?["stoppingRows"]?.int == holdout - holdout / 2)
         #expect(metadata["seed"]?.int == 3)
     }
 
+    @Test func noRefitShipsTheModelFittedBeforeTheHoldout() throws {
+        let w = try Workspace.shared()
+        let out = w.directory.appendingPathComponent("no-refit.json").path
+        let trained = try Riskctl.succeed(["train", "--data", w.train, "--schema", w.schema, "--seed", "3",
+                                           "--iterations", "5", "--no-refit", "--force", "--out", out])
+        let (holdout, _) = try validationSet(w, laterHalfOnly: false)
+        #expect(trained.standardOutput.contains("validation (latest 20% by date, \(holdout) declarations, "))
+        let metadata = try JSONValue.parse(try Riskctl.succeed(["inspect", "--model", out, "--json"]).standardOutput)
+        let trainRows = try CSVTable(contentsOf: URL(fileURLWithPath: w.train)).rows.count
+        #expect(metadata["trainingRows"]?.int == trainRows - holdout)
+        #expect(metadata["validationRows"]?.int == holdout)
+        #expect(metadata["selection"] == nil)
+    }
+
     /// The size of the latest 20% of the training file by date (ISO dates sort as text; ties by
-    /// row) and its illicit rows, counted here.
-    func validationSet(_ w: Workspace) throws -> (rows: Int, positives: Int) {
+    /// row) and the illicit rows of its later half (or of all of it), counted here.
+    func validationSet(_ w: Workspace, laterHalfOnly: Bool = true) throws -> (rows: Int, positives: Int) {
         let table = try CSVTable(contentsOf: URL(fileURLWithPath: w.train))
         let dates = try table.column("date"), labels = try table.numbers("illicit")
         let holdout = Int((Double(dates.count) * 0.2).rounded())
         let order = dates.indices.sorted { dates[$0] != dates[$1] ? dates[$0] < dates[$1] : $0 < $1 }
-        return (holdout, order.suffix(holdout).filter { labels[$0] == 1 }.count)
+        let counted = order.suffix(laterHalfOnly ? holdout / 2 : holdout)
+        return (holdout, counted.filter { labels[$0] == 1 }.count)
     }
 
     // MARK: - evaluate
