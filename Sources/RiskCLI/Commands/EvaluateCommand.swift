@@ -29,7 +29,7 @@ struct EvaluateCommand: ParsableCommand {
         let scorer = try RiskScorer(bundle: bundle)
         let assessments = try scorer.score(table, options: ScoringOptions(reasonCount: 0, threadCount: threads.threads))
         let evaluation = try EvaluationReport(probabilities: assessments.map(\.probability), labels: labels,
-                                              revenue: table.revenue)
+                                              revenue: table.revenue, tieBreakers: assessments.map(\.rawScore))
         if let report {
             let url = URL(fileURLWithPath: report)
             try checkNotOverwritingInput(output: url, inputs: [URL(fileURLWithPath: data), URL(fileURLWithPath: modelInput.model)])

@@ -177,7 +177,8 @@ public struct ModelTrainer: Sendable {
                                                                         threadCount: options.threadCount)
         let evaluationRaw = try Self.rawScores(selected.model, evaluationMatrix, threadCount: options.threadCount)
         let report = try EvaluationReport(probabilities: evaluationRaw.map(calibration.calibrate),
-                                          labels: evaluationLabels, revenue: evaluationTable.revenue)
+                                          labels: evaluationLabels, revenue: evaluationTable.revenue,
+                                          tieBreakers: evaluationRaw)
 
         // Refit on every labelled declaration.
         let all = validation.map { training.appending($0) } ?? training
@@ -248,7 +249,7 @@ public struct ModelTrainer: Sendable {
         let calibration = try fitCalibration(validRaw, labels: validLabels, positives: validPositives)
         let validProbabilities = validRaw.map(calibration.calibrate)
         let report = try EvaluationReport(probabilities: validProbabilities, labels: validLabels,
-                                          revenue: validTable.revenue)
+                                          revenue: validTable.revenue, tieBreakers: validRaw)
         let lanes = try LaneThresholds.fromTargetRates(probabilities: validProbabilities, redRate: options.redLaneRate,
                                                        yellowRate: options.yellowLaneRate,
                                                        blueRate: options.blueLaneRate)
