@@ -203,6 +203,9 @@ public struct ModelTrainer: Sendable {
         let report = try EvaluationReport(probabilities: evaluationRaw.map(calibration.calibrate),
                                           labels: evaluationLabels, revenue: evaluationTable.revenue,
                                           tieBreakers: evaluationRaw)
+        warnings += LeakageCheck.separatingFeatureWarnings(selectionFeatures.treesMatrix,
+                                                           labels: selectionFeatures.labels)
+        if let warning = LeakageCheck.aucWarning(report.auc, rows: report.rows) { warnings.append(warning) }
 
         // Refit on every labelled declaration.
         let all = validation.map { training.appending($0) } ?? training
@@ -274,6 +277,8 @@ public struct ModelTrainer: Sendable {
         let validProbabilities = validRaw.map(calibration.calibrate)
         let report = try EvaluationReport(probabilities: validProbabilities, labels: validLabels,
                                           revenue: validTable.revenue, tieBreakers: validRaw)
+        warnings += LeakageCheck.separatingFeatureWarnings(fit.treesMatrix, labels: fit.labels)
+        if let warning = LeakageCheck.aucWarning(report.auc, rows: report.rows) { warnings.append(warning) }
         let lanes = try LaneThresholds.fromTargetRates(probabilities: validProbabilities, redRate: options.redLaneRate,
                                                        yellowRate: options.yellowLaneRate,
                                                        blueRate: options.blueLaneRate)
