@@ -49,6 +49,34 @@ import Testing
         #expect(metadata["selection"] == nil)
     }
 
+    /// Issue 15, item 8: `features` writes a sidecar naming each exported column's kind; the
+    /// categorical ones hold codes in 0..<levels (or are empty), and the sidecar's columns are the
+    /// CSV's feature columns in order.
+    @Test func featuresWritesTheCategoricalSidecar() throws {
+        let w = try Workspace.shared()
+        let out = w.directory.appendingPathComponent("features.csv").path
+        let result = try Riskctl.succeed(["features", "--data", w.train, "--schema", w.schema, "--out", out])
+        let sidecarPath = w.directory.appendingPathComponent("features.columns.json").path
+        #expect(result.standardOutput.contains("wrote \(sidecarPath): "))
+        let sidecar = try JSONValue.parse(String(decoding: try Data(contentsOf: URL(fileURLWithPath: sidecarPath)),
+                                                 as: UTF8.self))
+        let columns = try #require(sidecar["columns"]?.array)
+        let table = try CSVTable(contentsOf: URL(fileURLWithPath: out))
+        #expect(columns.compactMap { $0["name"]?.string } == table.header.filter { $0 != "id" && $0 != "label" })
+        #expect(sidecar["view"]?.string == "trees")
+        let categorical = try #require(sidecar["categorical"]?.array).compactMap(\.string)
+        #expect(categorical.contains("transport_mode_code") && !categorical.contains("declared_value"))
+        for column in columns where column["kind"]?.string == "categorical" {
+            let name = try #require(column["name"]?.string), levels = try #require(column["levels"]?.int)
+            #expect(categorical.contains(name))
+            for text in try table.column(name) where !text.isEmpty {
+                let code = try #require(Double(text), "\(name): \(text)")
+                #expect(code == code.rounded() && code >= 0 && code < Double(levels), "\(name): \(text) of \(levels)")
+            }
+        }
+        #expect(columns.filter { $0["kind"]?.string == "numeric" }.allSatisfy { $0["levels"] == nil })
+    }
+
     /// The size of the latest 20% of the training file by date (ISO dates sort as text; ties by
     /// row) and the illicit rows of its later half (or of all of it), counted here.
     func validationSet(_ w: Workspace, laterHalfOnly: Bool = true) throws -> (rows: Int, positives: Int) {

@@ -10,7 +10,10 @@ struct FeaturesCommand: ParsableCommand {
         discussion: """
             The --out matrix of the training data uses out-of-fold risk profiles (no row sees its own label); \
             --apply FILE transforms other declarations with the pipeline fitted on --data, as scoring would. \
-            Columns: id, the features, label. Missing values are empty fields (trees view).
+            Columns: id, the features, label. Missing values are empty fields (trees view). Beside --out, \
+            NAME.columns.json (the --out path with its extension replaced) lists every feature with its kind \
+            and, for categorical features, the number of codes: give those columns to another library as \
+            categorical (codes 0..<levels), as Benchmarks/compare/feature_value.py does.
             """)
 
     @OptionGroup var input: DeclarationInput
@@ -41,8 +44,14 @@ struct FeaturesCommand: ParsableCommand {
         let fit = try FeaturePipeline(configuration: configuration).fit(training)
         let outURL = URL(fileURLWithPath: out)
         try checkNotOverwritingInput(output: outURL, inputs: [input.dataURL])
+        let featureSchema = fit.pipeline.schema(for: kind)
         try FittedFeaturePipeline.writeCSV(fit.matrix(for: kind), ids: training.ids, labels: fit.labels, to: outURL)
-        print("wrote \(out): \(training.rowCount) rows × \(fit.pipeline.schema(for: kind).columns.count) features")
+        print("wrote \(out): \(training.rowCount) rows × \(featureSchema.columns.count) features")
+        let sidecarURL = Self.sidecarURL(for: outURL)
+        try checkNotOverwritingInput(output: sidecarURL, inputs: [input.dataURL])
+        try AtomicFile.write(Data((try jsonLine(FeatureColumnsSidecar(kind: kind, schema: featureSchema)) + "\n").utf8),
+                             to: sidecarURL)
+        print("wrote \(sidecarURL.path): \(featureSchema.columns.filter { $0.kind != .numeric }.count) categorical columns")
         if let apply, let applyOut {
             var other = input
             other.data = apply
@@ -53,6 +62,44 @@ struct FeaturesCommand: ParsableCommand {
             try FittedFeaturePipeline.writeCSV(matrix, ids: table.ids, labels: table.labels, to: url)
             print("wrote \(applyOut): \(table.rowCount) rows")
         }
+    }
+}
+
+extension FeaturesCommand {
+    /// `out.csv` → `out.columns.json` (an extension-less path gains `.columns.json`).
+    static func sidecarURL(for out: URL) -> URL {
+        out.deletingPathExtension().appendingPathExtension("columns.json")
+    }
+}
+
+/// The sidecar of an exported feature matrix: each column's kind, so that another library treats
+/// the categorical codes as categories rather than as ordered numbers.
+struct FeatureColumnsSidecar: Encodable {
+    struct Column: Encodable {
+        var name: String
+        /// `numeric` or `categorical`.
+        var kind: String
+        /// Codes of a categorical column are `0..<levels` (missing = empty field); nil for numeric ones.
+        var levels: Int?
+        /// The declaration-level group the column explains into.
+        var group: String
+    }
+
+    var view: String
+    var columns: [Column]
+    /// The names of the categorical columns, in column order.
+    var categorical: [String]
+
+    init(kind: FeatureMatrixKind, schema: FeatureSchema) {
+        view = kind.rawValue
+        columns = schema.columns.map { column in
+            switch column.kind {
+            case .numeric: Column(name: column.name, kind: "numeric", levels: nil, group: column.group)
+            case .categorical(let levelCount):
+                Column(name: column.name, kind: "categorical", levels: levelCount, group: column.group)
+            }
+        }
+        categorical = columns.filter { $0.kind == "categorical" }.map(\.name)
     }
 }
 
