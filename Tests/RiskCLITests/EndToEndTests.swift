@@ -49,6 +49,25 @@ import Testing
         #expect(metadata["selection"] == nil)
     }
 
+    /// `--monotone` reaches the trees (recorded in the configuration); bad items are usage errors.
+    @Test func monotoneFlagIsRecordedAndChecked() throws {
+        let w = try Workspace.shared()
+        let out = w.directory.appendingPathComponent("monotone.json").path
+        _ = try Riskctl.succeed(["train", "--data", w.train, "--schema", w.schema, "--iterations", "5", "--force",
+                                 "--monotone", "unit_value_log_ratio=-1,trader_tenure_days=-1", "--out", out])
+        let metadata = try JSONValue.parse(try Riskctl.succeed(["inspect", "--model", out, "--json"]).standardOutput)
+        #expect(metadata["configuration"]?["monotone"]?.string == "trader_tenure_days=-1,unit_value_log_ratio=-1")
+        let bad = try Riskctl.run(["train", "--data", w.train, "--schema", w.schema, "--monotone", "unit_value=2",
+                                   "--out", out, "--force"])
+        #expect(bad.exitCode == 2)
+        #expect(bad.standardError.contains("--monotone item \"unit_value=2\" is not name=1, name=-1 or name=0"))
+        let unknown = try Riskctl.run(["train", "--data", w.train, "--schema", w.schema, "--iterations", "5",
+                                       "--monotone", "no_such_feature=1", "--out", out, "--force"])
+        #expect(unknown.exitCode == 1)
+        #expect(unknown.standardError.contains("monotone constraint names feature \"no_such_feature\", which the data "
+                                               + "do not have."))
+    }
+
     /// Issue 15, item 8: `features` writes a sidecar naming each exported column's kind; the
     /// categorical ones hold codes in 0..<levels (or are empty), and the sidecar's columns are the
     /// CSV's feature columns in order.

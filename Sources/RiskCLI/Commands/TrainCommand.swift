@@ -61,6 +61,11 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("column-subsample"), help: "Fraction of features per tree.") var columnSubsample: Double?
     @Option(name: .customLong("positive-weight"), help: "Weight of illicit declarations (probabilities stay calibrated).")
     var positiveWeight: Double?
+    @Option(name: .long, help: ArgumentHelp(
+        "Monotone constraints on features (trees): 1 = the risk never falls as the feature grows, -1 = never rises, "
+            + "e.g. unit_value_log_ratio=-1,trader_tenure_days=-1. Names as `riskctl features` exports them.",
+        valueName: "name=±1,…"))
+    var monotone: String?
     // Logistic regression
     @Option(name: .long, help: "L1 penalty (logistic).") var l1: Double?
     @Option(name: .customLong("max-iterations"), help: "Solver iterations at most (logistic).") var maxIterations: Int?
@@ -132,6 +137,7 @@ struct TrainCommand: ParsableCommand {
         if let v = rowSubsample { t.rowSubsample = v }
         if let v = columnSubsample { t.columnSubsample = v }
         if let v = positiveWeight { t.positiveClassWeight = v }
+        if let monotone { t.monotoneConstraints = try Self.parseMonotone(monotone) }
         var l = o.logistic
         if let v = l2 { t.l2Regularization = v; l.l2Regularization = v }
         if let v = l1 { l.l1Regularization = v }
@@ -146,6 +152,27 @@ struct TrainCommand: ParsableCommand {
         o.trees = t
         o.logistic = l
         return o
+    }
+}
+
+extension TrainCommand {
+    /// `name=1,other=-1` → constraints by feature name. The last `=` of an item separates the name
+    /// (feature names may hold spaces, as the user's numeric columns do).
+    static func parseMonotone(_ text: String) throws -> [String: Int] {
+        var constraints: [String: Int] = [:]
+        for item in text.split(separator: ",") {
+            guard let equals = item.lastIndex(of: "="), let direction = Int(item[item.index(after: equals)...]),
+                  (-1...1).contains(direction), !item[..<equals].isEmpty else {
+                throw ValidationError("--monotone item \"\(item)\" is not name=1, name=-1 or name=0, e.g. "
+                                      + "unit_value_log_ratio=-1.")
+            }
+            let name = String(item[..<equals])
+            guard constraints[name] == nil else {
+                throw ValidationError("--monotone names feature \"\(name)\" twice; give each feature once.")
+            }
+            constraints[name] = direction
+        }
+        return constraints
     }
 }
 

@@ -545,6 +545,8 @@ public struct ModelTrainer: Sendable {
          "row-subsample": "\(c.rowSubsample)", "column-subsample": "\(c.columnSubsample)", "bins": "\(c.binCount)",
          "early-stopping-rounds": c.earlyStoppingRounds.map { "\($0)" } ?? "off",
          "positive-weight": "\(c.positiveClassWeight)", "growth": "\(c.growthPolicy)"]
+            .merging(c.monotoneConstraints.isEmpty ? [:] : ["monotone": c.monotoneConstraints.sorted { $0.key < $1.key }
+                .map { "\($0.key)=\($0.value)" }.joined(separator: ",")]) { a, _ in a }
     }
 
     static func describe(_ c: LogisticRegressionConfiguration) -> [String: String] {
