@@ -147,50 +147,6 @@ import Testing
         #expect(refit.metadata.selection?.iterations == selection.metadata.iterations)
     }
 
-    /// Cross-fitting: the calibrator is fitted on predictions for each later quarter (by date) of
-    /// the rows before the validation rows, each made by a `--no-refit` training of the quarters
-    /// before it with the scaled iteration count (the oracle, through the public API).
-    @Test func crossFittedCalibratorRowsAreOutOfFold() throws {
-        let table = try Self.table.get()
-        var options = Self.options()
-        options.calibrationRows = .crossFit
-        let trainer = ModelTrainer(options: options)
-        let bundle = try trainer.train(table).bundle
-        let selection = try #require(bundle.metadata.selection)
-        let (selectionTable, holdout, source) = try trainer.split(table, validation: nil, labels: table.labels!)
-        let (stopping, _, _, _) = try trainer.cutHoldout(holdout, source: source)
-        let before = selectionTable.appending(stopping)
-        let dates = before.dates!
-        let order = (0..<before.rowCount).sorted { a, b in
-            let da = dates[a] ?? Int32.min, db = dates[b] ?? Int32.min
-            return da != db ? da < db : a < b
-        }
-        var raw: [Double] = [], labels: [Float] = []
-        for block in 1..<4 {
-            let fitRows = Array(order[..<(block * before.rowCount / 4)]).sorted()
-            let predictRows = Array(order[(block * before.rowCount / 4)..<((block + 1) * before.rowCount / 4)]).sorted()
-            var oracleOptions = Self.options(refit: false)
-            oracleOptions.trees.earlyStoppingRounds = nil
-            oracleOptions.trees.iterationCount = Int((Double(selection.iterations) * Double(fitRows.count)
-                                                      / Double(selection.trainingRows)).rounded())
-            let predictTable = before.selectingRows(predictRows)
-            let foldBundle = try ModelTrainer(options: oracleOptions)
-                .train(before.selectingRows(fitRows), validation: predictTable).bundle
-            raw += try RiskScorer(bundle: foldBundle).score(predictTable, options: ScoringOptions(reasonCount: 0,
-                                                                                                  threadCount: 1))
-                .map(\.rawScore)
-            labels += predictTable.labels!
-        }
-        #expect(raw.count == before.rowCount - before.rowCount / 4)
-        let positives = labels.filter { $0 > 0.5 }.count
-        let expected: Calibration = positives >= 500
-            ? .isotonic(try IsotonicCalibrator.fit(scores: raw, labels: labels))
-            : .platt(try PlattCalibrator.fit(rawScores: raw, labels: labels))
-        #expect(bundle.calibration == expected)
-        #expect(bundle.metadata.configuration["calibration-rows"] == "cross-fit")
-        #expect(bundle.metadata.calibrationSource?.hasPrefix("time-ordered cross-fitting") == true)
-    }
-
     @Test func givenValidationFileIsRefitToo() throws {
         let table = try Self.table.get()
         let training = table.selectingRows(Array(0..<2_000)), validation = table.selectingRows(Array(2_000..<3_000))

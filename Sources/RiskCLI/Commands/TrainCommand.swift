@@ -33,11 +33,6 @@ struct TrainCommand: ParsableCommand {
     var reproducible = false
     @Option(name: .long, help: ArgumentHelp("Probability calibration.", valueName: "automatic|platt|isotonic|none"))
     var calibration: CalibrationMethod = .automatic
-    @Option(name: .customLong("calibration-rows"), help: ArgumentHelp(
-        "Out-of-sample predictions that fit the calibration and lanes when refitting: holdout (the selection "
-            + "model on the early-stopping rows) or cross-fit (time-ordered, three extra fits).",
-        valueName: "holdout|cross-fit"))
-    var calibrationRows: CalibrationRows = .holdout
     @Flag(name: .customLong("no-refit"), help: "Ship the model fitted before the hold-out instead of refitting on all declarations.")
     var noRefit = false
 
@@ -123,7 +118,6 @@ struct TrainCommand: ParsableCommand {
         o.reproducible = reproducible
         o.calibration = calibration
         o.refit = !noRefit
-        o.calibrationRows = calibrationRows
         var t = o.trees
         if let v = iterations { t.iterationCount = v }
         if let v = learningRate { t.learningRate = v }
@@ -178,7 +172,6 @@ extension TrainCommand {
 
 extension ModelFamily: ExpressibleByArgument {}
 extension CalibrationMethod: ExpressibleByArgument {}
-extension CalibrationRows: ExpressibleByArgument {}
 
 /// Training progress: a redrawn bar on a terminal, a plain line every 25 iterations otherwise.
 final class ProgressPrinter: @unchecked Sendable {

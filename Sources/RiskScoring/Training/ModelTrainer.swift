@@ -28,16 +28,6 @@ public enum CalibrationMethod: String, Sendable, Hashable, Codable, CaseIterable
     case none
 }
 
-/// Which out-of-sample predictions fit the calibrator and the lane thresholds when refitting.
-public enum CalibrationRows: String, Sendable, Hashable, Codable, CaseIterable {
-    /// The selection model's predictions on the early-stopping rows (no extra fit).
-    case holdout
-    /// Time-ordered cross-fitting: the rows before the validation rows are cut by date into four
-    /// blocks; blocks 2, 3 and 4 are each predicted by a model (pipeline and trees) fitted on the
-    /// blocks before it, with the iteration count scaled by the row ratio (three extra fits).
-    case crossFit = "cross-fit"
-}
-
 /// Everything `ModelTrainer` needs besides the data.
 public struct TrainingOptions: Sendable, Hashable, Codable {
     /// Model family to train.
@@ -52,8 +42,6 @@ public struct TrainingOptions: Sendable, Hashable, Codable {
     /// the latest declarations by date when the schema has a date, else a seeded random sample.
     public var validationFraction: Double = 0.2
     public var calibration: CalibrationMethod = .automatic
-    /// Which out-of-sample predictions fit the calibrator and the lanes when refitting.
-    public var calibrationRows: CalibrationRows = .holdout
     /// Target shares of the red, red+yellow and red+yellow+blue lanes on validation data.
     public var redLaneRate = 0.02
     public var yellowLaneRate = 0.05
@@ -178,22 +166,13 @@ public struct ModelTrainer: Sendable {
         let selected = try fitModel(selectionFeatures.dataset(for: kind), validation: stopSet, iterationCount: nil,
                                     stage: "selection", progress: progress)
         warnings += selected.warnings
-        let calibrationRaw: [Double], calibrationLabels: [Float], calibrationSource: String
-        switch options.calibrationRows {
-        case .holdout:
-            progress?(.stage("calibrating on the selection model's predictions for \(stopTable.rowCount) declarations"))
-            calibrationRaw = try Self.rawScores(selected.model, stopMatrix, threadCount: options.threadCount)
-            calibrationLabels = stopLabels
-            calibrationSource = "the selection model's predictions on the \(stopTable.rowCount) early-stopping "
-                + "declarations (\(stopSource))"
-        case .crossFit:
-            (calibrationRaw, calibrationLabels, calibrationSource) = try crossFittedScores(
-                selectionTable.appending(stopTable), selectedIterations: selected.iterations,
-                selectionRows: selectionTable.rowCount, progress: progress)
-        }
-        let calibrationPositives = calibrationLabels.filter { $0 > 0.5 }.count
-        let calibration = try fitCalibration(calibrationRaw, labels: calibrationLabels, positives: calibrationPositives)
-        let lanes = try LaneThresholds.fromTargetRates(probabilities: calibrationRaw.map(calibration.calibrate),
+        // The calibrator and the lanes learn from the selection model's predictions on the stopping
+        // rows, which it never trained on. Time-ordered cross-fitting (three more fits) calibrated the
+        // refit model no better on a later period (Docs/Results.md, section 6), so the cheaper one is kept.
+        progress?(.stage("calibrating on the selection model's predictions for \(stopTable.rowCount) declarations"))
+        let stopRaw = try Self.rawScores(selected.model, stopMatrix, threadCount: options.threadCount)
+        let calibration = try fitCalibration(stopRaw, labels: stopLabels, positives: stopPositives)
+        let lanes = try LaneThresholds.fromTargetRates(probabilities: stopRaw.map(calibration.calibrate),
                                                        redRate: options.redLaneRate,
                                                        yellowRate: options.yellowLaneRate,
                                                        blueRate: options.blueLaneRate)
@@ -224,7 +203,6 @@ public struct ModelTrainer: Sendable {
 
         var configurationText = refitted.configurationText
         configurationText["refit"] = "on"
-        configurationText["calibration-rows"] = options.calibrationRows.rawValue
         let (first, last) = Self.dateRange(all)
         let (selectionFirst, selectionLast) = Self.dateRange(selectionTable)
         var metadata = TrainingMetadata(
@@ -240,7 +218,8 @@ public struct ModelTrainer: Sendable {
             firstDate: selectionFirst, lastDate: selectionLast, stoppingRows: stopTable.rowCount,
             stoppingPositives: stopPositives, stoppingSource: stopSource, iterations: selected.iterations,
             iterationRule: iterationRule)
-        metadata.calibrationSource = calibrationSource
+        metadata.calibrationSource = "the selection model's predictions on the \(stopTable.rowCount) early-stopping "
+            + "declarations (\(stopSource))"
         let bundle = ModelBundle(schema: training.schema, pipeline: refitFeatures.pipeline, model: refitted.model,
                                  revenueModel: revenueModel, calibration: calibration, lanes: lanes,
                                  reasons: .standard, metadata: metadata)
@@ -305,52 +284,6 @@ public struct ModelTrainer: Sendable {
         return TrainingOutcome(bundle: bundle, validationReport: report, selectionTreesReport: nil,
                                treesReport: fitted.treesReport, logisticReport: fitted.logisticReport,
                                warnings: warnings)
-    }
-
-    /// Time-ordered cross-fitting (`CalibrationRows.crossFit`): `table` (every row before the
-    /// validation rows) is ordered by date (ties by row; a seeded order without dates) and cut into
-    /// four equal blocks; each of blocks 2–4 is predicted by a pipeline and model fitted on the
-    /// blocks before it, with `refitIterationCount`'s rule applied to its row count.
-    ///
-    /// - Returns: The out-of-fold raw scores, their labels, and the rows in words.
-    func crossFittedScores(_ table: DeclarationTable, selectedIterations: Int, selectionRows: Int,
-                           progress: (@Sendable (TrainingProgress) -> Void)?) throws
-        -> ([Double], [Float], String) {
-        let n = table.rowCount, blockCount = 4
-        let order: [Int]
-        if let dates = table.dates {
-            order = (0..<n).sorted { a, b in
-                let da = dates[a] ?? Int32.min, db = dates[b] ?? Int32.min
-                return da != db ? da < db : a < b
-            }
-        } else {
-            order = Sampling.permutation(count: n, seed: options.seed &+ 2)
-        }
-        let bounds = (0...blockCount).map { $0 * n / blockCount }
-        guard bounds[1] >= 2 else {
-            throw ScoringError(.invalidDeclaration, "only \(n) declarations before the validation rows: too few to "
-                               + "cross-fit the calibrator in \(blockCount) blocks. Use --calibration-rows holdout.")
-        }
-        let kind: FeatureMatrixKind = options.family == .boostedTrees ? .trees : .linear
-        var raw: [Double] = [], labels: [Float] = []
-        for block in 1..<blockCount {
-            let fitRows = Array(order[..<bounds[block]]).sorted()
-            let predictRows = Array(order[bounds[block]..<bounds[block + 1]]).sorted()
-            let fitTable = table.selectingRows(fitRows), predictTable = table.selectingRows(predictRows)
-            progress?(.stage("cross-fit \(block)/\(blockCount - 1): \(fitRows.count) declarations predict the next "
-                             + "\(predictRows.count)"))
-            let features = try fitFeatures(fitTable)
-            let (iterations, _) = refitIterationCount(selected: selectedIterations, selectionRows: selectionRows,
-                                                      allRows: fitRows.count)
-            let fitted = try fitModel(features.dataset(for: kind), validation: nil, iterationCount: iterations,
-                                      stage: "cross-fit \(block)", progress: progress)
-            let matrix = try features.pipeline.transform(predictTable, for: kind, threadCount: options.threadCount)
-            raw += try Self.rawScores(fitted.model, matrix, threadCount: options.threadCount)
-            labels += predictTable.labels!
-        }
-        let source = "time-ordered cross-fitting: the later \(n - bounds[1]) of the \(n) declarations before the "
-            + "validation rows, each quarter predicted by a model fitted on the quarters before it"
-        return (raw, labels, source)
     }
 
     /// The refit's iteration count: the selection fit's kept trees scaled by the row ratio
