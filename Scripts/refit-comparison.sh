@@ -6,7 +6,7 @@
 #
 #   swift build -c release --product riskctl
 #   Scripts/refit-comparison.sh .build/release/riskctl /tmp/refit-runs "1 2 3" "no-refit refit"
-#   Scripts/refit-comparison.sh .build/release/riskctl /tmp/refit-runs "1 2 3" "cross-fit"
+# (The "cross-fit" variant needs a build of commit c6307f2, which had --calibration-rows.)
 set -eu
 R=$1; OUT=$2; SEEDS=${3:-"1 2 3"}; VARIANTS=${4:-"no-refit refit"}
 D=${KOREA:-../shared/data/customs-synthetic}; S=Docs/examples/korea.schema.json
