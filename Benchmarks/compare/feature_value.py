@@ -92,11 +92,21 @@ def raw_frame(path, schema, categories=None):
     return out, label
 
 
-def matrix_frame(path):
+def matrix_frame(path, sidecar):
+    """An exported feature matrix; the columns the sidecar (`riskctl features` writes it beside
+    --out) calls categorical become pandas categories over codes 0..<levels, so LightGBM splits
+    them as categories, not as ordered numbers."""
     df = pd.read_csv(path)
     label = df["label"].to_numpy(dtype=float) if "label" in df.columns else None
     X = df.drop(columns=[c for c in ("id", "label") if c in df.columns])
+    for column in sidecar["columns"]:
+        if column["kind"] == "categorical":
+            X[column["name"]] = pd.Categorical(X[column["name"]], categories=list(range(column["levels"])))
     return X, label
+
+
+def sidecar_of(path):
+    return json.load(open(os.path.splitext(path)[0] + ".columns.json"))
 
 
 def evaluate(name, train, test, schema_path, valid=None, work="."):
@@ -106,15 +116,16 @@ def evaluate(name, train, test, schema_path, valid=None, work="."):
     f_train, f_test = os.path.join(work, f"{name}_f_train.csv"), os.path.join(work, f"{name}_f_test.csv")
     sh([RISKCTL, "features", "--data", train, "--schema", schema_path, "--kind", "trees",
         "--out", f_train, "--apply", test, "--apply-out", f_test, "--force"])
-    X, y = matrix_frame(f_train)
-    Xt, _ = matrix_frame(f_test)
+    sidecar = sidecar_of(f_train)
+    X, y = matrix_frame(f_train, sidecar)
+    Xt, _ = matrix_frame(f_test, sidecar)
     yt = raw_frame(test, schema)[1]
     Xv = yv = None
     if valid:
         f_valid = os.path.join(work, f"{name}_f_valid.csv")
         sh([RISKCTL, "features", "--data", train, "--schema", schema_path, "--kind", "trees",
             "--out", os.path.join(work, f"{name}_f_train2.csv"), "--apply", valid, "--apply-out", f_valid, "--force"])
-        Xv, _ = matrix_frame(f_valid)
+        Xv, _ = matrix_frame(f_valid, sidecar)
         yv = raw_frame(valid, schema)[1]
     model = fit_lightgbm(X, y, Xv, yv)
     s = model.predict_proba(Xt)[:, 1]

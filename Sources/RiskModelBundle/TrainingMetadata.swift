@@ -22,6 +22,13 @@ public struct TrainingMetadata: Sendable, Hashable, Codable {
     public var iterations: Int
     /// Metrics on the validation data with calibrated probabilities.
     public var validation: EvaluationReport?
+    /// The selection fit, when the shipped model was refit on all labelled declarations after it
+    /// (`riskctl train` without `--no-refit`); nil for a model that is the selection fit itself and
+    /// in bundles written before refitting existed. The fields above then describe the refit.
+    public var selection: SelectionFit?
+    /// Which predictions the calibrator and the lane thresholds were fitted on; nil in older bundles
+    /// (they were fitted on the validation rows).
+    public var calibrationSource: String?
 
     public init(libraryVersion: String, createdAt: String, trainingRows: Int, trainingPositives: Int,
                 validationRows: Int, validationPositives: Int, firstDate: String?, lastDate: String?,
@@ -40,5 +47,43 @@ public struct TrainingMetadata: Sendable, Hashable, Codable {
         self.configuration = configuration
         self.iterations = iterations
         self.validation = validation
+    }
+}
+
+/// The fit that chose the iteration count before the refit on all labelled declarations.
+///
+/// Its model is not shipped: it trained on the earlier declarations, early-stopped on the next
+/// ones, and its predictions on those stopping rows (rows it never trained on) fitted the calibrator
+/// and the lane thresholds. The validation metrics of the bundle are this fit's, measured on rows
+/// used for neither.
+public struct SelectionFit: Sendable, Hashable, Codable {
+    /// Declarations the selection model (and its feature pipeline) learned from.
+    public var trainingRows: Int
+    public var trainingPositives: Int
+    /// First and last date of those declarations (`YYYY-MM-DD`), when dates exist.
+    public var firstDate: String?
+    public var lastDate: String?
+    /// Declarations that chose the iteration count (early stopping) and fitted the calibrator.
+    public var stoppingRows: Int
+    public var stoppingPositives: Int
+    /// How the stopping rows were chosen, e.g. "earlier half of the latest 20% by date".
+    public var stoppingSource: String
+    /// Iterations the selection model kept (trees) or ran (logistic solver).
+    public var iterations: Int
+    /// How the refit's iteration count follows from `iterations`, in words.
+    public var iterationRule: String
+
+    public init(trainingRows: Int, trainingPositives: Int, firstDate: String?, lastDate: String?,
+                stoppingRows: Int, stoppingPositives: Int, stoppingSource: String, iterations: Int,
+                iterationRule: String) {
+        self.trainingRows = trainingRows
+        self.trainingPositives = trainingPositives
+        self.firstDate = firstDate
+        self.lastDate = lastDate
+        self.stoppingRows = stoppingRows
+        self.stoppingPositives = stoppingPositives
+        self.stoppingSource = stoppingSource
+        self.iterations = iterations
+        self.iterationRule = iterationRule
     }
 }

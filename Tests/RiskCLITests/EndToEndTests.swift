@@ -20,25 +20,91 @@ import Testing
         #expect(lines.first == "\(w.model(kind)): CustomsRisk bundle format 1.0.0, valid")
         #expect(lines.dropFirst().first?.hasPrefix(kind == "gbt" ? "model: boosted trees, " : "model: logistic regression, ")
                 == true)
+        // Refit (the default): the latest 20% by date is cut in two; the later half is the validation set.
         let (holdout, positives) = try validationSet(w)
-        #expect(lines.contains("validation: \(holdout) declarations (\(positives) illicit), latest 20% by date"))
+        #expect(lines.contains("validation: \(holdout / 2) declarations (\(positives) illicit), "
+                               + "latest 20% by date, later half by date"))
 
         let json = try Riskctl.succeed(["inspect", "--model", w.model(kind), "--json"])
         let metadata = try JSONValue.parse(json.standardOutput)
         let trainRows = try CSVTable(contentsOf: URL(fileURLWithPath: w.train)).rows.count
-        #expect(metadata["trainingRows"]?.int == trainRows - holdout)
-        #expect(metadata["validationRows"]?.int == holdout)
+        #expect(metadata["trainingRows"]?.int == trainRows)
+        #expect(metadata["validationRows"]?.int == holdout / 2)
+        #expect(metadata["selection"]?["trainingRows"]?.int == trainRows - holdout)
+        #expect(metadata["selection"]?["stoppingRows"]?.int == holdout - holdout / 2)
         #expect(metadata["seed"]?.int == 3)
     }
 
+    @Test func noRefitShipsTheModelFittedBeforeTheHoldout() throws {
+        let w = try Workspace.shared()
+        let out = w.directory.appendingPathComponent("no-refit.json").path
+        let trained = try Riskctl.succeed(["train", "--data", w.train, "--schema", w.schema, "--seed", "3",
+                                           "--iterations", "5", "--no-refit", "--force", "--out", out])
+        let (holdout, _) = try validationSet(w, laterHalfOnly: false)
+        #expect(trained.standardOutput.contains("validation (latest 20% by date, \(holdout) declarations, "))
+        let metadata = try JSONValue.parse(try Riskctl.succeed(["inspect", "--model", out, "--json"]).standardOutput)
+        let trainRows = try CSVTable(contentsOf: URL(fileURLWithPath: w.train)).rows.count
+        #expect(metadata["trainingRows"]?.int == trainRows - holdout)
+        #expect(metadata["validationRows"]?.int == holdout)
+        #expect(metadata["selection"] == nil)
+    }
+
+    /// `--monotone` reaches the trees (recorded in the configuration); bad items are usage errors.
+    @Test func monotoneFlagIsRecordedAndChecked() throws {
+        let w = try Workspace.shared()
+        let out = w.directory.appendingPathComponent("monotone.json").path
+        _ = try Riskctl.succeed(["train", "--data", w.train, "--schema", w.schema, "--iterations", "5", "--force",
+                                 "--monotone", "unit_value_log_ratio=-1,trader_tenure_days=-1", "--out", out])
+        let metadata = try JSONValue.parse(try Riskctl.succeed(["inspect", "--model", out, "--json"]).standardOutput)
+        #expect(metadata["configuration"]?["monotone"]?.string == "trader_tenure_days=-1,unit_value_log_ratio=-1")
+        let bad = try Riskctl.run(["train", "--data", w.train, "--schema", w.schema, "--monotone", "unit_value=2",
+                                   "--out", out, "--force"])
+        #expect(bad.exitCode == 2)
+        #expect(bad.standardError.contains("--monotone item \"unit_value=2\" is not name=1, name=-1 or name=0"))
+        let unknown = try Riskctl.run(["train", "--data", w.train, "--schema", w.schema, "--iterations", "5",
+                                       "--monotone", "no_such_feature=1", "--out", out, "--force"])
+        #expect(unknown.exitCode == 1)
+        #expect(unknown.standardError.contains("monotone constraint names feature \"no_such_feature\", which the data "
+                                               + "do not have."))
+    }
+
+    /// Issue 15, item 8: `features` writes a sidecar naming each exported column's kind; the
+    /// categorical ones hold codes in 0..<levels (or are empty), and the sidecar's columns are the
+    /// CSV's feature columns in order.
+    @Test func featuresWritesTheCategoricalSidecar() throws {
+        let w = try Workspace.shared()
+        let out = w.directory.appendingPathComponent("features.csv").path
+        let result = try Riskctl.succeed(["features", "--data", w.train, "--schema", w.schema, "--out", out])
+        let sidecarPath = w.directory.appendingPathComponent("features.columns.json").path
+        #expect(result.standardOutput.contains("wrote \(sidecarPath): "))
+        let sidecar = try JSONValue.parse(String(decoding: try Data(contentsOf: URL(fileURLWithPath: sidecarPath)),
+                                                 as: UTF8.self))
+        let columns = try #require(sidecar["columns"]?.array)
+        let table = try CSVTable(contentsOf: URL(fileURLWithPath: out))
+        #expect(columns.compactMap { $0["name"]?.string } == table.header.filter { $0 != "id" && $0 != "label" })
+        #expect(sidecar["view"]?.string == "trees")
+        let categorical = try #require(sidecar["categorical"]?.array).compactMap(\.string)
+        #expect(categorical.contains("transport_mode_code") && !categorical.contains("declared_value"))
+        for column in columns where column["kind"]?.string == "categorical" {
+            let name = try #require(column["name"]?.string), levels = try #require(column["levels"]?.int)
+            #expect(categorical.contains(name))
+            for text in try table.column(name) where !text.isEmpty {
+                let code = try #require(Double(text), "\(name): \(text)")
+                #expect(code == code.rounded() && code >= 0 && code < Double(levels), "\(name): \(text) of \(levels)")
+            }
+        }
+        #expect(columns.filter { $0["kind"]?.string == "numeric" }.allSatisfy { $0["levels"] == nil })
+    }
+
     /// The size of the latest 20% of the training file by date (ISO dates sort as text; ties by
-    /// row) and its illicit rows, counted here.
-    func validationSet(_ w: Workspace) throws -> (rows: Int, positives: Int) {
+    /// row) and the illicit rows of its later half (or of all of it), counted here.
+    func validationSet(_ w: Workspace, laterHalfOnly: Bool = true) throws -> (rows: Int, positives: Int) {
         let table = try CSVTable(contentsOf: URL(fileURLWithPath: w.train))
         let dates = try table.column("date"), labels = try table.numbers("illicit")
         let holdout = Int((Double(dates.count) * 0.2).rounded())
         let order = dates.indices.sorted { dates[$0] != dates[$1] ? dates[$0] < dates[$1] : $0 < $1 }
-        return (holdout, order.suffix(holdout).filter { labels[$0] == 1 }.count)
+        let counted = order.suffix(laterHalfOnly ? holdout / 2 : holdout)
+        return (holdout, counted.filter { labels[$0] == 1 }.count)
     }
 
     // MARK: - evaluate

@@ -20,7 +20,10 @@ struct CalibratorTests {
             y.append(members.reduce(0.0) { $0 + (s.labels[$1] > 0.5 ? Double(s.weights[$1]) : 0) } / weight)
             w.append(weight)
         }
-        let fitted = Naive.isotonic(y, w)
+        // PAVA's values kept inside [ε, 1 − ε], ε = 1 / (2(W + 1)): no probability is exactly 0 or 1.
+        let epsilon = 1 / (2 * (w.reduce(0, +) + 1))
+        let fitted = Naive.isotonic(y, w).map { min(1 - epsilon, max(epsilon, $0)) }
+        #expect(calibrator.values.allSatisfy { $0 > 0 && $0 < 1 })
         // The calibrator reproduces the fitted value at every unique score (interpolation between the
         // kept ends of flat runs is exact there); blocks are averaged in a different order: 1e-12.
         for (x, expected) in zip(unique, fitted) {
@@ -35,12 +38,13 @@ struct CalibratorTests {
 
     @Test func isotonicInterpolatesLinearly() throws {
         let calibrator = try IsotonicCalibrator.fit(scores: [0, 1, 2, 3], labels: [0, 1, 0, 1])
-        // PAVA pools rows 1 and 2 to 0.5: points (0, 0), (1, 0.5), (2, 0.5), (3, 1) → ends of runs kept.
+        // PAVA pools rows 1 and 2 to 0.5: points (0, 0), (1, 0.5), (2, 0.5), (3, 1) → ends of runs kept;
+        // 0 and 1 move to ε = 1 / (2 × (4 + 1)) = 0.1 and 1 − ε.
         #expect(calibrator.thresholds == [0, 1, 2, 3])
-        #expect(calibrator.values == [0, 0.5, 0.5, 1])
-        #expect(calibrator.calibrate(0.5) == 0.25)
-        #expect(calibrator.calibrate(2.5) == 0.75)
-        #expect(calibrator.calibrate(-1) == 0 && calibrator.calibrate(9) == 1)
+        #expect(calibrator.values == [0.1, 0.5, 0.5, 0.9])
+        #expect(isClose(calibrator.calibrate(0.5), 0.3, relative: 1e-15))
+        #expect(isClose(calibrator.calibrate(2.5), 0.7, relative: 1e-15))
+        #expect(calibrator.calibrate(-1) == 0.1 && calibrator.calibrate(9) == 0.9)
         #expect(calibrator.calibrate(.nan).isNaN)
         let constant = try IsotonicCalibrator.fit(scores: [2, 2, 2, 2], labels: [0, 1, 1, 1])
         #expect(constant.thresholds == [2] && constant.values == [0.75])
@@ -77,7 +81,9 @@ struct CalibratorTests {
         // Separable: the smoothed targets keep the slope finite and the fit converges.
         let separable = try PlattCalibrator.fit(rawScores: [-2, -1, 1, 2], labels: [0, 0, 1, 1])
         #expect(separable.slope.isFinite && separable.slope > 0 && separable.converged)
-        #expect(separable.calibrate(-1e308) == 0 && separable.calibrate(1e308) == 1)
+        // Never exactly 0 or 1: the nearest probabilities inside (0, 1).
+        #expect(separable.calibrate(-1e308) == .leastNonzeroMagnitude && separable.calibrate(1e308) == 1 - 0x1p-53)
+        #expect(separable.calibrate(-50) > 0 && separable.calibrate(50) < 1)
     }
 
     @Test func calibrationEnumCodable() throws {

@@ -30,6 +30,35 @@ struct EvaluationReportTests {
         #expect(report.details?.capture.count == 200)
     }
 
+    /// Issue 15: with raw scores as tie-breakers, precision and recall at k % are those of the
+    /// naive ranking by (probability, raw score, row); ties in probability alone no longer fall to
+    /// row order. AUC still counts ties as ties.
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func rawScoresBreakProbabilityTies(seed: UInt64) throws {
+        let s = LabelledSample(rowCount: 1_000, seed: seed, distinctScores: 1_000)
+        // A step calibration: 10 distinct probabilities, each shared by ≈ 100 rows.
+        let raw = s.scores
+        let probabilities = raw.map { (($0 + 6) / 10 * 10).rounded(.down) / 10 + 0.05 }.map { min(0.95, max(0.05, $0)) }
+        let report = try EvaluationReport(probabilities: probabilities, labels: s.labels, tieBreakers: raw)
+        let order = raw.indices.sorted { a, b in
+            probabilities[a] != probabilities[b] ? probabilities[a] > probabilities[b]
+                : (raw[a] != raw[b] ? raw[a] > raw[b] : a < b)
+        }
+        let positives = Double(s.labels.filter { $0 > 0.5 }.count)
+        for percent in [1, 2, 5, 10] {
+            let selected = order.prefix(try TopSelection.selectedCount(rowCount: 1_000, rate: Double(percent) / 100))
+            let hits = Double(selected.filter { s.labels[$0] > 0.5 }.count)
+            #expect(report.precisionAt[String(percent)] == hits / Double(selected.count), "\(percent)%")
+            #expect(report.recallAt[String(percent)] == hits / positives, "\(percent)%")
+        }
+        #expect(report.auc == (try rocAUC(scores: probabilities, labels: s.labels)))
+        let untied = try EvaluationReport(probabilities: probabilities, labels: s.labels)
+        #expect(untied.precisionAt != report.precisionAt, "the sample has ties at the cut: row order differs")
+        #expect(throws: MetricError.self) {
+            try EvaluationReport(probabilities: probabilities, labels: s.labels, tieBreakers: [1])
+        }
+    }
+
     @Test func jsonHasExactlyTheDocumentedKeys() throws {
         let s = Self.sample
         for revenue in [nil, s.revenue] {

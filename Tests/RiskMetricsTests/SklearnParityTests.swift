@@ -70,14 +70,29 @@ struct SklearnParityTests {
         let calibrator = try IsotonicCalibrator.fit(scores: c.scores, labels: c.labels,
                                                     weights: weighted ? c.weights : nil)
         // Same points exactly; values to 1e-12 (PAVA is exact up to the order of block averaging).
+        // One deliberate difference: sklearn's values 0 and 1 are moved to ε and 1 − ε with
+        // ε = 1 / (2(W + 1)) (probabilities strictly inside (0, 1)), so the oracle is sklearn's points
+        // with that clamp, interpolated linearly as sklearn does.
         let tolerance = 1e-12
+        let total = weighted ? c.weights.reduce(0.0) { $0 + Double($1) } : Double(c.labels.count)
+        let epsilon = 1 / (2 * (total + 1))
+        let values = reference.values.map { min(1 - epsilon, max(epsilon, $0)) }
         #expect(calibrator.thresholds == reference.thresholds)
         #expect(calibrator.values.count == reference.values.count)
-        for (mine, theirs) in zip(calibrator.values, reference.values) {
+        for (mine, theirs) in zip(calibrator.values, values) {
             #expect(isClose(mine, theirs, relative: tolerance, absolute: 1e-14))
         }
-        for (query, prediction) in zip(reference.queries, reference.predictions) {
-            #expect(isClose(calibrator.calibrate(query), prediction, relative: tolerance, absolute: 1e-14), "at \(query)")
+        func interpolated(_ x: Double) -> Double {
+            let t = reference.thresholds
+            if x <= t[0] { return values[0] }
+            if x >= t[t.count - 1] { return values[t.count - 1] }
+            let upper = t.firstIndex { $0 > x }!
+            let x0 = t[upper - 1], x1 = t[upper]
+            return values[upper - 1] + (values[upper] - values[upper - 1]) * ((x - x0) / (x1 - x0))
+        }
+        for query in reference.queries {
+            #expect(isClose(calibrator.calibrate(query), interpolated(query), relative: tolerance, absolute: 1e-14),
+                    "at \(query)")
         }
     }
 

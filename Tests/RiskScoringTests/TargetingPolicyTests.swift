@@ -71,4 +71,24 @@ import Testing
         #expect(TargetingPolicy.descendingOrder([-0.0, 0.0, -0.0]) == [0, 1, 2])
         #expect(TargetingPolicy.descendingOrder([.nan, -.infinity, 1, .nan]) == [2, 0, 1, 3])
     }
+
+    /// Issue 15: equal values (an isotonic calibration maps many raw scores onto one probability)
+    /// are ordered by the tie-breaker (the raw score), then by index; the radix sort does it by
+    /// sorting the tie-breakers' keys first.
+    @Test(arguments: [2, 3, 255, 256, 257, 10_000], [1, 2] as [UInt64])
+    func tieBreakersOrderEqualValues(count: Int, seed: UInt64) {
+        let values = Self.values(count: count, seed: seed).map { $0.isNaN ? $0 : ($0 * 4).rounded() / 4 }
+        let tieBreakers = Self.values(count: count, seed: seed &+ 100)
+        #expect(TargetingPolicy.descendingOrder(values, tieBreakers: tieBreakers)
+                == TargetingPolicy.comparisonOrder(values, tieBreakers: tieBreakers), "count \(count), seed \(seed)")
+    }
+
+    @Test func rawScoreDecidesAmongEqualProbabilities() throws {
+        let probabilities = [0.3, 0.9, 0.3, 0.3, 0.9]
+        let raw = [-1.0, 2.0, 0.5, 0.5, 3.0]
+        #expect(TargetingPolicy.descendingOrder(probabilities, tieBreakers: raw) == [4, 1, 2, 3, 0])
+        let decisions = try TargetingPolicy(budget: .capacity(2)).select([0.3, 0.3, 0.3], tieBreakers: [1, 3, 2])
+        #expect(decisions.map(\.rank) == [3, 1, 2])
+        #expect(decisions.map(\.selected) == [false, true, true])
+    }
 }

@@ -49,7 +49,8 @@ struct EvaluateCommand: ParsableCommand {
         let kept = selected.map { history in (0..<table.rowCount).filter { history.inspected[$0] } } ?? Array(0..<table.rowCount)
         let evaluation = try EvaluationReport(probabilities: kept.map { assessments[$0].probability },
                                               labels: kept.map { labels[$0] },
-                                              revenue: table.revenue.map { revenue in kept.map { revenue[$0] } })
+                                              revenue: table.revenue.map { revenue in kept.map { revenue[$0] } },
+                                              tieBreakers: kept.map { assessments[$0].rawScore })
         let population = try selected.map { input in
             try input.estimates(probabilities: assessments.map(\.probability), rawScores: assessments.map(\.rawScore))
         }

@@ -10,7 +10,10 @@ struct FeaturesCommand: ParsableCommand {
         discussion: """
             The --out matrix of the training data uses out-of-fold risk profiles (no row sees its own label); \
             --apply FILE transforms other declarations with the pipeline fitted on --data, as scoring would. \
-            Columns: id, the features, label. Missing values are empty fields (trees view). \
+            Columns: id, the features, label. Missing values are empty fields (trees view). Beside --out, \
+            NAME.columns.json (the --out path with its extension replaced) lists every feature with its kind \
+            and, for categorical features, the number of codes: give those columns to another library as \
+            categorical (codes 0..<levels), as Benchmarks/compare/feature_value.py does. \
             With --model, nothing is fitted: --data is transformed by that bundle's pipeline into the feature \
             vector its model takes (the input of `riskctl export`).
             """)
@@ -53,6 +56,7 @@ struct FeaturesCommand: ParsableCommand {
         let schemaURL = try input.schemaURL()
         let inputs = [input.dataURL, schemaURL] + (apply.map { [URL(fileURLWithPath: $0)] } ?? [])
         try checkOutput(out, inputs: inputs, force: force)
+        try checkOutput(Self.sidecarURL(for: URL(fileURLWithPath: out)).path, inputs: inputs, force: force)
         if let applyOut {
             try checkOutput(applyOut, inputs: inputs + [URL(fileURLWithPath: out)], force: force)
         }
@@ -63,9 +67,11 @@ struct FeaturesCommand: ParsableCommand {
         configuration.threadCount = threads.threads
         let fit = try FeaturePipeline(configuration: configuration).fit(training)
         let outURL = URL(fileURLWithPath: out)
+        let featureSchema = fit.pipeline.schema(for: kind)
         try FittedFeaturePipeline.writeCSV(fit.matrix(for: kind), ids: training.ids, labels: fit.labels, to: outURL,
                                            overwrite: force)
-        print("wrote \(out): \(training.rowCount) rows × \(fit.pipeline.schema(for: kind).columns.count) features")
+        print("wrote \(out): \(training.rowCount) rows × \(featureSchema.columns.count) features")
+        try writeSidecar(kind: kind, schema: featureSchema, outURL: outURL)
         if let apply, let applyOut {
             var other = input
             other.data = apply
@@ -88,14 +94,60 @@ extension FeaturesCommand {
                                   + "leave --kind out with --model.")
         }
         let schemaURL = input.schema.map { URL(fileURLWithPath: $0) }
-        try checkOutput(out, inputs: [input.dataURL, URL(fileURLWithPath: model)] + (schemaURL.map { [$0] } ?? []),
-                        force: force)
+        let inputs = [input.dataURL, URL(fileURLWithPath: model)] + (schemaURL.map { [$0] } ?? [])
+        try checkOutput(out, inputs: inputs, force: force)
+        try checkOutput(Self.sidecarURL(for: URL(fileURLWithPath: out)).path, inputs: inputs, force: force)
         let schema = try schemaURL.map { try DeclarationSchema.load(contentsOf: $0) } ?? bundle.schema
         let table = try input.read(schema: schema, requireLabel: false).table
         let matrix = try bundle.pipeline.transform(table, for: modelKind, threadCount: threads.threads)
         try FittedFeaturePipeline.writeCSV(matrix, ids: table.ids, labels: table.labels, to: URL(fileURLWithPath: out),
                                            overwrite: force)
         print("wrote \(out): \(table.rowCount) rows × \(matrix.columnCount) features (\(modelKind) view of \(model))")
+        try writeSidecar(kind: modelKind, schema: bundle.model.featureSchema, outURL: URL(fileURLWithPath: out))
+    }
+
+    /// Writes `NAME.columns.json` beside `outURL` (checked before any work by `checkSidecar`).
+    func writeSidecar(kind: FeatureMatrixKind, schema: FeatureSchema, outURL: URL) throws {
+        let sidecarURL = Self.sidecarURL(for: outURL)
+        try AtomicFile.write(Data((try jsonLine(FeatureColumnsSidecar(kind: kind, schema: schema)) + "\n").utf8),
+                             to: sidecarURL, overwrite: force)
+        print("wrote \(sidecarURL.path): \(schema.columns.filter { $0.kind != .numeric }.count) categorical columns")
+    }
+
+    /// `out.csv` → `out.columns.json` (an extension-less path gains `.columns.json`).
+    static func sidecarURL(for out: URL) -> URL {
+        out.deletingPathExtension().appendingPathExtension("columns.json")
+    }
+}
+
+/// The sidecar of an exported feature matrix: each column's kind, so that another library treats
+/// the categorical codes as categories rather than as ordered numbers.
+struct FeatureColumnsSidecar: Encodable {
+    struct Column: Encodable {
+        var name: String
+        /// `numeric` or `categorical`.
+        var kind: String
+        /// Codes of a categorical column are `0..<levels` (missing = empty field); nil for numeric ones.
+        var levels: Int?
+        /// The declaration-level group the column explains into.
+        var group: String
+    }
+
+    var view: String
+    var columns: [Column]
+    /// The names of the categorical columns, in column order.
+    var categorical: [String]
+
+    init(kind: FeatureMatrixKind, schema: FeatureSchema) {
+        view = kind.rawValue
+        columns = schema.columns.map { column in
+            switch column.kind {
+            case .numeric: Column(name: column.name, kind: "numeric", levels: nil, group: column.group)
+            case .categorical(let levelCount):
+                Column(name: column.name, kind: "categorical", levels: levelCount, group: column.group)
+            }
+        }
+        categorical = columns.filter { $0.kind == "categorical" }.map(\.name)
     }
 }
 

@@ -35,6 +35,12 @@ struct InspectCommand: ParsableCommand {
         print("trained: \(m.createdAt) with CustomsRisk \(m.libraryVersion), seed \(m.seed)")
         print("training data: \(m.trainingRows) declarations (\(m.trainingPositives) illicit)"
               + (m.firstDate.map { ", \($0) … \(m.lastDate ?? "?")" } ?? ""))
+        if let s = m.selection {
+            print("selection fit: \(s.iterations) iterations on \(s.trainingRows) declarations (\(s.trainingPositives) illicit)"
+                  + (s.firstDate.map { ", \($0) … \(s.lastDate ?? "?")" } ?? "") + ", early-stopped on \(s.stoppingRows) "
+                  + "(\(s.stoppingPositives) illicit), \(s.stoppingSource); refit: \(s.iterationRule)")
+        }
+        if let c = m.calibrationSource { print("calibration and lanes fitted on: \(c)") }
         print("validation: \(m.validationRows) declarations (\(m.validationPositives) illicit), \(m.validationSource)")
         if let v = m.validation {
             print("validation metrics: AUC \(format(v.auc)), PR AUC \(format(v.prAUC)), log loss \(format(v.logLoss))")

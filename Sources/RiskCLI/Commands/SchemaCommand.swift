@@ -25,9 +25,9 @@ struct SchemaCommand: ParsableCommand {
 
         func run() throws {
             try DeclarationCommandSupport.reportingFailures {
-                let schema = try SchemaInference.infer(contentsOf: URL(fileURLWithPath: data),
-                                                       sampleRowCount: sampleRows)
-                FileHandle.standardOutput.write(try schema.jsonData())
+                let guess = try SchemaInference.infer(contentsOf: URL(fileURLWithPath: data), sampleRowCount: sampleRows)
+                for leak in guess.leakingColumns { printError("warning: \(leak.message)") }
+                FileHandle.standardOutput.write(try guess.schema.jsonData())
             }
         }
     }

@@ -30,6 +30,8 @@ struct SegmentedCSVScoring {
         var leadingEnds: [Int] = []
         var trailingEnds: [Int] = []
         var probabilities: [Double] = []
+        /// Raw scores, the tie-breaker of the batch ranking.
+        var rawScores: [Double] = []
         var expected: [Double]?
         var lanes: [Lane] = []
         var rejected: [RejectedRow] = []
@@ -64,6 +66,7 @@ struct SegmentedCSVScoring {
             segment.leadingEnds.reserveCapacity(assessments.count)
             segment.trailingEnds.reserveCapacity(assessments.count)
             segment.probabilities.reserveCapacity(assessments.count)
+            segment.rawScores.reserveCapacity(assessments.count)
             segment.lanes.reserveCapacity(assessments.count)
             if writer.hasRevenue { segment.expected = [] }
             for a in assessments {
@@ -72,6 +75,7 @@ struct SegmentedCSVScoring {
                 writer.appendTrailing(a, to: &segment.trailing)
                 segment.trailingEnds.append(segment.trailing.count)
                 segment.probabilities.append(a.probability)
+                segment.rawScores.append(a.rawScore)
                 segment.lanes.append(a.lane)
                 if let revenue = a.expectedRevenue { segment.expected?.append(revenue) }
             }
@@ -84,7 +88,7 @@ struct SegmentedCSVScoring {
         let probabilities = segments.flatMap(\.probabilities)
         let allExpected = segments.allSatisfy { $0.expected != nil } ? segments.flatMap { $0.expected! } : nil
         let values = policy.rankBy == .expectedRevenue ? (allExpected ?? probabilities) : probabilities
-        let decisions = policy.select(values)
+        let decisions = policy.select(values, tieBreakers: segments.flatMap(\.rawScores))
         timer.lap("policy")
 
         try sink(writer.header())

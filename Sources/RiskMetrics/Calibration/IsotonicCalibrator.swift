@@ -9,8 +9,14 @@
 /// 3. pool adjacent violators (Best & Chakravarti 1990), O(*n*) with a stack of blocks;
 /// 4. keep only the points where the fitted value changes (first and last of every flat run).
 ///
+/// Unlike scikit-learn, the fitted values are kept inside [ε, 1 − ε] with ε = 1 / (2(*W* + 1)) for a
+/// total weight *W*: a run of all-positive (or all-negative) calibration rows does not prove
+/// certainty, so no declaration gets probability exactly 1 (or 0), and clamping a non-decreasing
+/// sequence keeps it non-decreasing.
+///
 /// Prediction interpolates linearly between the kept points and clips scores outside the fitted range
-/// to the end values, so the output is non-decreasing in the score and lies in `0...1`.
+/// to the end values, so the output is non-decreasing in the score and lies in `0...1` (in
+/// `ε...1 − ε` for a calibrator fitted here; loaded ones keep the values they were saved with).
 public struct IsotonicCalibrator: Sendable, Hashable, Codable {
     /// Scores of the kept points, strictly increasing.
     public let thresholds: [Double]
@@ -139,9 +145,10 @@ public struct IsotonicCalibrator: Sendable, Hashable, Codable {
             blockMean.append(mean); blockWeight.append(weight); blockEnd.append(i)
         }
         var fitted = [Double](repeating: 0, count: x.count)
+        let epsilon = 1 / (2 * (w.reduce(0, +) + 1))
         var start = 0
         for (b, end) in blockEnd.enumerated() {
-            for i in start...end { fitted[i] = min(1, max(0, blockMean[b])) }
+            for i in start...end { fitted[i] = min(1 - epsilon, max(epsilon, blockMean[b])) }
             start = end + 1
         }
 

@@ -61,11 +61,13 @@ public struct PlattCalibrator: Sendable, Hashable, Codable {
         }
     }
 
-    /// Returns the calibrated probability `σ(slope · score + intercept)`, computed without overflow.
-    /// NaN in gives NaN out.
+    /// Returns the calibrated probability `σ(slope · score + intercept)`, computed without overflow
+    /// and kept strictly inside (0, 1): where σ rounds to 0 or 1 (|argument| ≳ 37 or 745), the
+    /// nearest representable probability inside is returned, so no declaration is ever certain and
+    /// the order of the raw scores breaks the remaining ties. NaN in gives NaN out.
     @inlinable
     public func calibrate(_ score: Double) -> Double {
-        plattSigmoid(slope * score + intercept)
+        strictlyInsideUnitInterval(plattSigmoid(slope * score + intercept))
     }
 
     /// Fits Platt scaling of `rawScores` to `labels`.
@@ -169,4 +171,13 @@ func plattSigmoid(_ x: Double) -> Double {
     if x >= 0 { return 1 / (1 + exp(-x)) }
     let e = exp(x)
     return e / (1 + e)
+}
+
+/// `p` moved inside (0, 1): 0 becomes the smallest positive `Double`, 1 the largest `Double` below
+/// 1 (1 − 2⁻⁵³); every other value, NaN included, is returned unchanged.
+@usableFromInline
+func strictlyInsideUnitInterval(_ p: Double) -> Double {
+    if p <= 0 { return .leastNonzeroMagnitude }
+    if p >= 1 { return 1 - 0x1p-53 }
+    return p
 }

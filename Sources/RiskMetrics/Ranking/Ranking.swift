@@ -1,15 +1,26 @@
-/// Row indices sorted by descending score, ties by ascending row index: the one ordering every
-/// ranking and targeting metric in this module is computed from.
+/// Row indices sorted by descending score, ties by descending tie-breaker (when given), then by
+/// ascending row index: the one ordering every ranking and targeting metric in this module is
+/// computed from.
 ///
 /// The order is a strict total order, so it is deterministic whatever the sort algorithm.
 /// Complexity: O(*n* log *n*) to build.
 struct Ranking: Sendable {
-    /// Row indices, highest score first; among equal scores, lower row index first.
+    /// Row indices, highest score first; among equal scores, higher tie-breaker first, then lower
+    /// row index.
     let order: [Int]
 
-    init(scores: [Double]) {
+    /// - Parameter tieBreakers: One finite value per score (the raw model score behind a calibrated
+    ///   probability), or nil to break ties by row index alone.
+    init(scores: [Double], tieBreakers: [Double]? = nil) {
         order = scores.withUnsafeBufferPointer { s in
-            Array(s.indices).sorted { a, b in
+            if let tieBreakers {
+                return tieBreakers.withUnsafeBufferPointer { t in
+                    Array(s.indices).sorted { a, b in
+                        s[a] != s[b] ? s[a] > s[b] : (t[a] != t[b] ? t[a] > t[b] : a < b)
+                    }
+                }
+            }
+            return Array(s.indices).sorted { a, b in
                 s[a] > s[b] || (s[a] == s[b] && a < b)
             }
         }

@@ -52,12 +52,20 @@ public struct EvaluationReport: Sendable, Hashable, Codable {
     ///   - labels: `1` (or any value > 0.5) for a confirmed infraction, else `0`.
     ///   - revenue: Optional recoverable revenue per example, finite and `>= 0`, or NaN when unknown.
     ///   - weights: Optional finite, non-negative weights, one per example, not all zero.
+    ///   - tieBreakers: Optional finite raw scores, one per example: among equal probabilities the
+    ///     higher raw score is inspected first (precision, recall and revenue at k % and the capture
+    ///     curve); without them, the earlier row. AUC and the curves count ties as ties either way.
     /// - Throws: `MetricError` `.lengthMismatch`, `.empty`, `.nonFiniteScore`, `.invalidProbability`,
     ///   `.invalidWeight`, `.invalidRevenue`, `.singleClass` (both classes are needed for AUC).
     /// - Complexity: O(*n* log *n*).
-    public init(probabilities: [Double], labels: [Float], revenue: [Double]? = nil, weights: [Float]? = nil) throws {
+    public init(probabilities: [Double], labels: [Float], revenue: [Double]? = nil, weights: [Float]? = nil,
+                tieBreakers: [Double]? = nil) throws {
         try checkProbabilityInput(probabilities: probabilities, labels: labels, weights: weights)
-        let ranking = Ranking(scores: probabilities)
+        if let tieBreakers {
+            try MetricInput.check(scores: tieBreakers, labels: labels, weights: nil, scoreName: "tieBreakers",
+                                  itemName: "tie-breaker")
+        }
+        let ranking = Ranking(scores: probabilities, tieBreakers: tieBreakers)
         let totals = try rankedTotals(scores: probabilities, labels: labels, revenue: revenue, weights: weights,
                                       ranking: ranking)
         rows = probabilities.count

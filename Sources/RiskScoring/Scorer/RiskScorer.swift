@@ -214,7 +214,7 @@ public struct RiskScorer: Sendable {
         var decisions: [TargetingPolicy.Decision]?
         if let policy {
             let values = policy.rankBy == .expectedRevenue ? (expected ?? probabilities) : probabilities
-            decisions = policy.select(values)
+            decisions = policy.select(values, tieBreakers: raw)
         }
         timer.lap("policy")
         defer { timer.lap("assessments (reasons \(options.reasonCount), warnings \(options.includeWarnings))") }

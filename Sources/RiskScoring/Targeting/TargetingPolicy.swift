@@ -68,14 +68,20 @@ public struct TargetingPolicy: Sendable, Hashable, Codable {
 
     /// Selects from `values` (one ranking value per declaration, higher = riskier).
     ///
-    /// Rank-based selection takes the highest values, ties broken by lower index; exploration then
-    /// draws `round(share × budget)` of the budget uniformly at random from the remaining rows.
-    /// With `.threshold`, exploration adds `round(share × selected)` random extra rows.
+    /// Rank-based selection takes the highest values; among equal values the higher tie-breaker
+    /// (the raw model score, when given) goes first, then the lower index. Exploration then draws
+    /// `round(share × budget)` of the budget uniformly at random from the remaining rows. With
+    /// `.threshold`, exploration adds `round(share × selected)` random extra rows.
     ///
-    /// - Complexity: O(*n*) (a radix sort of the values).
-    public func select(_ values: [Double]) -> [Decision] {
+    /// - Parameters:
+    ///   - values: The ranking value of each declaration (probability or expected revenue).
+    ///   - tieBreakers: One value per declaration that orders equal `values` (the raw score: an
+    ///     isotonic calibration maps many raw scores onto one probability), or nil.
+    /// - Complexity: O(*n*) (a radix sort of the values, and of the tie-breakers first when given).
+    public func select(_ values: [Double], tieBreakers: [Double]? = nil) -> [Decision] {
         let n = values.count
-        let order = Self.descendingOrder(values)
+        precondition(tieBreakers == nil || tieBreakers!.count == n, "one tie-breaker per value")
+        let order = Self.descendingOrder(values, tieBreakers: tieBreakers)
         var decisions = [Decision](repeating: Decision(rank: 0, selected: false, explored: false, selectionProbability: 0),
                                    count: n)
         for (position, row) in order.enumerated() { decisions[row].rank = position + 1 }
@@ -113,22 +119,34 @@ public struct TargetingPolicy: Sendable, Hashable, Codable {
         return decisions
     }
 
-    /// The row indices by value, highest first, ties (NaN counts as −∞, −0 as +0) by lower index:
-    /// the order of `values.indices.sorted` with that rule, by a stable least-significant-digit radix
-    /// sort of order-preserving 64-bit keys (8 passes of one byte, passes where every key has the same
-    /// byte skipped). About 10× faster than the comparison sort on a million rows.
-    static func descendingOrder(_ values: [Double]) -> [Int] {
+    /// The row indices by value, highest first, ties (NaN counts as −∞, −0 as +0) by higher
+    /// tie-breaker (same rule) when given, then by lower index: the order of `values.indices.sorted`
+    /// with that rule, by a stable least-significant-digit radix sort of order-preserving 64-bit keys
+    /// (8 passes of one byte, passes where every key has the same byte skipped), the tie-breakers'
+    /// keys first and the values' keys after, so that stability keeps the tie-breakers' order among
+    /// equal values. About 10× faster than the comparison sort on a million rows.
+    static func descendingOrder(_ values: [Double], tieBreakers: [Double]? = nil) -> [Int] {
         let n = values.count
         guard n > 1 else { return Array(0..<n) }
-        guard n <= Int(Int32.max) else { return comparisonOrder(values) }
+        guard n <= Int(Int32.max) else { return comparisonOrder(values, tieBreakers: tieBreakers) }
+        var order = [Int32](repeating: 0, count: n)
+        for i in 0..<n { order[i] = Int32(i) }
+        if let tieBreakers { radixSortDescending(tieBreakers, order: &order) }
+        radixSortDescending(values, order: &order)
+        return order.map { Int($0) }
+    }
+
+    /// Reorders `order` (a permutation of row indices) stably by descending `values[row]`.
+    private static func radixSortDescending(_ values: [Double], order: inout [Int32]) {
+        let n = order.count
         // Ascending keys = descending values: the IEEE order made unsigned, then complemented.
         var keys = [UInt64](repeating: 0, count: n)
-        var order = [Int32](repeating: 0, count: n)
         var differing: UInt64 = 0
         values.withUnsafeBufferPointer { v in
             keys.withUnsafeMutableBufferPointer { k in
                 for i in 0..<n {
-                    var x = v[i].isNaN ? -Double.infinity : v[i]
+                    let row = Int(order[i])
+                    var x = v[row].isNaN ? -Double.infinity : v[row]
                     if x == 0 { x = 0 }  // −0 ties with +0
                     let bits = x.bitPattern
                     let ascending = bits >> 63 == 1 ? ~bits : bits | (1 << 63)
@@ -137,7 +155,6 @@ public struct TargetingPolicy: Sendable, Hashable, Codable {
                 for i in 1..<n { differing |= k[i] ^ k[0] }
             }
         }
-        for i in 0..<n { order[i] = Int32(i) }
         var otherKeys = [UInt64](repeating: 0, count: n)
         var otherOrder = [Int32](repeating: 0, count: n)
         for pass in 0..<8 where (differing >> UInt64(pass * 8)) & 0xFF != 0 {
@@ -167,15 +184,16 @@ public struct TargetingPolicy: Sendable, Hashable, Codable {
             swap(&keys, &otherKeys)
             swap(&order, &otherOrder)
         }
-        return order.map { Int($0) }
     }
 
     /// `descendingOrder` by a comparison sort: the definition, kept as the tests' oracle.
-    static func comparisonOrder(_ values: [Double]) -> [Int] {
-        values.indices.sorted { a, b in
-            let va = values[a].isNaN ? -Double.infinity : values[a]
-            let vb = values[b].isNaN ? -Double.infinity : values[b]
-            return va != vb ? va > vb : a < b
+    static func comparisonOrder(_ values: [Double], tieBreakers: [Double]? = nil) -> [Int] {
+        func key(_ x: Double) -> Double { x.isNaN ? -Double.infinity : x }
+        return values.indices.sorted { a, b in
+            let va = key(values[a]), vb = key(values[b])
+            if va != vb { return va > vb }
+            if let t = tieBreakers, key(t[a]) != key(t[b]) { return key(t[a]) > key(t[b]) }
+            return a < b
         }
     }
 }

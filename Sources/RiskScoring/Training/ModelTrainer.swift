@@ -54,6 +54,9 @@ public struct TrainingOptions: Sendable, Hashable, Codable {
     public var threadCount: Int = ParallelLoop.processorCount
     /// Pin `createdAt` to the epoch so that identical trainings give byte-identical bundles.
     public var reproducible = false
+    /// Select on the hold-out, then refit the pipeline and the model on all labelled declarations
+    /// (see `ModelTrainer.train`); false ships the selection fit (`riskctl train --no-refit`).
+    public var refit = true
 
     public init() {}
 }
@@ -67,9 +70,13 @@ public enum TrainingProgress: Sendable {
 /// The result of training: the bundle and what was measured on the way.
 public struct TrainingOutcome: Sendable {
     public var bundle: ModelBundle
-    /// Metrics on the validation data, with calibrated probabilities.
+    /// Metrics on the validation data, with calibrated probabilities (see
+    /// `TrainingMetadata.validationSource` for which rows and which model).
     public var validationReport: EvaluationReport
-    /// Boosting report (trees only).
+    /// Boosting report of the selection fit, whose early stopping chose the iteration count (trees
+    /// with refitting only).
+    public var selectionTreesReport: TrainingReport?
+    /// Boosting report of the shipped model (trees only).
     public var treesReport: TrainingReport?
     /// Solver report (logistic only).
     public var logisticReport: LogisticTrainingReport?
@@ -101,79 +108,156 @@ public struct ModelTrainer: Sendable {
 
     /// Trains on `training`, validating on `validation` or on a held-out part of `training`.
     ///
-    /// - Throws: `ScoringError` `.invalidDeclaration` when the table has no labels or one class,
-    ///   and any error of the pipeline, the model or calibration (each names its parameter or data).
-    /// - Complexity: dominated by the model fit.
+    /// By default (`options.refit`) training selects, then refits:
+    /// 1. the hold-out (`validation`, or the latest `validationFraction` of `training` by date) is cut
+    ///    in two by date: the earlier half stops boosting and fits the calibrator and the lane
+    ///    thresholds, the later half is kept for the report;
+    /// 2. the selection fit (feature pipeline and model) learns from the rest of `training`, early
+    ///    stopping on the earlier half; its predictions on those rows, which it never trained on,
+    ///    fit the calibrator and the lanes;
+    /// 3. the selection fit is measured on the later half: rows used neither to choose the iteration
+    ///    count nor to fit the calibrator (the bundle's validation metrics);
+    /// 4. the pipeline (profiles, unit-value references, vocabularies) and the model are fitted again
+    ///    on **all** labelled declarations (`training` and `validation`), with the iteration count
+    ///    of step 2 scaled by the row ratio (`refitIterationCount`). This model is shipped.
+    ///
+    /// With `options.refit == false` the selection fit is shipped, early-stopped, calibrated and
+    /// measured on the whole hold-out (the behaviour before refitting existed).
+    ///
+    /// - Throws: `ScoringError` `.invalidDeclaration` when the table has no labels or one class, or
+    ///   the hold-out is too small to cut in two, and any error of the pipeline, the model or
+    ///   calibration (each names its parameter or data).
+    /// - Complexity: dominated by the model fits (two with refitting).
     public func train(_ training: DeclarationTable, validation: DeclarationTable? = nil,
                       progress: (@Sendable (TrainingProgress) -> Void)? = nil) throws -> TrainingOutcome {
         guard let labels = training.labels else {
             throw ScoringError(.invalidDeclaration, "the training data have no label column; the schema must name "
                                + "\"label\" and the file must contain it.")
         }
-        var warnings: [String] = []
-        let (trainTable, validTable, validationSource) = try split(training, validation: validation, labels: labels)
-        guard let validLabels = validTable.labels else {
+        if let validation, validation.labels == nil {
             throw ScoringError(.invalidDeclaration, "the validation data have no label column.")
         }
+        let (selectionTable, holdoutTable, holdoutSource) = try split(training, validation: validation, labels: labels)
+        guard options.refit else {
+            return try trainWithoutRefit(schema: training.schema, trainTable: selectionTable, validTable: holdoutTable,
+                                         validationSource: holdoutSource, progress: progress)
+        }
+        var warnings: [String] = []
+        let (stopTable, evaluationTable, stopSource, evaluationSource) = try cutHoldout(holdoutTable,
+                                                                                        source: holdoutSource)
+        let stopLabels = stopTable.labels!, evaluationLabels = evaluationTable.labels!
+        let stopPositives = stopLabels.filter { $0 > 0.5 }.count
+        let evaluationPositives = evaluationLabels.filter { $0 > 0.5 }.count
+        if stopPositives < 30 {
+            warnings.append("the early-stopping rows (\(stopSource)) hold only \(stopPositives) illicit declarations; "
+                            + "early stopping, calibration and lane thresholds will be noisy.")
+        }
+        if evaluationPositives < 30 {
+            warnings.append("the validation rows (\(evaluationSource)) hold only \(evaluationPositives) illicit "
+                            + "declarations; the validation metrics will be noisy.")
+        }
+
+        // Selection: choose the iteration count, fit the calibrator and the lanes.
+        progress?(.stage("selection: fitting the feature pipeline on \(selectionTable.rowCount) declarations"))
+        let selectionFeatures = try fitFeatures(selectionTable)
+        let kind: FeatureMatrixKind = options.family == .boostedTrees ? .trees : .linear
+        let stopMatrix = try selectionFeatures.pipeline.transform(stopTable, for: kind, threadCount: options.threadCount)
+        let stopSet = try Dataset(features: stopMatrix, labels: stopLabels, revenue: stopTable.revenue)
+        let selected = try fitModel(selectionFeatures.dataset(for: kind), validation: stopSet, iterationCount: nil,
+                                    stage: "selection", progress: progress)
+        warnings += selected.warnings
+        // The calibrator and the lanes learn from the selection model's predictions on the stopping
+        // rows, which it never trained on. Time-ordered cross-fitting (three more fits) calibrated the
+        // refit model no better on a later period (Docs/Results.md, section 6), so the cheaper one is kept.
+        progress?(.stage("calibrating on the selection model's predictions for \(stopTable.rowCount) declarations"))
+        let stopRaw = try Self.rawScores(selected.model, stopMatrix, threadCount: options.threadCount)
+        let calibration = try fitCalibration(stopRaw, labels: stopLabels, positives: stopPositives)
+        let lanes = try LaneThresholds.fromTargetRates(probabilities: stopRaw.map(calibration.calibrate),
+                                                       redRate: options.redLaneRate,
+                                                       yellowRate: options.yellowLaneRate,
+                                                       blueRate: options.blueLaneRate)
+        let evaluationMatrix = try selectionFeatures.pipeline.transform(evaluationTable, for: kind,
+                                                                        threadCount: options.threadCount)
+        let evaluationRaw = try Self.rawScores(selected.model, evaluationMatrix, threadCount: options.threadCount)
+        let report = try EvaluationReport(probabilities: evaluationRaw.map(calibration.calibrate),
+                                          labels: evaluationLabels, revenue: evaluationTable.revenue,
+                                          tieBreakers: evaluationRaw)
+        warnings += LeakageCheck.separatingFeatureWarnings(selectionFeatures.treesMatrix,
+                                                           labels: selectionFeatures.labels)
+        if let warning = LeakageCheck.aucWarning(report.auc, rows: report.rows) { warnings.append(warning) }
+
+        // Refit on every labelled declaration.
+        let all = validation.map { training.appending($0) } ?? training
+        let (refitIterations, iterationRule) = refitIterationCount(selected: selected.iterations,
+                                                                   selectionRows: selectionTable.rowCount,
+                                                                   allRows: all.rowCount)
+        progress?(.stage("refit: fitting the feature pipeline on all \(all.rowCount) declarations"))
+        let refitFeatures = try fitFeatures(all)
+        let refitted = try fitModel(refitFeatures.dataset(for: kind), validation: nil, iterationCount: refitIterations,
+                                    stage: "refit", progress: progress)
+        warnings += refitted.warnings
+        var revenueModel: BoostedTreesModel?
+        if options.trainRevenueModel, let revenue = refitFeatures.revenue {
+            revenueModel = try trainRevenueModel(fit: refitFeatures, revenue: revenue, labels: refitFeatures.labels)
+        }
+
+        var configurationText = refitted.configurationText
+        configurationText["refit"] = "on"
+        let (first, last) = Self.dateRange(all)
+        let (selectionFirst, selectionLast) = Self.dateRange(selectionTable)
+        var metadata = TrainingMetadata(
+            libraryVersion: CustomsRiskVersion.string,
+            createdAt: options.reproducible ? "1970-01-01T00:00:00Z" : Self.now(),
+            trainingRows: all.rowCount, trainingPositives: refitFeatures.labels.filter { $0 > 0.5 }.count,
+            validationRows: evaluationTable.rowCount, validationPositives: evaluationPositives,
+            firstDate: first, lastDate: last, validationSource: evaluationSource, seed: options.seed,
+            configuration: configurationText, iterations: refitted.iterations, validation: report)
+        metadata.selection = SelectionFit(
+            trainingRows: selectionTable.rowCount,
+            trainingPositives: selectionFeatures.labels.filter { $0 > 0.5 }.count,
+            firstDate: selectionFirst, lastDate: selectionLast, stoppingRows: stopTable.rowCount,
+            stoppingPositives: stopPositives, stoppingSource: stopSource, iterations: selected.iterations,
+            iterationRule: iterationRule)
+        metadata.calibrationSource = "the selection model's predictions on the \(stopTable.rowCount) early-stopping "
+            + "declarations (\(stopSource))"
+        let bundle = ModelBundle(schema: training.schema, pipeline: refitFeatures.pipeline, model: refitted.model,
+                                 revenueModel: revenueModel, calibration: calibration, lanes: lanes,
+                                 reasons: .standard, metadata: metadata)
+        try bundle.validate()
+        return TrainingOutcome(bundle: bundle, validationReport: report, selectionTreesReport: selected.treesReport,
+                               treesReport: refitted.treesReport, logisticReport: refitted.logisticReport,
+                               warnings: warnings)
+    }
+
+    /// The selection fit shipped as it is (`--no-refit`): early stopping, calibration, lanes and the
+    /// reported metrics all on the hold-out.
+    func trainWithoutRefit(schema: DeclarationSchema, trainTable: DeclarationTable, validTable: DeclarationTable,
+                           validationSource: String,
+                           progress: (@Sendable (TrainingProgress) -> Void)?) throws -> TrainingOutcome {
+        var warnings: [String] = []
+        let validLabels = validTable.labels!
         let validPositives = validLabels.filter { $0 > 0.5 }.count
         if validPositives < 30 {
             warnings.append("the validation set has only \(validPositives) illicit declarations; early stopping, "
                             + "calibration and lane thresholds will be noisy.")
         }
-
         progress?(.stage("fitting the feature pipeline on \(trainTable.rowCount) declarations"))
-        var featureConfiguration = options.features
-        featureConfiguration.randomSeed = options.seed
-        featureConfiguration.threadCount = options.threadCount
-        let fit = try FeaturePipeline(configuration: featureConfiguration).fit(trainTable)
+        let fit = try fitFeatures(trainTable)
         let kind: FeatureMatrixKind = options.family == .boostedTrees ? .trees : .linear
-        let trainSet = try fit.dataset(for: kind)
         let validMatrix = try fit.pipeline.transform(validTable, for: kind, threadCount: options.threadCount)
         let validSet = try Dataset(features: validMatrix, labels: validLabels, revenue: validTable.revenue)
-
-        let model: RiskModel
-        var treesReport: TrainingReport?
-        var logisticReport: LogisticTrainingReport?
-        var iterations = 0
-        var configurationText: [String: String] = ["model": options.family.rawValue, "seed": "\(options.seed)"]
-        // The thread count does not change the model; recording it would make reproducible bundles
-        // differ between machines with different core counts, so it is left out when reproducible.
-        if !options.reproducible { configurationText["threads"] = "\(options.threadCount)" }
-        switch options.family {
-        case .boostedTrees:
-            var configuration = options.trees
-            configuration.randomSeed = options.seed
-            configuration.threadCount = options.threadCount
-            progress?(.stage("training boosted trees (\(trainSet.features.columnCount) features)"))
-            let result = try BoostedTrees(configuration: configuration).fit(trainSet, validation: validSet) { event in
-                progress?(.iteration(event))
-            }
-            model = .boostedTrees(result.model)
-            treesReport = result.report
-            iterations = result.model.trees.count
-            configurationText.merge(Self.describe(configuration)) { a, _ in a }
-        case .logistic:
-            var configuration = options.logistic
-            configuration.threadCount = options.threadCount
-            progress?(.stage("training logistic regression (\(trainSet.features.columnCount) features)"))
-            let result = try LogisticRegression(configuration: configuration).fit(trainSet)
-            model = .logistic(result.model)
-            logisticReport = result.report
-            iterations = result.report.iterations
-            warnings += result.report.warnings
-            if !result.report.converged {
-                warnings.append("logistic regression did not converge in \(result.report.iterations) iterations; "
-                                + "raise --max-iterations or --l2.")
-            }
-            configurationText.merge(Self.describe(configuration)) { a, _ in a }
-        }
+        let fitted = try fitModel(fit.dataset(for: kind), validation: validSet, iterationCount: nil, stage: nil,
+                                  progress: progress)
+        warnings += fitted.warnings
 
         progress?(.stage("calibrating on \(validTable.rowCount) validation declarations"))
-        let validRaw = try Self.rawScores(model, validMatrix, threadCount: options.threadCount)
+        let validRaw = try Self.rawScores(fitted.model, validMatrix, threadCount: options.threadCount)
         let calibration = try fitCalibration(validRaw, labels: validLabels, positives: validPositives)
         let validProbabilities = validRaw.map(calibration.calibrate)
         let report = try EvaluationReport(probabilities: validProbabilities, labels: validLabels,
-                                          revenue: validTable.revenue)
+                                          revenue: validTable.revenue, tieBreakers: validRaw)
+        warnings += LeakageCheck.separatingFeatureWarnings(fit.treesMatrix, labels: fit.labels)
+        if let warning = LeakageCheck.aucWarning(report.auc, rows: report.rows) { warnings.append(warning) }
         let lanes = try LaneThresholds.fromTargetRates(probabilities: validProbabilities, redRate: options.redLaneRate,
                                                        yellowRate: options.yellowLaneRate,
                                                        blueRate: options.blueLaneRate)
@@ -182,24 +266,138 @@ public struct ModelTrainer: Sendable {
         if options.trainRevenueModel, let revenue = fit.revenue {
             revenueModel = try trainRevenueModel(fit: fit, revenue: revenue, labels: fit.labels)
         }
-
+        var configurationText = fitted.configurationText
+        configurationText["refit"] = "off"
         let (first, last) = Self.dateRange(trainTable)
-        let metadata = TrainingMetadata(
+        var metadata = TrainingMetadata(
             libraryVersion: CustomsRiskVersion.string,
             createdAt: options.reproducible ? "1970-01-01T00:00:00Z" : Self.now(),
             trainingRows: trainTable.rowCount, trainingPositives: fit.labels.filter { $0 > 0.5 }.count,
             validationRows: validTable.rowCount, validationPositives: validPositives,
             firstDate: first, lastDate: last, validationSource: validationSource, seed: options.seed,
-            configuration: configurationText, iterations: iterations, validation: report)
-        let bundle = ModelBundle(schema: training.schema, pipeline: fit.pipeline, model: model,
+            configuration: configurationText, iterations: fitted.iterations, validation: report)
+        metadata.calibrationSource = "the validation declarations (also early stopping and the validation metrics)"
+        let bundle = ModelBundle(schema: schema, pipeline: fit.pipeline, model: fitted.model,
                                  revenueModel: revenueModel, calibration: calibration, lanes: lanes,
                                  reasons: .standard, metadata: metadata)
         try bundle.validate()
-        return TrainingOutcome(bundle: bundle, validationReport: report, treesReport: treesReport,
-                               logisticReport: logisticReport, warnings: warnings)
+        return TrainingOutcome(bundle: bundle, validationReport: report, selectionTreesReport: nil,
+                               treesReport: fitted.treesReport, logisticReport: fitted.logisticReport,
+                               warnings: warnings)
+    }
+
+    /// The refit's iteration count: the selection fit's kept trees scaled by the row ratio
+    /// (all labelled declarations ÷ the selection fit's training declarations), rounded, at least 1.
+    /// More rows support more trees at the same learning rate before overfitting; the rule is the
+    /// one that turned 101 early-stopped trees into the 126 of issue 15's refit. When early stopping
+    /// is off the configured count is kept; logistic regression runs its solver to convergence.
+    ///
+    /// - Returns: The count (nil for logistic regression) and the rule in words for the metadata.
+    func refitIterationCount(selected: Int, selectionRows: Int, allRows: Int) -> (Int?, String) {
+        guard options.family == .boostedTrees else {
+            return (nil, "logistic regression: the solver runs to convergence on all declarations")
+        }
+        guard options.trees.earlyStoppingRounds != nil else {
+            return (options.trees.iterationCount, "early stopping off: the configured \(options.trees.iterationCount) "
+                    + "iterations")
+        }
+        let scaled = max(1, Int((Double(selected) * Double(allRows) / Double(selectionRows)).rounded()))
+        return (scaled, "\(selected) early-stopped iterations × \(allRows) / \(selectionRows) declarations, rounded")
     }
 
     // MARK: - Steps
+
+    /// A fitted model with what its fit reported.
+    struct FittedModel {
+        var model: RiskModel
+        var treesReport: TrainingReport?
+        var logisticReport: LogisticTrainingReport?
+        /// Trees kept, or solver iterations run.
+        var iterations: Int
+        /// Every hyperparameter by its CLI name, for the metadata.
+        var configurationText: [String: String]
+        var warnings: [String]
+    }
+
+    func fitFeatures(_ table: DeclarationTable) throws -> FeaturePipelineFit {
+        var configuration = options.features
+        configuration.randomSeed = options.seed
+        configuration.threadCount = options.threadCount
+        return try FeaturePipeline(configuration: configuration).fit(table)
+    }
+
+    /// Fits the configured model family: early-stopped on `validation` when given, or exactly
+    /// `iterationCount` trees without early stopping.
+    func fitModel(_ trainSet: Dataset, validation: Dataset?, iterationCount: Int?, stage: String?,
+                  progress: (@Sendable (TrainingProgress) -> Void)?) throws -> FittedModel {
+        var configurationText: [String: String] = ["model": options.family.rawValue, "seed": "\(options.seed)"]
+        // The thread count does not change the model; recording it would make reproducible bundles
+        // differ between machines with different core counts, so it is left out when reproducible.
+        if !options.reproducible { configurationText["threads"] = "\(options.threadCount)" }
+        let prefix = stage.map { "\($0): " } ?? ""
+        switch options.family {
+        case .boostedTrees:
+            var configuration = options.trees
+            configuration.randomSeed = options.seed
+            configuration.threadCount = options.threadCount
+            if let iterationCount {
+                configuration.iterationCount = iterationCount
+                configuration.earlyStoppingRounds = nil
+            }
+            let what = iterationCount.map { "\($0) boosted trees" } ?? "boosted trees"
+            progress?(.stage("\(prefix)training \(what) (\(trainSet.features.columnCount) features)"))
+            let result = try BoostedTrees(configuration: configuration).fit(trainSet, validation: validation) { event in
+                progress?(.iteration(event))
+            }
+            configurationText.merge(Self.describe(configuration)) { a, _ in a }
+            return FittedModel(model: .boostedTrees(result.model), treesReport: result.report,
+                               iterations: result.model.trees.count, configurationText: configurationText,
+                               warnings: [])
+        case .logistic:
+            var configuration = options.logistic
+            configuration.threadCount = options.threadCount
+            progress?(.stage("\(prefix)training logistic regression (\(trainSet.features.columnCount) features)"))
+            let result = try LogisticRegression(configuration: configuration).fit(trainSet)
+            var warnings = result.report.warnings
+            if !result.report.converged {
+                warnings.append("logistic regression did not converge in \(result.report.iterations) iterations; "
+                                + "raise --max-iterations or --l2.")
+            }
+            configurationText.merge(Self.describe(configuration)) { a, _ in a }
+            return FittedModel(model: .logistic(result.model), logisticReport: result.report,
+                               iterations: result.report.iterations, configurationText: configurationText,
+                               warnings: warnings)
+        }
+    }
+
+    /// Cuts the hold-out in two: the earlier half by date (ties by row order), or a seeded half
+    /// without dates, stops boosting and fits the calibrator; the later half is kept for the report.
+    ///
+    /// - Returns: The stopping rows, the validation rows and how each was chosen, in words.
+    func cutHoldout(_ table: DeclarationTable, source: String) throws
+        -> (DeclarationTable, DeclarationTable, String, String) {
+        let n = table.rowCount
+        let validationCount = n / 2
+        guard validationCount >= 1 else {
+            throw ScoringError(.invalidDeclaration, "the hold-out (\(source)) has \(n) declaration(s): too few to "
+                               + "keep some for early stopping and calibration and others for validation. Give more "
+                               + "data, or train with --no-refit.")
+        }
+        if let dates = table.dates {
+            let order = (0..<n).sorted { a, b in
+                let da = dates[a] ?? Int32.min, db = dates[b] ?? Int32.min
+                return da != db ? da < db : a < b
+            }
+            let stop = Array(order[..<(n - validationCount)]).sorted()
+            let validation = Array(order[(n - validationCount)...]).sorted()
+            return (table.selectingRows(stop), table.selectingRows(validation),
+                    "\(source), earlier half by date", "\(source), later half by date")
+        }
+        let (stop, validation) = Sampling.split(count: n, holdoutFraction: Double(validationCount) / Double(n),
+                                                seed: options.seed &+ 1)
+        return (table.selectingRows(stop), table.selectingRows(validation),
+                "\(source), seeded half (seed \(options.seed &+ 1))", "\(source), the other half")
+    }
 
     /// Holds out the latest `validationFraction` by date (ties by row order), or a seeded sample.
     func split(_ table: DeclarationTable, validation: DeclarationTable?, labels: [Float]) throws
@@ -280,6 +478,8 @@ public struct ModelTrainer: Sendable {
          "row-subsample": "\(c.rowSubsample)", "column-subsample": "\(c.columnSubsample)", "bins": "\(c.binCount)",
          "early-stopping-rounds": c.earlyStoppingRounds.map { "\($0)" } ?? "off",
          "positive-weight": "\(c.positiveClassWeight)", "growth": "\(c.growthPolicy)"]
+            .merging(c.monotoneConstraints.isEmpty ? [:] : ["monotone": c.monotoneConstraints.sorted { $0.key < $1.key }
+                .map { "\($0.key)=\($0.value)" }.joined(separator: ",")]) { a, _ in a }
     }
 
     static func describe(_ c: LogisticRegressionConfiguration) -> [String: String] {

@@ -32,6 +32,29 @@ public struct BoostedTrees: Sendable {
     ///   unusable data (no rows, a non-0/1 logistic label, one class, zero total weight), `.shapeMismatch`
     ///   when the validation columns differ.
     /// - Complexity: O(iterations × (rows × depth + Σ smaller-child rows × features)).
+    /// Per-feature directions (`-1`, `0`, `1`) from constraints by name; empty when none applies.
+    ///
+    /// - Throws: `RiskTreesError` `.invalidParameter` for a name the schema lacks (the message lists
+    ///   the numeric features) or a categorical feature.
+    static func monotoneDirections(_ constraints: [String: Int], schema: FeatureSchema) throws -> [Int8] {
+        guard constraints.values.contains(where: { $0 != 0 }) else { return [] }
+        var directions = [Int8](repeating: 0, count: schema.columns.count)
+        let index = Dictionary(schema.columns.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let numeric = schema.columns.filter { $0.kind == .numeric }.map(\.name)
+        for (name, direction) in constraints.sorted(by: { $0.key < $1.key }) where direction != 0 {
+            guard let k = index[name] else {
+                throw RiskTreesError(.invalidParameter, "monotone constraint names feature \"\(name)\", which the data "
+                                     + "do not have. Numeric features: \(numeric.joined(separator: ", ")).")
+            }
+            guard schema.columns[k].kind == .numeric else {
+                throw RiskTreesError(.invalidParameter, "monotone constraint names feature \"\(name)\", which is "
+                                     + "categorical: its codes have no order. Constrain a numeric feature.")
+            }
+            directions[k] = Int8(direction)
+        }
+        return directions
+    }
+
     public func fit(_ training: Dataset, validation: Dataset? = nil,
                     onEvent: ((TrainingEvent) -> Void)? = nil) throws -> BoostedTreesResult {
         let configuration = self.configuration
@@ -91,7 +114,8 @@ public struct BoostedTrees: Sendable {
                                      threadCount: threads)
         let binned = BinnedMatrix(training.features, mappers: mappers, threadCount: threads)
         let validationBinned = validation.map { BinnedMatrix($0.features, mappers: mappers, threadCount: threads) }
-        let grower = TreeGrower(configuration: configuration, binned: binned, mappers: mappers)
+        let monotone = try Self.monotoneDirections(configuration.monotoneConstraints, schema: training.features.schema)
+        let grower = TreeGrower(configuration: configuration, binned: binned, mappers: mappers, monotone: monotone)
 
         var scores = [Double](repeating: baseScore, count: n)
         var validationScores = [Double](repeating: baseScore, count: validation?.rowCount ?? 0)

@@ -7,6 +7,10 @@ package struct GrowingNode: Sendable {
     package var depth: Int
     /// Leaf output including the learning rate (the would-be leaf value for internal nodes).
     package var value: Double
+    /// Bounds of the leaf output before the learning rate, set by monotone splits above the node
+    /// (infinite when no constrained split is above it).
+    package var lowerBound = -Double.infinity
+    package var upperBound = Double.infinity
 
     package init(totals: NodeTotals, depth: Int, value: Double) {
         self.totals = totals

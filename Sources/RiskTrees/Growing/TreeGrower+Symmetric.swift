@@ -62,8 +62,11 @@ extension TreeGrower {
                 nodes[state.node].leftChild = Int32(leftNode)
                 nodes[state.node].rightChild = Int32(rightNode)
                 nodes[state.node].split = nodeSplit
-                nodes.append(GrowingNode(totals: leftTotals, depth: depth + 1, value: childValue(leftTotals)))
-                nodes.append(GrowingNode(totals: rightTotals, depth: depth + 1, value: childValue(rightTotals)))
+                let (leftChild, rightChild) = symmetricChildren(parent: nodes[state.node], feature: split.feature,
+                                                                left: leftTotals, right: rightTotals,
+                                                                depth: depth + 1)
+                nodes.append(leftChild)
+                nodes.append(rightChild)
                 var left = LeafState(node: leftNode, start: state.start, count: leftCount, slot: -1,
                                      best: SplitCandidate())
                 var right = LeafState(node: rightNode, start: state.start + leftCount, count: state.count - leftCount,
@@ -94,9 +97,39 @@ extension TreeGrower {
         }
     }
 
-    /// A leaf value; an empty child (possible in a symmetric tree) gets 0.
-    private func childValue(_ totals: NodeTotals) -> Double {
-        totals.count == 0 ? 0 : leafValue(totals)
+    /// The two children of a node of a symmetric tree. An empty child (possible here) gets 0, kept
+    /// inside the node's bounds. On a monotone feature the level's question cannot be refused for
+    /// one node, so a node whose children's outputs would be out of order gives both children its
+    /// own output (an empty child counts as having it too); the children's bounds are then cut at
+    /// the midpoint, as in leaf-wise growth.
+    func symmetricChildren(parent: GrowingNode, feature: Int, left: NodeTotals, right: NodeTotals, depth: Int)
+        -> (GrowingNode, GrowingNode) {
+        let lower = parent.lowerBound, upper = parent.upperBound
+        let rate = configuration.learningRate
+        let direction = self.direction(feature)
+        guard direction != 0 else {
+            func output(_ totals: NodeTotals) -> Double {
+                totals.count == 0 ? min(max(0, lower), upper) : boundedOutput(totals, lower: lower, upper: upper)
+            }
+            var l = GrowingNode(totals: left, depth: depth, value: output(left) * rate)
+            var r = GrowingNode(totals: right, depth: depth, value: output(right) * rate)
+            (l.lowerBound, l.upperBound) = (lower, upper)
+            (r.lowerBound, r.upperBound) = (lower, upper)
+            return (l, r)
+        }
+        let own = boundedOutput(parent.totals, lower: lower, upper: upper)
+        var leftOutput = left.count == 0 ? own : boundedOutput(left, lower: lower, upper: upper)
+        var rightOutput = right.count == 0 ? own : boundedOutput(right, lower: lower, upper: upper)
+        if direction > 0 ? leftOutput > rightOutput : leftOutput < rightOutput {
+            leftOutput = own
+            rightOutput = own
+        }
+        let bounds = childBounds(feature: feature, left: leftOutput, right: rightOutput, lower: lower, upper: upper)
+        var l = GrowingNode(totals: left, depth: depth, value: leftOutput * rate)
+        var r = GrowingNode(totals: right, depth: depth, value: rightOutput * rate)
+        (l.lowerBound, l.upperBound) = bounds.left
+        (r.lowerBound, r.upperBound) = bounds.right
+        return (l, r)
     }
 
     /// One node's gain for a split into `left` and `right`, or 0 when a child breaks the constraints.

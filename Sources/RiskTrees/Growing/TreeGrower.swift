@@ -17,6 +17,8 @@ package final class TreeGrower {
     package let binned: BinnedMatrix
     package let mappers: [FeatureBinMapper]
     package let pool: HistogramPool
+    /// Monotone direction per feature (`-1`, `0`, `1`); empty when no feature is constrained.
+    package let monotone: [Int8]
     /// Row indices; the rows of each leaf are contiguous.
     package internal(set) var partition: [UInt32]
     var scratch: [UInt32]
@@ -32,8 +34,11 @@ package final class TreeGrower {
 
     var threadCount: Int { configuration.threadCount }
 
-    package init(configuration: BoostedTreesConfiguration, binned: BinnedMatrix, mappers: [FeatureBinMapper]) {
+    package init(configuration: BoostedTreesConfiguration, binned: BinnedMatrix, mappers: [FeatureBinMapper],
+                 monotone: [Int8] = []) {
+        precondition(monotone.isEmpty || monotone.count == binned.featureCount, "one monotone direction per feature")
         self.configuration = configuration
+        self.monotone = monotone
         self.finder = SplitFinder(configuration: configuration)
         self.binned = binned
         self.mappers = mappers
@@ -52,6 +57,28 @@ package final class TreeGrower {
     package func leafValue(_ totals: NodeTotals) -> Double {
         -totals.gradient / (totals.hessian + configuration.l2Regularization) * configuration.learningRate
     }
+
+    /// −G/(H+λ) kept inside [`lower`, `upper`] (before the learning rate): the output of a leaf below
+    /// monotone splits. With infinite bounds it is −G/(H+λ) itself, so unconstrained trees are unchanged.
+    @inline(__always)
+    func boundedOutput(_ totals: NodeTotals, lower: Double, upper: Double) -> Double {
+        min(max(-totals.gradient / (totals.hessian + configuration.l2Regularization), lower), upper)
+    }
+
+    /// The bounds of the two children of a split on `feature` of a node bounded by [`lower`, `upper`]
+    /// whose children's bounded outputs are `left` and `right`: inherited, and for a monotone feature
+    /// cut at their midpoint (the lower side gets the half below it).
+    func childBounds(feature: Int, left: Double, right: Double, lower: Double, upper: Double)
+        -> (left: (Double, Double), right: (Double, Double)) {
+        let direction = monotone.isEmpty ? 0 : monotone[feature]
+        guard direction != 0 else { return ((lower, upper), (lower, upper)) }
+        let middle = (left + right) / 2
+        return direction > 0 ? ((lower, middle), (middle, upper)) : ((middle, upper), (lower, middle))
+    }
+
+    /// Monotone direction of `feature` (0 when free).
+    @inline(__always)
+    func direction(_ feature: Int) -> Int8 { monotone.isEmpty ? 0 : monotone[feature] }
 
     /// Grows a tree on `rows` (the sampled rows, increasing) with the given per-row gradients.
     ///
@@ -98,7 +125,8 @@ package final class TreeGrower {
         defer { rootHoldsAllRows = false }
         if canSplit(totals: totals, depth: 0) {
             root.slot = pool.acquire()
-            root.best = buildAndFind(small: (root.start, root.count, root.slot, true, totals), large: nil,
+            root.best = buildAndFind(small: (root.start, root.count, root.slot, true, totals,
+                                             -.infinity, .infinity), large: nil,
                                      parentSlot: -1,
                                      features: features, gradients: gradients, hessians: hessians).small
         }
@@ -151,8 +179,16 @@ package final class TreeGrower {
         nodes[leaf.node].leftChild = Int32(leftNode)
         nodes[leaf.node].rightChild = Int32(rightNode)
         nodes[leaf.node].split = best
-        nodes.append(GrowingNode(totals: best.left, depth: depth, value: leafValue(best.left)))
-        nodes.append(GrowingNode(totals: best.right, depth: depth, value: leafValue(best.right)))
+        let lower = nodes[leaf.node].lowerBound, upper = nodes[leaf.node].upperBound
+        let leftOutput = boundedOutput(best.left, lower: lower, upper: upper)
+        let rightOutput = boundedOutput(best.right, lower: lower, upper: upper)
+        let bounds = childBounds(feature: best.feature, left: leftOutput, right: rightOutput, lower: lower, upper: upper)
+        var leftChild = GrowingNode(totals: best.left, depth: depth, value: leftOutput * configuration.learningRate)
+        var rightChild = GrowingNode(totals: best.right, depth: depth, value: rightOutput * configuration.learningRate)
+        (leftChild.lowerBound, leftChild.upperBound) = bounds.left
+        (rightChild.lowerBound, rightChild.upperBound) = bounds.right
+        nodes.append(leftChild)
+        nodes.append(rightChild)
         var left = LeafState(node: leftNode, start: leaf.start, count: leftCount, slot: -1, best: SplitCandidate())
         var right = LeafState(node: rightNode, start: leaf.start + leftCount, count: leaf.count - leftCount, slot: -1,
                               best: SplitCandidate())
@@ -167,8 +203,11 @@ package final class TreeGrower {
             let smallSlot = pool.acquire()
             let smallTotals = leftIsSmall ? best.left : best.right
             let largeTotals = leftIsSmall ? best.right : best.left
-            let found = buildAndFind(small: (small.start, small.count, smallSlot, smallNeeded, smallTotals),
-                                     large: largeNeeded ? largeTotals : nil,
+            let smallBounds = leftIsSmall ? bounds.left : bounds.right
+            let largeBounds = leftIsSmall ? bounds.right : bounds.left
+            let found = buildAndFind(small: (small.start, small.count, smallSlot, smallNeeded, smallTotals,
+                                             smallBounds.0, smallBounds.1),
+                                     large: largeNeeded ? (largeTotals, largeBounds.0, largeBounds.1) : nil,
                                      parentSlot: leaf.slot, features: features,
                                      gradients: gradients, hessians: hessians)
             if !largeNeeded { pool.release(leaf.slot) }
@@ -194,15 +233,16 @@ package final class TreeGrower {
     /// Builds the histogram of `small` into its slot, optionally derives `large` = parent − small in
     /// the parent's slot, and finds the best split of each child that needs one.
     func buildAndFind(
-        small: (start: Int, count: Int, slot: Int, find: Bool, totals: NodeTotals),
-        large: NodeTotals?, parentSlot: Int, features: [Int], gradients: UnsafePointer<Float>,
+        small: (start: Int, count: Int, slot: Int, find: Bool, totals: NodeTotals, lower: Double, upper: Double),
+        large: (totals: NodeTotals, lower: Double, upper: Double)?, parentSlot: Int, features: [Int],
+        gradients: UnsafePointer<Float>,
         hessians: UnsafePointer<Float>
     ) -> (small: SplitCandidate, large: SplitCandidate) {
         let sequential = rootHoldsAllRows && parentSlot < 0
         if !sequential {
             gatherOrderedGradients(start: small.start, count: small.count, gradients: gradients, hessians: hessians)
         }
-        let pool = self.pool, finder = self.finder, mappers = self.mappers
+        let pool = self.pool, finder = self.finder, mappers = self.mappers, monotone = self.monotone
         let n = binned.rowCount
         partition.withUnsafeBufferPointer { partitionBuffer in
         binned.bins.withUnsafeBufferPointer { bins in
@@ -225,15 +265,18 @@ package final class TreeGrower {
                                                rows: partitionBuffer.baseAddress! + small.start, count: small.count,
                                                orderedGradients: og.baseAddress!, orderedHessians: oh.baseAddress!)
                     }
+                    let direction = monotone.isEmpty ? 0 : monotone[feature]
                     smallOut[k] = small.find
                         ? finder.bestSplit(feature: feature, mapper: mappers[feature],
-                                           histogram: smallHistogram, totals: small.totals)
+                                           histogram: smallHistogram, totals: small.totals,
+                                           monotone: direction, lower: small.lower, upper: small.upper)
                         : SplitCandidate()
-                    if let largeTotals = large {
+                    if let large {
                         let largeHistogram = pool.histogram(slot: parentSlot, feature: feature)
                         HistogramKernels.subtract(parent: largeHistogram, child: smallHistogram)
                         largeOut[k] = finder.bestSplit(feature: feature, mapper: mappers[feature],
-                                                       histogram: largeHistogram, totals: largeTotals)
+                                                       histogram: largeHistogram, totals: large.totals,
+                                                       monotone: direction, lower: large.lower, upper: large.upper)
                     } else {
                         largeOut[k] = SplitCandidate()
                     }

@@ -84,6 +84,13 @@ public struct BoostedTreesConfiguration: Sendable, Hashable, Codable {
     public var threadCount: Int = ParallelLoop.processorCount
     /// Seed of every random choice (binning sample, row and column subsamples).
     public var randomSeed: UInt64 = 42
+    /// Monotone constraints by feature name, as LightGBM's `monotone_constraints`: `1` = the
+    /// prediction never decreases when the feature grows (all else equal), `-1` = never increases,
+    /// `0` or absent = free. Honoured exactly by every growth policy: a split on a constrained
+    /// feature is kept only when its children's values are in order, and the values below it are
+    /// bounded by the midpoint of the two (LightGBM's "basic" method); missing values are not
+    /// ordered and stay free. Numeric features only.
+    public var monotoneConstraints: [String: Int] = [:]
 
     /// The defaults described on each property.
     public init() {}
@@ -121,6 +128,10 @@ public struct BoostedTreesConfiguration: Sendable, Hashable, Codable {
         if let rounds = earlyStoppingRounds { try Self.check("earlyStoppingRounds", rounds, 1...100_000) }
         try Self.check("positiveClassWeight", positiveClassWeight, valid: positiveClassWeight > 0, range: "(0, ∞)")
         try Self.check("threadCount", threadCount, 1...1024)
+        for (name, direction) in monotoneConstraints.sorted(by: { $0.key < $1.key }) where !(-1...1).contains(direction) {
+            throw RiskTreesError(.invalidParameter, "monotone constraint of feature \"\(name)\" is \(direction); "
+                                 + "expected 1 (increasing), -1 (decreasing) or 0 (free).")
+        }
         if objective == .squaredError && earlyStoppingMetric == .logLoss {
             throw RiskTreesError(.invalidParameter,
                                  "earlyStoppingMetric is log_loss but objective is squared_error; log loss needs "

@@ -36,10 +36,23 @@ package struct SplitFinder: Sendable {
         gradient * gradient / (hessian + l2Regularization)
     }
 
+    /// Whether children with these totals put their outputs, kept inside [`lower`, `upper`], in the
+    /// order `direction` asks (`1`: left ≤ right, since the left child holds the lower values).
+    @inline(__always)
+    func ordered(direction: Int8, lower: Double, upper: Double, leftGradient: Double, leftHessian: Double,
+                 rightGradient: Double, rightHessian: Double) -> Bool {
+        let left = min(max(-leftGradient / (leftHessian + l2Regularization), lower), upper)
+        let right = min(max(-rightGradient / (rightHessian + l2Regularization), lower), upper)
+        return direction > 0 ? left <= right : left >= right
+    }
+
     /// The best split of `feature`, or an invalid candidate when no split passes the constraints
-    /// or has gain > `minimumSplitGain`.
+    /// or has gain > `minimumSplitGain`. With a monotone `direction` (`1` or `-1`), a threshold is
+    /// kept only when its children's outputs, kept inside the node's bounds [`lower`, `upper`],
+    /// are in that order; the gain is the unconstrained one.
     package func bestSplit(feature: Int, mapper: FeatureBinMapper, histogram: UnsafePointer<HistogramBin>,
-                           totals: NodeTotals) -> SplitCandidate {
+                           totals: NodeTotals, monotone direction: Int8 = 0, lower: Double = -.infinity,
+                           upper: Double = .infinity) -> SplitCandidate {
         if mapper.isCategorical {
             return bestCategoricalSplit(feature: feature, mapper: mapper, histogram: histogram, totals: totals)
         }
@@ -67,7 +80,10 @@ package struct SplitFinder: Sendable {
             if leftCount < minimumCount || leftHessian < minimumChildWeight { break }
             let leftGradient = totals.gradient - rightGradient
             let gain = score(leftGradient, leftHessian) + score(rightGradient, rightHessian) - parentScore
-            if gain > best.gain && gain > minimumSplitGain {
+            if gain > best.gain && gain > minimumSplitGain
+                && (direction == 0 || ordered(direction: direction, lower: lower, upper: upper,
+                                              leftGradient: leftGradient, leftHessian: leftHessian,
+                                              rightGradient: rightGradient, rightHessian: rightHessian)) {
                 best.feature = feature
                 best.gain = gain
                 best.binThreshold = UInt8(b)
@@ -92,7 +108,10 @@ package struct SplitFinder: Sendable {
             if rightCount < minimumCount || rightHessian < minimumChildWeight { break }
             let rightGradient = totals.gradient - leftGradient
             let gain = score(leftGradient, leftHessian) + score(rightGradient, rightHessian) - parentScore
-            if gain > best.gain && gain > minimumSplitGain {
+            if gain > best.gain && gain > minimumSplitGain
+                && (direction == 0 || ordered(direction: direction, lower: lower, upper: upper,
+                                              leftGradient: leftGradient, leftHessian: leftHessian,
+                                              rightGradient: rightGradient, rightHessian: rightHessian)) {
                 best.feature = feature
                 best.gain = gain
                 best.binThreshold = UInt8(b)
