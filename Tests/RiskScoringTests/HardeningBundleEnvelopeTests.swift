@@ -26,8 +26,8 @@ struct HardeningBundleEnvelopeTests {
         #expect(error?.message.hasSuffix(". It is truncated or was edited; restore it from the original, or "
                                          + "re-export the bundle with `riskctl train`.") == true)
         if length == 11 {
-            #expect(error?.message == "model.json is not well-formed JSON at byte 11 (content): expected a value, "
-                    + "found the end of the file. It is truncated or was edited; restore it from the original, "
+            #expect(error?.message == "model.json is not well-formed JSON at byte 11 (content): expected a value (an object, "
+                    + "array, string, number, true, false or null), found the end of the file. It is truncated or was edited; restore it from the original, "
                     + "or re-export the bundle with `riskctl train`.")
         }
     }

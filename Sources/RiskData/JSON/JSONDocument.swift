@@ -161,7 +161,8 @@ extension JSONDocument {
             while true {
                 switch state {
                 case .value:
-                    guard i < n else { throw syntax(i, "expected a value") }
+                    let expectedValue = "expected a value (an object, array, string, number, true, false or null)"
+                    guard i < n else { throw syntax(i, expectedValue) }
                     let byte = bytes[i]
                     switch byte {
                     case UInt8(ascii: "{"), UInt8(ascii: "["):
@@ -189,7 +190,7 @@ extension JSONDocument {
                     case UInt8(ascii: "n"):
                         i = try scanLiteral("null", from: i)
                     default:
-                        throw syntax(i, "expected a value (an object, array, string, number, true, false or null)")
+                        throw syntax(i, expectedValue)
                     }
                     state = .afterValue
                 case .key:
@@ -304,24 +305,24 @@ extension JSONDocument {
                 return i + 2
             case UInt8(ascii: "u"):
                 guard let unit = JSONDocument.hexQuad(bytes, at: i + 2) else {
-                    throw syntax(i, "expected four hex digits after \\u")
+                    throw syntax(i, "expected four hex digits after \\u", showFound: false)
                 }
                 if unit >= 0xDC00 && unit <= 0xDFFF {
                     throw syntax(i, "\\u\(String(unit, radix: 16, uppercase: true)) is a low surrogate without a "
-                                 + "high surrogate before it")
+                                 + "high surrogate before it", showFound: false)
                 }
                 if unit >= 0xD800 && unit <= 0xDBFF {
                     guard i + 7 < bytes.count, bytes[i + 6] == UInt8(ascii: "\\"), bytes[i + 7] == UInt8(ascii: "u"),
                           let low = JSONDocument.hexQuad(bytes, at: i + 8), low >= 0xDC00 && low <= 0xDFFF else {
                         throw syntax(i, "\\u\(String(unit, radix: 16, uppercase: true)) is a high surrogate not "
-                                     + "followed by a \\u low surrogate")
+                                     + "followed by a \\u low surrogate", showFound: false)
                     }
                     return i + 12
                 }
                 return i + 6
             default:
                 throw syntax(i, "\(JSONDocument.describeByte(bytes, at: i + 1)) cannot follow a backslash; expected "
-                             + "one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX")
+                             + "one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX", showFound: false)
             }
         }
 
@@ -338,13 +339,19 @@ extension JSONDocument {
             case 0xF0: length = 4; lower = 0x90
             case 0xF1...0xF3: length = 4
             case 0xF4: length = 4; upper = 0x8F
-            default: throw syntax(i, "invalid UTF-8 (byte 0x\(String(lead, radix: 16, uppercase: true)))")
+            default:
+                throw syntax(i, "invalid UTF-8 in a string (byte 0x\(String(lead, radix: 16, uppercase: true)) cannot "
+                             + "start a character)", showFound: false)
             }
-            guard i + length <= bytes.count else { throw syntax(i, "invalid UTF-8 (a sequence cut short)") }
+            guard i + length <= bytes.count else {
+                throw syntax(i, "invalid UTF-8 in a string (a character cut short)", showFound: false)
+            }
             let second = bytes[i + 1]
-            guard second >= lower && second <= upper else { throw syntax(i, "invalid UTF-8 sequence") }
+            guard second >= lower && second <= upper else {
+                throw syntax(i, "invalid UTF-8 in a string (a bad continuation byte)", showFound: false)
+            }
             for k in 2..<length where bytes[i + k] & 0xC0 != 0x80 {
-                throw syntax(i, "invalid UTF-8 sequence")
+                throw syntax(i, "invalid UTF-8 in a string (a bad continuation byte)", showFound: false)
             }
             return i + length
         }
@@ -400,10 +407,15 @@ extension JSONDocument {
             return JSONReadError(offset: offset, path: path(), detail: expected + found, isSyntax: true)
         }
 
-        /// The path of the value being scanned, from the open containers (built only for errors).
+        /// The path of the value being scanned, from the open containers (built only for errors); past
+        /// 12 levels, the middle is shown as `…`.
         private func path() -> String {
             var out = ""
             for level in 0..<depth {
+                if depth > 12 && level >= 8 && level < depth - 4 {
+                    if level == 8 { out += "…" }
+                    continue
+                }
                 if openIsObject[level] {
                     let keyOffset = openKey[level]
                     guard keyOffset >= 0, let key = JSONDocument.unescapedString(bytes, at: keyOffset) else { break }
