@@ -119,35 +119,44 @@ enum JSONNumberParser {
     /// The number at `start` as an integer of type `T`, or why not.
     enum IntegerResult<T> { case value(T), notAnInteger, outOfRange }
 
+    /// The integer at `start`: up to 19 digits accumulate in a `UInt64` without checks (10^19 − 1
+    /// fits), longer ones with overflow checks; the range of `T` is checked once at the end.
     @inline(__always)
     static func integer<T: FixedWidthInteger>(_ type: T.Type, _ bytes: UnsafeBufferPointer<UInt8>,
                                               from start: Int) -> (IntegerResult<T>, end: Int) {
         let n = bytes.count
         var i = start
-        var negative = false
-        if bytes[i] == UInt8(ascii: "-") {
-            negative = true
+        let negative = bytes[i] == UInt8(ascii: "-")
+        if negative { i += 1 }
+        let firstDigit = i
+        var magnitude: UInt64 = 0
+        while i < n, i - firstDigit < 19 {
+            let digit = bytes[i] &- UInt8(ascii: "0")
+            guard digit < 10 else { break }
+            magnitude = magnitude &* 10 &+ UInt64(digit)
             i += 1
         }
-        var value: T = 0
         var overflow = false
         while i < n {
             let digit = bytes[i] &- UInt8(ascii: "0")
             guard digit < 10 else { break }
-            if !overflow {
-                let (times10, o1) = value.multipliedReportingOverflow(by: 10)
-                let (next, o2) = negative ? times10.subtractingReportingOverflow(T(digit))
-                                          : times10.addingReportingOverflow(T(digit))
-                overflow = o1 || o2
-                value = next
-            }
+            let (times10, o1) = magnitude.multipliedReportingOverflow(by: 10)
+            let (next, o2) = times10.addingReportingOverflow(UInt64(digit))
+            overflow = overflow || o1 || o2
+            magnitude = next
             i += 1
         }
         if i < n, bytes[i] == UInt8(ascii: ".") || bytes[i] | 0x20 == UInt8(ascii: "e") {
             let (_, end) = decimal(bytes, from: start)
             return (.notAnInteger, end)
         }
-        return (overflow ? .outOfRange : .value(value), i)
+        if overflow { return (.outOfRange, i) }
+        if negative {
+            guard magnitude <= T.min.magnitude else { return (.outOfRange, i) }
+            return (.value(T(truncatingIfNeeded: 0 &- magnitude)), i)
+        }
+        guard magnitude <= T.max else { return (.outOfRange, i) }
+        return (.value(T(truncatingIfNeeded: magnitude)), i)
     }
 
     // MARK: - Eisel-Lemire (after Go's strconv/eisel_lemire.go and Wuffs)

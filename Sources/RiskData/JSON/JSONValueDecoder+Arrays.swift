@@ -4,26 +4,30 @@
 // element-by-element path.
 extension JSONTapeReader {
     /// The array at `value` decoded directly when `T` is an array of a scalar type, else `nil`.
+    /// (`cast` is exact here: each branch has checked that `T` is that very array type.)
     @inline(__always)
     func fastArray<T>(_ type: T.Type, at value: JSONDocument.Value, path: [any CodingKey]) throws -> T? {
-        if T.self == [Double].self { return try elements(at: value, path: path, doubleAndEnd) as? T }
-        if T.self == [Float].self { return try elements(at: value, path: path, floatAndEnd) as? T }
-        if T.self == [Int32].self { return try integers(Int32.self, at: value, path: path) as? T }
-        if T.self == [Int].self { return try integers(Int.self, at: value, path: path) as? T }
-        if T.self == [Int64].self { return try integers(Int64.self, at: value, path: path) as? T }
-        if T.self == [UInt8].self { return try integers(UInt8.self, at: value, path: path) as? T }
-        if T.self == [UInt32].self { return try integers(UInt32.self, at: value, path: path) as? T }
-        if T.self == [UInt64].self { return try integers(UInt64.self, at: value, path: path) as? T }
+        func cast<Array>(_ array: Array) -> T { unsafeBitCast(array, to: T.self) }
+        if T.self == [Double].self { return cast(try elements(at: value, path: path, doubleAndEnd)) }
+        if T.self == [Float].self { return cast(try elements(at: value, path: path, floatAndEnd)) }
+        if T.self == [Int32].self { return cast(try integers(Int32.self, at: value, path: path)) }
+        if T.self == [Int].self { return cast(try integers(Int.self, at: value, path: path)) }
+        if T.self == [Int64].self { return cast(try integers(Int64.self, at: value, path: path)) }
+        if T.self == [UInt8].self { return cast(try integers(UInt8.self, at: value, path: path)) }
+        if T.self == [UInt32].self { return cast(try integers(UInt32.self, at: value, path: path)) }
+        if T.self == [UInt64].self { return cast(try integers(UInt64.self, at: value, path: path)) }
         if T.self == [Bool].self {
-            return try elements(at: value, path: path) { offset, path in
+            let flags = try elements(at: value, path: path) { offset, path in
                 let flag = try bool(at: offset, path)
                 return (flag, offset + (flag ? 4 : 5))
-            } as? T
+            }
+            return cast(flags)
         }
         if T.self == [String].self {
-            return try elements(at: value, path: path) { offset, path in
+            let strings = try elements(at: value, path: path) { offset, path in
                 (try string(at: offset, path), JSONDocument.stringEnd(bytes, from: offset).end + 1)
-            } as? T
+            }
+            return cast(strings)
         }
         return nil
     }

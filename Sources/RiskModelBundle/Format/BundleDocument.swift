@@ -110,19 +110,47 @@ package enum BundleDocument {
               document.bytes[content.offset] == UInt8(ascii: "{") else {
             throw BundleError(.malformed, "\(source) has no \"content\" object.")
         }
-        let span = UnsafeBufferPointer(rebasing: document.bytes[content.offset..<document.end(of: content)])
-        let actual = SHA256.hex(of: UnsafeRawBufferPointer(span))
+        let span = UnsafeRawBufferPointer(
+            UnsafeBufferPointer(rebasing: document.bytes[content.offset..<document.end(of: content)]))
+        // The checksum runs on a second thread while the content decodes on this one; a mismatch is
+        // reported before any decoding error (an edited file is the likelier story).
+        let (actual, decoded) = hashing(span) {
+            try JSONValueDecoder.decode(Content.self, from: document, at: content)
+        }
         guard actual == expected.lowercased() else {
             throw BundleError(.checksumMismatch, "\(source) failed its integrity check: the content's SHA-256 is "
                               + "\(actual) but the file says \(expected). The file was edited or damaged; "
                               + "restore it from the original.")
         }
         do {
-            return (try JSONValueDecoder.decode(Content.self, from: document, at: content), version)
+            return (try decoded.get(), version)
         } catch {
             let description = describe(error)
             throw BundleError(.invalidContent, "\(source): \(description)\(description.hasSuffix(".") ? "" : ".")")
         }
+    }
+
+    /// Content this large or larger is hashed on a second thread (below, a thread hop costs more than
+    /// it saves).
+    static let concurrentHashingThreshold = 1 << 18
+
+    /// The SHA-256 of `bytes` (hex) and the result of `body`, computed at the same time: the digest
+    /// on a global-queue thread, `body` on the calling one. Both have finished when this returns.
+    static func hashing<Result>(_ bytes: UnsafeRawBufferPointer,
+                                _ body: () throws -> Result) -> (String, Swift.Result<Result, any Error>) {
+        guard bytes.count >= concurrentHashingThreshold else {
+            return (SHA256.hex(of: bytes), Swift.Result { try body() })
+        }
+        let digest = ConcurrentDigest()
+        let done = DispatchSemaphore(value: 0)
+        let input = ConcurrentDigest.Bytes(buffer: bytes)
+        DispatchQueue.global(qos: .userInitiated).async {
+            digest.hex = SHA256.hex(of: input.buffer)
+            done.signal()
+        }
+        let result = Swift.Result { try body() }
+        done.wait()
+        return (digest.hex, result)
     }
 
     /// A one-line description of a decoding error with its coding path (`content.model.trees[3].value`)
@@ -155,4 +183,11 @@ package enum BundleDocument {
             return String(describing: error)
         }
     }
+}
+
+/// The hand-over between `BundleDocument.hashing` and its hashing thread: `hex` is written before the
+/// semaphore is signalled and read after it is waited for; `Bytes` stays alive until then.
+private final class ConcurrentDigest: @unchecked Sendable {
+    struct Bytes: @unchecked Sendable { let buffer: UnsafeRawBufferPointer }
+    var hex = ""
 }
