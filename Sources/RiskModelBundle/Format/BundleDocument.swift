@@ -143,9 +143,9 @@ package enum BundleDocument {
         }
         let digest = ConcurrentDigest()
         let done = DispatchSemaphore(value: 0)
-        let input = ConcurrentDigest.Bytes(buffer: bytes)
+        let input = UncheckedSendableBox(bytes)  // alive until `done.wait()` returns
         DispatchQueue.global(qos: .userInitiated).async {
-            digest.hex = SHA256.hex(of: input.buffer)
+            digest.hex = SHA256.hex(of: input.value)
             done.signal()
         }
         let result = Swift.Result { try body() }
@@ -186,8 +186,7 @@ package enum BundleDocument {
 }
 
 /// The hand-over between `BundleDocument.hashing` and its hashing thread: `hex` is written before the
-/// semaphore is signalled and read after it is waited for; `Bytes` stays alive until then.
+/// semaphore is signalled and read after it is waited for.
 private final class ConcurrentDigest: @unchecked Sendable {
-    struct Bytes: @unchecked Sendable { let buffer: UnsafeRawBufferPointer }
     var hex = ""
 }
