@@ -4,8 +4,8 @@
 /// `strtod`/`strtof` and Foundation's `JSONDecoder`: exact small cases by Clinger's fast path,
 /// nearly all others by the Eisel-Lemire algorithm over the 128-bit table of
 /// `JSONPowersOfTen.swift`, and the rest (more than 19 significant digits, or a case Eisel-Lemire
-/// declines) by the standard library's `Double(_:)`/`Float(_:)` on the text (C locale, correctly rounded). Each path is checked against
-/// Foundation in `JSONNumberParserTests`.
+/// declines) by the standard library's `Double(_:)`/`Float(_:)` on the text (C locale, correctly
+/// rounded). Each path is checked against Foundation in `JSONNumberParserTests`.
 enum JSONNumberParser {
     /// A decimal `±mantissa × 10^exponent` read from number text.
     struct Decimal {

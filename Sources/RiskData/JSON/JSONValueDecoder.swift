@@ -288,7 +288,9 @@ struct JSONKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
             members.append(Member(keyOffset: position, value: member))
             if member.container >= 0 { nextContainer = reader.next(after: member.container) }
             position = JSONDocument.skipSpace(reader.bytes, reader.skip(member))
-            if reader.bytes[position] == UInt8(ascii: ",") { position = JSONDocument.skipSpace(reader.bytes, position + 1) }
+            if reader.bytes[position] == UInt8(ascii: ",") {
+                position = JSONDocument.skipSpace(reader.bytes, position + 1)
+            }
         }
         self.members = members
         if count > Self.linearSearchLimit || anyEscaped {
@@ -472,25 +474,31 @@ struct JSONUnkeyedContainer: UnkeyedDecodingContainer {
         return result
     }
 
-    mutating func decode(_ type: Bool.Type) throws -> Bool { try next { [reader] in try reader.bool(at: $0, $1) } }
-    mutating func decode(_ type: String.Type) throws -> String { try next { [reader] in try reader.string(at: $0, $1) } }
-    mutating func decode(_ type: Double.Type) throws -> Double { try next { [reader] in try reader.double(at: $0, $1) } }
-    mutating func decode(_ type: Float.Type) throws -> Float { try next { [reader] in try reader.float(at: $0, $1) } }
-    mutating func decode(_ type: Int.Type) throws -> Int { try next { [reader] in try reader.integer(Int.self, at: $0, $1) } }
-    mutating func decode(_ type: Int8.Type) throws -> Int8 { try next { [reader] in try reader.integer(Int8.self, at: $0, $1) } }
-    mutating func decode(_ type: Int16.Type) throws -> Int16 { try next { [reader] in try reader.integer(Int16.self, at: $0, $1) } }
-    mutating func decode(_ type: Int32.Type) throws -> Int32 { try next { [reader] in try reader.integer(Int32.self, at: $0, $1) } }
-    mutating func decode(_ type: Int64.Type) throws -> Int64 { try next { [reader] in try reader.integer(Int64.self, at: $0, $1) } }
-    mutating func decode(_ type: UInt.Type) throws -> UInt { try next { [reader] in try reader.integer(UInt.self, at: $0, $1) } }
-    mutating func decode(_ type: UInt8.Type) throws -> UInt8 { try next { [reader] in try reader.integer(UInt8.self, at: $0, $1) } }
-    mutating func decode(_ type: UInt16.Type) throws -> UInt16 {
-        try next { [reader] in try reader.integer(UInt16.self, at: $0, $1) }
+    mutating func decode(_ type: Bool.Type) throws -> Bool {
+        try next { [reader] in try reader.bool(at: $0, $1) }
     }
-    mutating func decode(_ type: UInt32.Type) throws -> UInt32 {
-        try next { [reader] in try reader.integer(UInt32.self, at: $0, $1) }
+    mutating func decode(_ type: String.Type) throws -> String {
+        try next { [reader] in try reader.string(at: $0, $1) }
     }
-    mutating func decode(_ type: UInt64.Type) throws -> UInt64 {
-        try next { [reader] in try reader.integer(UInt64.self, at: $0, $1) }
+    mutating func decode(_ type: Double.Type) throws -> Double {
+        try next { [reader] in try reader.double(at: $0, $1) }
+    }
+    mutating func decode(_ type: Float.Type) throws -> Float {
+        try next { [reader] in try reader.float(at: $0, $1) }
+    }
+    mutating func decode(_ type: Int.Type) throws -> Int { try nextInteger() }
+    mutating func decode(_ type: Int8.Type) throws -> Int8 { try nextInteger() }
+    mutating func decode(_ type: Int16.Type) throws -> Int16 { try nextInteger() }
+    mutating func decode(_ type: Int32.Type) throws -> Int32 { try nextInteger() }
+    mutating func decode(_ type: Int64.Type) throws -> Int64 { try nextInteger() }
+    mutating func decode(_ type: UInt.Type) throws -> UInt { try nextInteger() }
+    mutating func decode(_ type: UInt8.Type) throws -> UInt8 { try nextInteger() }
+    mutating func decode(_ type: UInt16.Type) throws -> UInt16 { try nextInteger() }
+    mutating func decode(_ type: UInt32.Type) throws -> UInt32 { try nextInteger() }
+    mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try nextInteger() }
+
+    private mutating func nextInteger<T: FixedWidthInteger>() throws -> T {
+        try next { [reader] in try reader.integer(T.self, at: $0, $1) }
     }
 
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {

@@ -162,9 +162,10 @@ package enum BundleDocument {
         }
         switch error {
         case DecodingError.keyNotFound(let key, let context):
-            let position = context.debugDescription.range(of: "(byte").map { " " + context.debugDescription[$0.lowerBound...] }
-            return "\(path(context.codingPath + [key])) is missing" + (position.map { $0.replacingOccurrences(
-                of: "(byte", with: "(object at byte") } ?? "")
+            // Our decoder ends the description with "(byte N)", the offset of the object.
+            let detail = context.debugDescription
+            let position = detail.range(of: "(byte").map { " (object at byte" + detail[$0.upperBound...] } ?? ""
+            return "\(path(context.codingPath + [key])) is missing" + position
         case DecodingError.typeMismatch(let type, let context), DecodingError.valueNotFound(let type, let context):
             return context.debugDescription.hasPrefix("expected") || context.debugDescription.contains("(byte")
                 ? "\(path(context.codingPath)): \(context.debugDescription)"
