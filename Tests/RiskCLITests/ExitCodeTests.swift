@@ -33,8 +33,9 @@ import Testing
         if command == "evaluate" { arguments += ["--data", w.test] }
         let r = try Riskctl.run(arguments)
         #expect(r.exitCode == 1)
-        #expect(r.standardError == "error: truncated-\(command).json is not well-formed JSON; it is truncated or was "
-                + "edited. Restore it from the original, or re-export the bundle with `riskctl train`.\n")
+        #expect(r.standardError.hasPrefix("error: truncated-\(command).json is not well-formed JSON at byte "))
+        #expect(r.standardError.hasSuffix(". It is truncated or was edited; restore it from the original, or "
+                                          + "re-export the bundle with `riskctl train`.\n"))
     }
 
     /// A non-number in a numeric column: the error names the file, line and column.

@@ -72,6 +72,35 @@ struct DeclarationSchemaTests {
         #expect(schemaError(#"{"id": "id", "fields": [{"column": "c"}]}"#)?
                     .hasPrefix("schema.json: field \"c\" has no \"role\". Valid roles: hs_code,") == true)
     }
+
+    /// Syntax and type errors name the path and the byte (the bundle reader's messages).
+    @Test func jsonErrorsNameThePathAndTheByte() {
+        let expected = "Expected {\"id\": \"…\", \"fields\": [{\"column\": \"…\", \"role\": \"…\"}]}."
+        #expect(schemaError(#"{"id": "id", "fields": [{"column": "a" "role": "entity"}]}"#)
+                    == "schema.json: not a valid schema JSON object (fields[0].column: expected ',' or '}' after an "
+                    + "object member, found '\"' (byte 39)). " + expected)
+        #expect(schemaError(#"{"id": 7}"#)
+                    == "schema.json: not a valid schema JSON object (id: expected a string, found the number 7 "
+                    + "(byte 7)). " + expected)
+        #expect(schemaError(#"{"id": "a", "id": "b"}"#)
+                    == "schema.json: not a valid schema JSON object (the top level: the key \"id\" appears twice in "
+                    + "one object (bytes 1 and 12); each key may appear once (byte 12)). " + expected)
+        #expect(schemaError("[1, 2]") == "schema.json: not a valid schema JSON object (the top level: expected an "
+                    + "object, found an array (byte 0)). " + expected)
+    }
+
+    @Test func oversizedSchemaIsRefusedBeforeItIsRead() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("schema-\(UUID().uuidString).json")
+        #expect(FileManager.default.createFile(atPath: url.path, contents: nil))
+        defer { try? FileManager.default.removeItem(at: url) }
+        let handle = try FileHandle(forWritingTo: url)
+        try handle.truncate(atOffset: UInt64(DeclarationSchema.maximumFileSize + 1))  // sparse: nothing to read
+        try handle.close()
+        #expect(message { _ = try DeclarationSchema.load(contentsOf: url) }
+                    == "\(url.lastPathComponent) is \(DeclarationSchema.maximumFileSize + 1) bytes, over the "
+                    + "\(DeclarationSchema.maximumFileSize)-byte limit for schema files. A schema lists one column per "
+                    + "entry; check that this is the schema and not a data file.")
+    }
 }
 
 @Suite("DeclarationSchema files")

@@ -28,8 +28,10 @@ import Testing
         try bytes.prefix(Int(Double(bytes.count) * keptFraction)).write(to: url)
         let error = #expect(throws: BundleError.self) { try ModelBundle.load(contentsOf: url) }
         #expect(error?.code == .malformed)
-        #expect(error?.message == "model.json is not well-formed JSON; it is truncated or was edited. "
-                + "Restore it from the original, or re-export the bundle with `riskctl train`.")
+        // The message names the byte where the text stops making sense (at or just before the cut).
+        #expect(error?.message.hasPrefix("model.json is not well-formed JSON at byte ") == true)
+        #expect(error?.message.hasSuffix(". It is truncated or was edited; restore it from the original, or "
+                                         + "re-export the bundle with `riskctl train`.") == true)
     }
 
     @Test func badChecksum() throws {
@@ -87,8 +89,10 @@ import Testing
         // A kind that does not match the model stored beside it.
         model["kind"] = "logistic"
         content["model"] = model
-        let mismatch = rejection(try ReferenceBundles.wrap(content))
-        #expect(mismatch?.message == "m.json: content.model.logistic is missing.")
+        let wrapped = try ReferenceBundles.wrap(content)
+        let mismatch = rejection(wrapped)
+        let modelOffset = try #require(wrapped.firstRange(of: Data(#""model":{"#.utf8))).upperBound - 1
+        #expect(mismatch?.message == "m.json: content.model.logistic is missing (object at byte \(modelOffset)).")
     }
 
     @Test func treeChildIndexOutOfRange() throws {
@@ -168,10 +172,13 @@ import Testing
                 t["threshold"] = values
             }
         }
-        let error = rejection(try ReferenceBundles.wrap(content, replacing: [("7777777.25", text)]))
+        let data = try ReferenceBundles.wrap(content, replacing: [("7777777.25", text)])
+        let error = rejection(data)
+        let offset = try #require(data.firstRange(of: Data(text.utf8))).lowerBound
+        let type = field == "value" ? "Double" : "Float"
         #expect(error?.code == .invalidContent)
-        #expect(error?.message == "m.json: content.model.boosted_trees.trees[0].\(field)[0] is \(text), which is "
-                + "not a finite number this field can hold.")
+        #expect(error?.message == "m.json: content.model.boosted_trees.trees[0].\(field)[0] is \(text), beyond the "
+                + "finite range of \(type); expected a finite number this field can hold (byte \(offset)).")
     }
 
     @Test func logisticCoefficientThatDecodesToNonFinite() throws {
@@ -183,10 +190,12 @@ import Testing
         logistic["coefficients"] = coefficients
         model["logistic"] = logistic
         content["model"] = model
-        let error = rejection(try ReferenceBundles.wrap(content, replacing: [("7777777.25", "1e999")]))
+        let data = try ReferenceBundles.wrap(content, replacing: [("7777777.25", "1e999")])
+        let error = rejection(data)
+        let offset = try #require(data.firstRange(of: Data("1e999".utf8))).lowerBound
         #expect(error?.code == .invalidContent)
-        #expect(error?.message == "m.json: content.model.logistic.coefficients[3] is 1e999, which is "
-                + "not a finite number this field can hold.")
+        #expect(error?.message == "m.json: content.model.logistic.coefficients[3] is 1e999, beyond the finite range "
+                + "of Double; expected a finite number this field can hold (byte \(offset)).")
     }
 
     /// A value made non-finite in memory cannot be saved: validation names it, and the envelope
@@ -229,7 +238,8 @@ import Testing
         var content = try ReferenceBundles.content(of: ReferenceBundles.bytes("gbt"))
         content["calibration"] = nil
         let error = rejection(try ReferenceBundles.wrap(content))
-        #expect(error?.message == "m.json: content.calibration is missing.")
+        // Byte 11 is the content object's brace, just after `{"content":`.
+        #expect(error?.message == "m.json: content.calibration is missing (object at byte 11).")
     }
 
     @Test func oversizedFileIsRefusedBeforeParsing() throws {

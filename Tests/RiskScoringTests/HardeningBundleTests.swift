@@ -88,8 +88,8 @@ struct HardeningBundleTests {
                     p + "model: tree 0: tree has 15 entries in leftChild but 14 in threshold; every per-node array needs one entry per node."),
             Edit(name: "infinite leaf value", family: .boostedTrees, apply: set("\(trees).0.value.0", to: 123_456.789),
                  textReplacements: [("123456.789", "1e999")], expectedMessage:
-                    p + "content.model.boosted_trees.trees[0].value[0] is 1e999, which is not a finite number "
-                    + "this field can hold."),
+                    p + "content.model.boosted_trees.trees[0].value[0] is 1e999, beyond the finite range of Double; "
+                    + "expected a finite number this field can hold (byte OFFSET)."),
             Edit(name: "negative cover", family: .boostedTrees, apply: set("\(trees).0.cover.0", to: -1),
                  expectedMessage:
                     p + "model: tree 0: node 0: cover is -1.0; expected a finite number ≥ 0."),
@@ -174,6 +174,9 @@ struct HardeningBundleTests {
                 .replacingOccurrences(of: "MEAN", with: "\(mean)")
         }
         let data = Self.seal(try Self.hostileContent(edit))
+        if let offset = data.firstRange(of: Data("1e999".utf8))?.lowerBound {
+            expected = expected.replacingOccurrences(of: "OFFSET", with: "\(offset)")
+        }
         #expect {
             _ = try ModelBundle.decode(data)
         } throws: { error in

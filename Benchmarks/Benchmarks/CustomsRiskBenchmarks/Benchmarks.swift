@@ -17,6 +17,7 @@ let benchmarks: @Sendable () -> Void = {
     predictionBenchmarks()
     explanationBenchmarks()
     scoringBenchmarks()
+    bundleLoadingBenchmarks()
     targetingBenchmarks()
 }
 

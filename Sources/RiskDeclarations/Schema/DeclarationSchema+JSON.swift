@@ -16,17 +16,29 @@ extension DeclarationSchema {
         var fields: [RawField]?
     }
 
+    /// The largest schema file read (16 MiB): a schema has one short entry per CSV column, so this
+    /// is over 200,000 columns. Larger files are refused before they are read.
+    public static let maximumFileSize = 16 << 20
+
     /// Reads and validates a schema file.
     ///
     /// - Parameter url: A JSON file in the format of Docs/DataFormat.md.
     /// - Throws: `DeclarationError` with code `.fileSystem` when the file cannot be read, or
-    ///   `.invalidSchema` (see `init(json:source:)`).
-    /// - Complexity: O(number of fields²) for validation; schemas are small.
+    ///   `.invalidSchema` (over `maximumFileSize`, or see `init(json:source:)`).
+    /// - Complexity: O(file size) to read, O(number of fields) to validate; memory ≈ 2× the file.
     public static func load(contentsOf url: URL) throws -> DeclarationSchema {
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw DeclarationError(.fileSystem,
                                    "\(url.path): no such schema file. Check the path, or create one with "
                                        + "`riskctl schema infer --data FILE.csv`.",
+                                   file: url.lastPathComponent)
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int ?? 0
+        guard size <= maximumFileSize else {
+            throw DeclarationError(.invalidSchema,
+                                   "\(url.lastPathComponent) is \(size) bytes, over the \(maximumFileSize)-byte limit "
+                                       + "for schema files. A schema lists one column per entry; check that this is "
+                                       + "the schema and not a data file.",
                                    file: url.lastPathComponent)
         }
         let data: Data
@@ -46,13 +58,20 @@ extension DeclarationSchema {
     /// - Parameters:
     ///   - json: The schema JSON.
     ///   - source: A name for error messages (usually the file name).
-    /// - Throws: `DeclarationError(.invalidSchema)` when the JSON is malformed, `id` is missing,
-    ///   a field lacks `column` or `role`, a role is unknown, a singular role appears twice, or a
-    ///   column is named twice.
+    /// - Throws: `DeclarationError(.invalidSchema)` when the JSON is malformed (the message gives
+    ///   the byte offset and path), over `maximumFileSize`, `id` is missing, a field lacks `column`
+    ///   or `role`, a role is unknown, a singular role appears twice, or a column is named twice.
+    /// - Complexity: O(`json.count`); the scan index is capped at the size of `json`.
     public init(json: Data, source: String) throws {
+        guard json.count <= Self.maximumFileSize else {
+            throw DeclarationError(.invalidSchema, "\(source) is \(json.count) bytes, over the "
+                                       + "\(Self.maximumFileSize)-byte limit for schema files.", file: source)
+        }
         let raw: RawSchema
         do {
-            raw = try JSONDecoder().decode(RawSchema.self, from: json)
+            raw = try JSONDocument.withDocument(json, limits: JSONLimits()) { document in
+                try JSONValueDecoder.decode(RawSchema.self, from: document)
+            }
         } catch {
             throw DeclarationError(.invalidSchema,
                                    "\(source): not a valid schema JSON object (\(Self.describe(error))). "
@@ -157,11 +176,13 @@ extension DeclarationSchema {
 
     private static func describe(_ error: any Error) -> String {
         switch error {
-        case DecodingError.dataCorrupted(let context):
-            return context.underlyingError.map { "\($0.localizedDescription)" } ?? context.debugDescription
-        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-            return "\(path): \(context.debugDescription)"
+        case let error as JSONReadError:
+            return error.description
+        case DecodingError.dataCorrupted(let context), DecodingError.typeMismatch(_, let context),
+             DecodingError.valueNotFound(_, let context), DecodingError.keyNotFound(_, let context):
+            let path = JSONValueDecoder.describe(context.codingPath)
+            let detail = context.debugDescription
+            return (path.isEmpty ? "the top level" : path) + (detail.hasPrefix("is ") ? " " : ": ") + detail
         default:
             return "\(error)"
         }
