@@ -1,5 +1,5 @@
 import Foundation
-import RiskMetrics
+@testable import RiskMetrics
 import RiskTestSupport
 import Testing
 
@@ -102,13 +102,13 @@ struct EvaluationReportTests {
         #expect(text.split(separator: "\n").count == 1 + 4 + 1 + 4 + 1 + 1 + 10)
     }
 
-    @Test func htmlIsSelfContainedWithFourChartsAndEscapedTitle() throws {
+    @Test func htmlIsSelfContainedWithFiveChartsAndEscapedTitle() throws {
         let s = Self.sample
         let report = try EvaluationReport(probabilities: s.probabilities, labels: s.labels, revenue: s.revenue)
         let html = report.html(title: #"Model <b>"A" & 'B'"#)
         #expect(html.hasPrefix("<!DOCTYPE html>"))
-        #expect(html.components(separatedBy: "<svg").count - 1 == 4)
-        #expect(html.components(separatedBy: "<polyline").count - 1 >= 5)   // ROC, PR, random, 2 capture, calibration
+        #expect(html.components(separatedBy: "<svg").count - 1 == 5)
+        #expect(html.components(separatedBy: "<polyline").count - 1 >= 7)   // ROC, PR, random, 2 capture, 2 zoomed, calibration
         #expect(html.contains("<title>Model &lt;b&gt;&quot;A&quot; &amp; &#39;B&#39;</title>"))
         #expect(html.contains("<h1>Model &lt;b&gt;&quot;A&quot; &amp; &#39;B&#39;</h1>"))
         #expect(!html.contains("<b>"))
@@ -116,15 +116,35 @@ struct EvaluationReportTests {
             #expect(!html.contains(forbidden))
         }
         // The only URL is the SVG namespace.
-        #expect(html.components(separatedBy: "http://").count - 1 == 4)
-        for title in ["ROC curve", "Precision–recall", "Lift / revenue capture", "Calibration (reliability)"] {
+        #expect(html.components(separatedBy: "http://").count - 1 == 5)
+        for title in ["ROC curve", "Precision–recall", "Lift / revenue capture", "Capture at the budgets that matter (0–20 %)",
+                      "Calibration (reliability)"] {
             #expect(html.contains(title))
         }
-        // A decoded report (no curves) still renders four charts.
+        // A decoded report (no curves) still renders five charts.
         let decoded = try JSONDecoder().decode(EvaluationReport.self, from: try report.jsonData())
         let sparse = decoded.html(title: "t")
-        #expect(sparse.components(separatedBy: "<svg").count - 1 == 4)
+        #expect(sparse.components(separatedBy: "<svg").count - 1 == 5)
         #expect(sparse.contains("curve not available"))
+    }
+
+    /// The zoomed capture chart keeps only points within 0–20 %, and its axis is labelled in that range;
+    /// identity and extra tables are escaped and placed before the charts.
+    @Test func zoomedChartAndCallerTables() throws {
+        let s = Self.sample
+        let report = try EvaluationReport(probabilities: s.probabilities, labels: s.labels, revenue: s.revenue)
+        let zoomed = try #require(report.charts().first { $0.title.hasPrefix("Capture at the budgets") })
+        #expect(zoomed.xMaximum == 0.2)
+        #expect(!zoomed.series.isEmpty && zoomed.series.allSatisfy { line in line.points.allSatisfy { $0.0 <= 0.2 + 1e-12 } })
+        #expect(zoomed.svg().contains(">0.20</text>") && zoomed.svg().contains(">0.04</text>"))
+        let html = report.html(title: "t", identity: [("Bundle", "<m>.json")],
+                               tables: [ReportTable(title: "Lanes & more", note: "a < b", header: ["Lane", "n"],
+                                                    rows: [["red", "3"], ["green"]])])
+        #expect(html.contains("<th>Bundle</th><td class=\"text\">&lt;m&gt;.json</td>"))
+        #expect(html.contains("<h2>Lanes &amp; more</h2>\n<p class=\"note\">a &lt; b</p>"))
+        #expect(html.contains("<tr><td class=\"text\">green</td><td></td></tr>"))
+        let tables = try #require(html.range(of: "<h2>Lanes")), charts = try #require(html.range(of: "<h2>Charts"))
+        #expect(tables.lowerBound < charts.lowerBound)
     }
 
     /// Issue 14: an empty revenue cell (NaN, "unknown") is left out of revenue@k; when the known

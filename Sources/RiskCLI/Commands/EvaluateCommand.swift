@@ -55,8 +55,12 @@ struct EvaluateCommand: ParsableCommand {
             try input.estimates(probabilities: assessments.map(\.probability), rawScores: assessments.map(\.rawScore))
         }
         if let report {
-            try AtomicFile.write(Data(evaluation.html(title: "CustomsRisk evaluation: \(URL(fileURLWithPath: data).lastPathComponent)").utf8),
-                                 to: URL(fileURLWithPath: report), overwrite: force)
+            let page = evaluation.html(title: "CustomsRisk evaluation: \(URL(fileURLWithPath: data).lastPathComponent)",
+                                       identity: ReportContext.identity(bundle, path: modelInput.model),
+                                       tables: ReportContext.tables(bundle: bundle, table: table, labels: labels,
+                                                                    kept: kept, assessments: assessments,
+                                                                    population: population))
+            try AtomicFile.write(Data(page.utf8), to: URL(fileURLWithPath: report), overwrite: force)
         }
         if json {
             var text = String(decoding: try evaluation.jsonData(prettyPrinted: false), as: UTF8.self)
@@ -82,6 +86,103 @@ struct EvaluateCommand: ParsableCommand {
             if let population { print(population.textTable(declarations: table.rowCount)) }
             if let report { print("wrote \(report)") }
         }
+    }
+}
+
+/// What the HTML report shows beside the scores: the model's identity, its lanes on these data,
+/// segments (office, HS chapter, origin) and, on a selected history, the population estimates.
+enum ReportContext {
+    static func identity(_ bundle: ModelBundle, path: String) -> [(name: String, value: String)] {
+        let m = bundle.metadata
+        var rows: [(name: String, value: String)] = [("Bundle", URL(fileURLWithPath: path).lastPathComponent)]
+        if let bytes = try? Data(contentsOf: URL(fileURLWithPath: path)) {
+            rows.append(("File SHA-256", SHA256.hex(of: bytes)))
+        }
+        switch bundle.model {
+        case .boostedTrees(let trees): rows.append(("Model", "boosted trees, \(trees.trees.count) trees"))
+        case .logistic(let linear): rows.append(("Model", "logistic regression, \(linear.coefficients.count) coefficients"))
+        }
+        rows.append(("Trained", "\(m.createdAt) with CustomsRisk \(m.libraryVersion), seed \(m.seed)"))
+        rows.append(("Training data", "\(m.trainingRows) declarations (\(m.trainingPositives) illicit)"
+                     + (m.firstDate.map { ", \($0) … \(m.lastDate ?? "?")" } ?? "")))
+        rows.append(("Validation", "\(m.validationRows) declarations (\(m.validationPositives) illicit), \(m.validationSource)"))
+        if let source = m.calibrationSource { rows.append(("Calibration and lanes fitted on", source)) }
+        return rows
+    }
+
+    static func tables(bundle: ModelBundle, table: DeclarationTable, labels: [Float], kept: [Int],
+                       assessments: [RiskAssessment], population: PopulationEstimates?) -> [ReportTable] {
+        var out: [ReportTable] = []
+        let labelled = kept
+        // Lanes: the bundle's thresholds applied to these declarations.
+        let t = bundle.lanes
+        var laneRows: [[String]] = []
+        for lane in Lane.allCases {
+            let rows = labelled.filter { assessments[$0].lane == lane }
+            let illicit = rows.filter { labels[$0] == 1 }.count
+            let threshold: String = switch lane {
+            case .red: "≥ \(format(t.red, 4))"
+            case .yellow: "≥ \(format(t.yellow, 4))"
+            case .blue: "≥ \(format(t.blue, 4))"
+            case .green: "below"
+            }
+            laneRows.append([lane.rawValue, threshold, "\(rows.count)",
+                             format(100 * Double(rows.count) / Double(max(1, labelled.count)), 2) + " %",
+                             rows.isEmpty ? "–" : format(Double(illicit) / Double(rows.count), 4)])
+        }
+        out.append(ReportTable(title: "Lanes", note: "The bundle's lane thresholds on these declarations"
+                                + (labelled.count < table.rowCount ? " (inspected ones only)." : "."),
+                               header: ["Lane", "Probability", "Declarations", "Share", "Illicit rate"], rows: laneRows))
+        // Segments: precision at the 5 % budget within each segment of these declarations.
+        let budget = max(1, Int((0.05 * Double(labelled.count)).rounded(.up)))
+        let order = labelled.sorted { a, b in
+            let pa = assessments[a].probability, pb = assessments[b].probability
+            if pa != pb { return pa > pb }
+            if assessments[a].rawScore != assessments[b].rawScore { return assessments[a].rawScore > assessments[b].rawScore }
+            return a < b
+        }
+        let selected = Set(order.prefix(budget))
+        func segmentRows(_ name: String, _ key: (Int) -> String?) -> [[String]] {
+            var groups: [String: [Int]] = [:]
+            for row in labelled { if let k = key(row) { groups[k, default: []].append(row) } }
+            return groups.sorted { $0.value.count > $1.value.count || ($0.value.count == $1.value.count && $0.key < $1.key) }
+                .prefix(10).map { value, rows in
+                    let illicit = rows.filter { labels[$0] == 1 }.count
+                    let chosen = rows.filter(selected.contains)
+                    let hits = chosen.filter { labels[$0] == 1 }.count
+                    return [name + " " + value, "\(rows.count)", format(Double(illicit) / Double(rows.count), 4),
+                            "\(chosen.count)", chosen.isEmpty ? "–" : format(Double(hits) / Double(chosen.count), 4)]
+                }
+        }
+        var segments: [[String]] = []
+        if let column = table.schema.column(for: .office), let codes = table.text[column] {
+            segments += segmentRows("office", { codes[$0] })
+        }
+        if let column = table.schema.column(for: .hsCode), let codes = table.text[column] {
+            segments += segmentRows("HS chapter", { codes[$0].map { String($0.prefix(2)) } })
+        }
+        if let column = table.schema.column(for: .originCountry), let codes = table.text[column] {
+            segments += segmentRows("origin", { codes[$0] })
+        }
+        if !segments.isEmpty {
+            out.append(ReportTable(title: "Segments", note: "The ten largest values of each field. Selected: declarations "
+                                    + "of the segment in the model's top 5 % of all \(labelled.count); precision among them.",
+                                   header: ["Segment", "Declarations", "Illicit rate", "Selected at 5 %", "Precision"],
+                                   rows: segments))
+        }
+        if let population {
+            func show(_ e: IntervalEstimate) -> String { "\(format(e.value, 3)) [\(format(e.low, 3)), \(format(e.high, 3))]" }
+            var rows = [["illicit rate", show(population.illicitRate), "", ""]]
+            for rate in population.precisionAt.keys.sorted() {
+                rows.append(["top \(PopulationEstimates.percent(rate)) %", show(population.precisionAt[rate]!),
+                             show(population.recallAt[rate]!), population.revenueAt[rate].map(show) ?? "–"])
+            }
+            out.append(ReportTable(title: "Population estimates (all \(table.rowCount) declarations)",
+                                   note: "Inverse-propensity estimates from the \(population.inspectedCount) inspected "
+                                    + "declarations, with 95 % bootstrap intervals (Docs/Feedback.md).",
+                                   header: ["", "Precision", "Recall", "Revenue"], rows: rows))
+        }
+        return out
     }
 }
 

@@ -6,9 +6,29 @@ extension EvaluationReport {
     /// - Parameter title: The page title and heading (plain text).
     /// - Returns: A complete HTML5 document.
     public func html(title: String) -> String {
+        html(title: title, identity: [], tables: [])
+    }
+
+    /// The page of ``html(title:)`` with what the caller knows beyond the scores: the model's identity
+    /// (name–value pairs shown first, e.g. the bundle's checksum and training period) and extra tables
+    /// (lanes, segments, population estimates) shown after the targeting table.
+    ///
+    /// - Parameters:
+    ///   - title: The page title and heading (plain text).
+    ///   - identity: Name–value pairs describing the model (plain text, escaped).
+    ///   - tables: Extra tables, in order (plain text, escaped).
+    /// - Returns: A complete HTML5 document.
+    public func html(title: String, identity: [(name: String, value: String)], tables: [ReportTable]) -> String {
         let escapedTitle = htmlEscaped(title)
         var body = ""
         body += "<h1>\(escapedTitle)</h1>\n"
+        if !identity.isEmpty {
+            body += "<h2>Model</h2>\n<table class=\"summary\">\n"
+            for (name, value) in identity {
+                body += "<tr><th>\(htmlEscaped(name))</th><td class=\"text\">\(htmlEscaped(value))</td></tr>\n"
+            }
+            body += "</table>\n<h2>Results</h2>\n"
+        }
         body += "<table class=\"summary\">\n"
         for (name, value) in [("Rows", String(rows)), ("Positives", String(positives)),
                               ("ROC AUC", fixed(auc, 4)), ("PR AUC (average precision)", fixed(prAUC, 4)),
@@ -32,6 +52,8 @@ extension EvaluationReport {
             body += "</tr>\n"
         }
         body += "</table>\n"
+
+        for table in tables { body += table.html() }
 
         body += "<h2>Charts</h2>\n<div class=\"charts\">\n"
         for chart in charts() { body += chart.svg() + "\n" }
@@ -57,6 +79,8 @@ extension EvaluationReport {
             table { border-collapse: collapse; margin: 0.5em 0 1.5em; }
             th, td { border: 1px solid #ccc; padding: 0.25em 0.75em; text-align: right; }
             th { background: #f3f3f3; text-align: left; }
+            td.text { text-align: left; }
+            p.note { color: #555; max-width: 60em; }
             .charts { display: flex; flex-wrap: wrap; gap: 1.5em; }
             svg { background: #fff; border: 1px solid #ddd; }
             </style>
@@ -68,7 +92,7 @@ extension EvaluationReport {
             """
     }
 
-    /// The four charts, in order: ROC, precision–recall, capture, calibration.
+    /// The charts, in order: ROC, precision–recall, capture, capture zoomed to 0–20 %, calibration.
     func charts() -> [SVGChart] {
         var roc = SVGChart(title: "ROC curve (AUC \(fixed(auc, 3)))", xLabel: "False positive rate",
                            yLabel: "True positive rate")
@@ -76,6 +100,10 @@ extension EvaluationReport {
                                        yLabel: "Precision")
         var capture = SVGChart(title: "Lift / revenue capture", xLabel: "Inspection rate",
                                yLabel: "Share captured")
+        var zoomed = SVGChart(title: "Capture at the budgets that matter (0–20 %)", xLabel: "Inspection rate",
+                              yLabel: "Share captured")
+        zoomed.xMaximum = 0.2
+        zoomed.diagonal = true
         var reliability = SVGChart(title: "Calibration (reliability)", xLabel: "Mean predicted probability",
                                    yLabel: "Observed rate")
         roc.diagonal = true
@@ -97,18 +125,24 @@ extension EvaluationReport {
                 capture.series.append(.init(name: "revenue captured", color: "#2ca02c",
                                             points: start + details.capture.map { ($0.rate, $0.revenueCapture ?? 0) }))
             }
+            zoomed.series = capture.series.map { line in
+                var kept = line
+                kept.points = line.points.filter { $0.0 <= zoomed.xMaximum * (1 + 1e-9) }
+                return kept
+            }
         } else {
             for chart in [0, 1, 2] {
                 let note = "curve not available (report decoded from JSON)"
                 if chart == 0 { roc.note = note } else if chart == 1 { precisionRecall.note = note } else { capture.note = note }
             }
+            zoomed.note = "curve not available (report decoded from JSON)"
         }
         let calibrated = calibration.bins.compactMap { bin -> (Double, Double)? in
             guard let predicted = bin.meanPredicted, let observed = bin.observedRate else { return nil }
             return (predicted, observed)
         }
         reliability.series.append(.init(name: "model", color: "#d62728", points: calibrated, markers: true))
-        return [roc, precisionRecall, capture, reliability]
+        return [roc, precisionRecall, capture, zoomed, reliability]
     }
 }
 
@@ -130,12 +164,14 @@ struct SVGChart {
     var note: String?
     /// Legend in the top-right corner (else bottom-right, below a rising curve).
     var legendAtTop = false
+    /// The x axis runs from 0 to this (1: the unit square; 0.2 zooms on small budgets).
+    var xMaximum = 1.0
 
     static let width = 380.0, height = 340.0
     static let left = 52.0, right = 16.0, top = 30.0, bottom = 46.0
 
     private func x(_ value: Double) -> Double {
-        Self.left + min(1, max(0, value)) * (Self.width - Self.left - Self.right)
+        Self.left + min(1, max(0, value / xMaximum)) * (Self.width - Self.left - Self.right)
     }
 
     private func y(_ value: Double) -> Double {
@@ -150,25 +186,26 @@ struct SVGChart {
             + "viewBox=\"0 0 \(Int(w)) \(Int(h))\" role=\"img\" aria-label=\"\(htmlEscaped(title))\">\n"
         s += "<text x=\"\(number(w / 2))\" y=\"18\" text-anchor=\"middle\" font-size=\"14\" "
             + "font-weight=\"bold\">\(htmlEscaped(title))</text>\n"
-        for tick in stride(from: 0.0, through: 1.0001, by: 0.2) {
-            s += "<line x1=\"\(number(x(tick)))\" y1=\"\(number(y(0)))\" x2=\"\(number(x(tick)))\" "
+        for (step, tick) in stride(from: 0.0, through: 1.0001, by: 0.2).enumerated() {
+            let xTick = Double(step) * 0.2 * xMaximum
+            s += "<line x1=\"\(number(x(xTick)))\" y1=\"\(number(y(0)))\" x2=\"\(number(x(xTick)))\" "
                 + "y2=\"\(number(y(1)))\" stroke=\"#eee\"/>\n"
-            s += "<line x1=\"\(number(x(0)))\" y1=\"\(number(y(tick)))\" x2=\"\(number(x(1)))\" "
+            s += "<line x1=\"\(number(x(0)))\" y1=\"\(number(y(tick)))\" x2=\"\(number(x(xMaximum)))\" "
                 + "y2=\"\(number(y(tick)))\" stroke=\"#eee\"/>\n"
-            s += "<text x=\"\(number(x(tick)))\" y=\"\(number(y(0) + 16))\" text-anchor=\"middle\" "
-                + "font-size=\"11\">\(fixed(tick, 1))</text>\n"
+            s += "<text x=\"\(number(x(xTick)))\" y=\"\(number(y(0) + 16))\" text-anchor=\"middle\" "
+                + "font-size=\"11\">\(fixed(xTick, xMaximum < 1 ? 2 : 1))</text>\n"
             s += "<text x=\"\(number(x(0) - 6))\" y=\"\(number(y(tick) + 4))\" text-anchor=\"end\" "
                 + "font-size=\"11\">\(fixed(tick, 1))</text>\n"
         }
-        s += "<rect x=\"\(number(x(0)))\" y=\"\(number(y(1)))\" width=\"\(number(x(1) - x(0)))\" "
+        s += "<rect x=\"\(number(x(0)))\" y=\"\(number(y(1)))\" width=\"\(number(x(xMaximum) - x(0)))\" "
             + "height=\"\(number(y(0) - y(1)))\" fill=\"none\" stroke=\"#444\"/>\n"
-        s += "<text x=\"\(number((x(0) + x(1)) / 2))\" y=\"\(number(h - 8))\" text-anchor=\"middle\" "
+        s += "<text x=\"\(number((x(0) + x(xMaximum)) / 2))\" y=\"\(number(h - 8))\" text-anchor=\"middle\" "
             + "font-size=\"12\">\(htmlEscaped(xLabel))</text>\n"
         s += "<text x=\"14\" y=\"\(number((y(0) + y(1)) / 2))\" text-anchor=\"middle\" font-size=\"12\" "
             + "transform=\"rotate(-90 14 \(number((y(0) + y(1)) / 2)))\">\(htmlEscaped(yLabel))</text>\n"
         if diagonal {
-            s += "<line x1=\"\(number(x(0)))\" y1=\"\(number(y(0)))\" x2=\"\(number(x(1)))\" y2=\"\(number(y(1)))\" "
-                + "stroke=\"#999\" stroke-dasharray=\"4 4\"/>\n"
+            s += "<line x1=\"\(number(x(0)))\" y1=\"\(number(y(0)))\" x2=\"\(number(x(xMaximum)))\" "
+                + "y2=\"\(number(y(xMaximum)))\" stroke=\"#999\" stroke-dasharray=\"4 4\"/>\n"
         }
         for (index, line) in series.enumerated() {
             let path = line.points.map { "\(number(x($0.0))),\(number(y($0.1)))" }.joined(separator: " ")
@@ -184,14 +221,14 @@ struct SVGChart {
             }
             let legendY = legendAtTop ? y(1) + 16 + 16 * Double(index)
                 : y(0) - 10 - 16 * Double(series.count - 1 - index)
-            let legendX = x(1) - 150
+            let legendX = x(xMaximum) - 150
             s += "<line x1=\"\(number(legendX))\" y1=\"\(number(legendY - 4))\" x2=\"\(number(legendX + 18))\" "
                 + "y2=\"\(number(legendY - 4))\" stroke=\"\(line.color)\" stroke-width=\"2\"\(dash)/>\n"
             s += "<text x=\"\(number(legendX + 22))\" y=\"\(number(legendY))\" font-size=\"11\">"
                 + "\(htmlEscaped(line.name))</text>\n"
         }
         if let note {
-            s += "<text x=\"\(number((x(0) + x(1)) / 2))\" y=\"\(number((y(0) + y(1)) / 2))\" "
+            s += "<text x=\"\(number((x(0) + x(xMaximum)) / 2))\" y=\"\(number((y(0) + y(1)) / 2))\" "
                 + "text-anchor=\"middle\" font-size=\"12\" fill=\"#888\">\(htmlEscaped(note))</text>\n"
         }
         s += "</svg>"
@@ -214,4 +251,36 @@ func htmlEscaped(_ text: String) -> String {
         }
     }
     return result
+}
+
+/// A table an ``EvaluationReport`` page shows beside its own (lanes, segments, population estimates).
+public struct ReportTable: Sendable, Hashable {
+    /// The heading above the table.
+    public var title: String
+    /// A sentence under the heading saying how to read it, or nil.
+    public var note: String?
+    /// Column headings.
+    public var header: [String]
+    /// Rows of cells (plain text); a row shorter than the header is padded with empty cells.
+    public var rows: [[String]]
+
+    public init(title: String, note: String? = nil, header: [String], rows: [[String]]) {
+        self.title = title
+        self.note = note
+        self.header = header
+        self.rows = rows
+    }
+
+    func html() -> String {
+        var out = "<h2>\(htmlEscaped(title))</h2>\n"
+        if let note { out += "<p class=\"note\">\(htmlEscaped(note))</p>\n" }
+        out += "<table>\n<tr>" + header.map { "<th>\(htmlEscaped($0))</th>" }.joined() + "</tr>\n"
+        for row in rows {
+            let cells = row + Array(repeating: "", count: max(0, header.count - row.count))
+            out += "<tr>" + cells.enumerated().map { index, cell in
+                index == 0 ? "<td class=\"text\">\(htmlEscaped(cell))</td>" : "<td>\(htmlEscaped(cell))</td>"
+            }.joined() + "</tr>\n"
+        }
+        return out + "</table>\n"
+    }
 }
