@@ -162,71 +162,54 @@ enum JSONNumberParser {
     // MARK: - Eisel-Lemire (after Go's strconv/eisel_lemire.go and Wuffs)
 
     private static func eiselLemire64(_ mantissa: UInt64, _ exponent10: Int, _ negative: Bool) -> Double? {
-        guard exponent10 >= jsonPowersOfTenMinimumExponent, exponent10 <= jsonPowersOfTenMaximumExponent else {
-            return nil
-        }
-        let leadingZeros = mantissa.leadingZeroBitCount
-        let m = mantissa << UInt64(leadingZeros)
-        var exponent2 = UInt64(bitPattern: Int64(((217_706 * exponent10) >> 16) + 64 + 1_023)) &- UInt64(leadingZeros)
-        let row = 2 * (exponent10 - jsonPowersOfTenMinimumExponent)
-        let (high, low) = jsonPowersOfTen.withUnsafeBufferPointer { ($0[row], $0[row + 1]) }
-        var (xHigh, xLow) = m.multipliedFullWidth(by: high)
-        if xHigh & 0x1FF == 0x1FF && xLow &+ m < m {
-            let (yHigh, yLow) = m.multipliedFullWidth(by: low)
-            var mergedHigh = xHigh
-            let mergedLow = xLow &+ yHigh
-            if mergedLow < xLow { mergedHigh &+= 1 }
-            if mergedHigh & 0x1FF == 0x1FF && mergedLow &+ 1 == 0 && yLow &+ m < m { return nil }
-            xHigh = mergedHigh
-            xLow = mergedLow
-        }
-        let msb = xHigh >> 63
-        var result = xHigh >> (msb + 9)
-        exponent2 = exponent2 &- (1 ^ msb)
-        if xLow == 0 && xHigh & 0x1FF == 0 && result & 3 == 1 { return nil }
-        result += result & 1
-        result >>= 1
-        if result >> 53 > 0 {
-            result >>= 1
-            exponent2 &+= 1
-        }
-        if exponent2 &- 1 >= 0x7FF - 1 { return nil }
-        let bits = exponent2 << 52 | result & 0x000F_FFFF_FFFF_FFFF | (negative ? 1 << 63 : 0)
-        return Double(bitPattern: bits)
+        eiselLemire(mantissa, exponent10, negative, fractionBits: 52, exponentBits: 11).map { Double(bitPattern: $0) }
     }
 
     private static func eiselLemire32(_ mantissa: UInt64, _ exponent10: Int, _ negative: Bool) -> Float? {
+        eiselLemire(mantissa, exponent10, negative, fractionBits: 23, exponentBits: 8)
+            .map { Float(bitPattern: UInt32(truncatingIfNeeded: $0)) }
+    }
+
+    /// The IEEE-754 bits of `mantissa × 10^exponent10` correctly rounded to a binary format with
+    /// `fractionBits` stored fraction bits and `exponentBits` exponent bits (52/11: Double, 23/8:
+    /// Float), or nil when the fast algorithm cannot decide (the caller falls back).
+    private static func eiselLemire(_ mantissa: UInt64, _ exponent10: Int, _ negative: Bool,
+                                    fractionBits: UInt64, exponentBits: UInt64) -> UInt64? {
         guard exponent10 >= jsonPowersOfTenMinimumExponent, exponent10 <= jsonPowersOfTenMaximumExponent else {
             return nil
         }
+        let bias = Int((1 << (exponentBits - 1)) - 1)          // 1023 or 127
+        let shift = 64 - fractionBits - 3                      // 9 or 38: bits below the result
+        let lowMask: UInt64 = (1 << shift) - 1                 // 0x1FF or 0x3F_FFFF_FFFF
+        let maximumExponent: UInt64 = (1 << exponentBits) - 1  // 0x7FF or 0xFF
         let leadingZeros = mantissa.leadingZeroBitCount
         let m = mantissa << UInt64(leadingZeros)
-        var exponent2 = UInt64(bitPattern: Int64(((217_706 * exponent10) >> 16) + 64 + 127)) &- UInt64(leadingZeros)
+        var exponent2 = UInt64(bitPattern: Int64(((217_706 * exponent10) >> 16) + 64 + bias)) &- UInt64(leadingZeros)
         let row = 2 * (exponent10 - jsonPowersOfTenMinimumExponent)
         let (high, low) = jsonPowersOfTen.withUnsafeBufferPointer { ($0[row], $0[row + 1]) }
         var (xHigh, xLow) = m.multipliedFullWidth(by: high)
-        if xHigh & 0x3F_FFFF_FFFF == 0x3F_FFFF_FFFF && xLow &+ m < m {
+        if xHigh & lowMask == lowMask && xLow &+ m < m {
             let (yHigh, yLow) = m.multipliedFullWidth(by: low)
             var mergedHigh = xHigh
             let mergedLow = xLow &+ yHigh
             if mergedLow < xLow { mergedHigh &+= 1 }
-            if mergedHigh & 0x3F_FFFF_FFFF == 0x3F_FFFF_FFFF && mergedLow &+ 1 == 0 && yLow &+ m < m { return nil }
+            if mergedHigh & lowMask == lowMask && mergedLow &+ 1 == 0 && yLow &+ m < m { return nil }
             xHigh = mergedHigh
             xLow = mergedLow
         }
         let msb = xHigh >> 63
-        var result = xHigh >> (msb + 38)
+        var result = xHigh >> (msb + shift)
         exponent2 = exponent2 &- (1 ^ msb)
-        if xLow == 0 && xHigh & 0x3F_FFFF_FFFF == 0 && result & 3 == 1 { return nil }
+        if xLow == 0 && xHigh & lowMask == 0 && result & 3 == 1 { return nil }
         result += result & 1
         result >>= 1
-        if result >> 24 > 0 {
+        if result >> (fractionBits + 1) > 0 {
             result >>= 1
             exponent2 &+= 1
         }
-        if exponent2 &- 1 >= 0xFF - 1 { return nil }
-        let bits = exponent2 << 23 | result & 0x007F_FFFF | (negative ? 1 << 31 : 0)
-        return Float(bitPattern: UInt32(truncatingIfNeeded: bits))
+        if exponent2 &- 1 >= maximumExponent - 1 { return nil }
+        return exponent2 << fractionBits | result & ((1 << fractionBits) - 1)
+            | (negative ? 1 << (fractionBits + exponentBits) : 0)
     }
 
     // MARK: - Support
