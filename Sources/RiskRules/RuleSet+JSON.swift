@@ -1,4 +1,5 @@
 import Foundation
+import RiskData
 import RiskDeclarations
 
 // Reading a rules file (format: Docs/Rules.md). Hand-walked from JSONSerialization's objects so
@@ -52,6 +53,15 @@ extension RuleSet {
         guard json.count <= Self.maximumFileBytes else {
             throw RuleError(.fileSystem, "\(source): \(json.count) bytes; a rules file may hold at most "
                             + "\(Self.maximumFileBytes) bytes.")
+        }
+        // Our strict scanner first (Docs/BundleFormat.md, "How a bundle is read"): a malformed file is
+        // named by byte and path. (A key given twice in one object passes the scan; JSONSerialization
+        // then keeps one of them.)
+        do {
+            try JSONDocument.withDocument(json, limits: JSONLimits()) { _ in }
+        } catch let error as JSONReadError {
+            throw RuleError(.malformedFile, "\(source): not valid JSON: \(error.description). "
+                            + "Expected {\"rules\": [{\"id\": …, \"action\": …, \"conditions\": …}]}.")
         }
         let object: Any
         do {

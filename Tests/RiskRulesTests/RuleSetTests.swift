@@ -128,6 +128,13 @@ struct RuleSetReadingTests {
         #expect(!error.message.contains("\n"))
     }
 
+    @Test func malformedJSONNamesTheByte() throws {
+        let broken = try #require(throws: RuleError.self) { try RuleFixtures.rules("root:x:0:0") }
+        #expect(broken.code == .malformedFile)
+        #expect(broken.message.hasPrefix("rules.json: not valid JSON: at the top level: "))
+        #expect(broken.message.contains("(byte 0)") && !broken.message.contains("NSCocoaErrorDomain"))
+    }
+
     @Test func refusesDeepNesting() throws {
         var condition = #"{"field": "office", "equals": "OF1"}"#
         for _ in 0..<40 { condition = #"{"not": "# + condition + "}" }
