@@ -83,10 +83,9 @@ public struct LogisticRegression: Sendable {
         // different thread counts, which changes the last bits of the model. The row passes run on
         // `threadCount` threads over fixed groups of 512-row panels instead, summed in group order,
         // so the fitted model is bit-identical for every `threadCount` (Docs/Architecture.md, "Determinism").
-        // The process-wide setting is put back afterwards: other BLAS users in the process keep theirs.
-        let previousBLASThreads = BLASThreads.current
-        BLASThreads.set(1)
-        defer { BLASThreads.set(previousBLASThreads) }
+        // The process-wide setting is put back when the last overlapping fit ends (BLASThreads).
+        BLASThreads.beginSingleThread()
+        defer { BLASThreads.endSingleThread() }
         let solver = Self.resolve(configuration, featureCount: design.columns)
         let objective = LogisticObjective(design: design, a: a, b: b, l2: configuration.l2Regularization,
                                           fitsIntercept: configuration.fitIntercept,

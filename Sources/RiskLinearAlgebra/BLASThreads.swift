@@ -1,4 +1,5 @@
 import CBLAS
+import Synchronization
 
 /// The number of threads OpenBLAS uses, set from the library (not the `OPENBLAS_NUM_THREADS` environment).
 ///
@@ -13,6 +14,35 @@ package enum BLASThreads {
 
     /// The number of threads OpenBLAS currently uses.
     package static var current: Int { Int(openblas_get_num_threads()) }
+
+    /// Fits running `withSingleThread` and the thread count to restore when the last one ends.
+    private static let singleThreadScope = Mutex<(active: Int, previous: Int)>((0, 1))
+
+    /// Puts OpenBLAS on one thread until the matching ``endSingleThread()``, which restores the
+    /// thread count that was set before the first of the overlapping scopes began. Call as
+    /// `BLASThreads.beginSingleThread(); defer { BLASThreads.endSingleThread() }`.
+    ///
+    /// The setting is process-wide, so concurrent callers share one scope: the first sets 1 thread,
+    /// the last restores. (Restoring per call let one fit put two threads back while another was
+    /// still running, whose level-3 results then changed in the last bits: a full test run caught it
+    /// as two trainings of the same data giving bundles one byte apart.)
+    package static func beginSingleThread() {
+        singleThreadScope.withLock { scope in
+            if scope.active == 0 {
+                scope.previous = current
+                set(1)
+            }
+            scope.active += 1
+        }
+    }
+
+    /// Ends a scope of ``beginSingleThread()``.
+    package static func endSingleThread() {
+        singleThreadScope.withLock { scope in
+            scope.active -= 1
+            if scope.active == 0 { set(scope.previous) }
+        }
+    }
 }
 
 /// The OpenBLAS build and kernel this process runs.

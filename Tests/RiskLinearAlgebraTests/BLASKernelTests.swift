@@ -17,3 +17,28 @@ struct BLASKernelTests {
         }
     }
 }
+
+@Suite("BLAS single-thread scopes")
+struct BLASSingleThreadScopeTests {
+    /// Overlapping scopes (concurrent fits) keep OpenBLAS on one thread until the last one ends: a
+    /// fit that ended first must not put more threads back under one still running.
+    @Test func overlappingScopesStayOnOneThreadUntilTheLastEnds() async {
+        await withTaskGroup(of: Void.self) { group in
+            for task in 0..<8 {
+                group.addTask {
+                    BLASThreads.beginSingleThread()
+                    defer { BLASThreads.endSingleThread() }
+                    for _ in 0..<200 + 50 * task {
+                        #expect(BLASThreads.current == 1)
+                        await Task.yield()
+                    }
+                }
+            }
+        }
+        BLASThreads.beginSingleThread()
+        BLASThreads.beginSingleThread()
+        BLASThreads.endSingleThread()
+        #expect(BLASThreads.current == 1)
+        BLASThreads.endSingleThread()
+    }
+}
