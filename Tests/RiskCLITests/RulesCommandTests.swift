@@ -34,12 +34,16 @@ import Testing
         let result = try Riskctl.succeed(["rules", "evaluate", "--rules", path, "--model", w.model("gbt"),
                                           "--data", w.test, "--top", "5", "--json"])
         let json = try JSONValue.parse(result.standardOutput)
-        // The model's top 5 %: its probabilities from the scores file, highest first, earlier rows on ties.
+        // The model's top 5 %, from the scores file.
         let scores = try CSVTable(contentsOf: URL(fileURLWithPath: w.scores("gbt")))
-        let probabilities = try scores.numbers("probability")
+        let probabilities = try scores.numbers("probability"), raw = try scores.numbers("raw_score")
         #expect(try scores.column("id") == ids)
         let topCount = Int((0.05 * Double(ids.count)).rounded(.up))
-        let order = ids.indices.sorted { probabilities[$0] != probabilities[$1] ? probabilities[$0] > probabilities[$1] : $0 < $1 }
+        // Probability, then raw score, then file order (the tie rule of every budget).
+        let order = ids.indices.sorted { a, b in
+            probabilities[a] != probabilities[b] ? probabilities[a] > probabilities[b]
+                : raw[a] != raw[b] ? raw[a] > raw[b] : a < b
+        }
         let top = Set(order.prefix(topCount))
         #expect(json["model_selected"] == .number(Double(topCount)))
         #expect(json["declarations"] == .number(Double(ids.count)))

@@ -113,12 +113,11 @@ enum ReportContext {
     static func tables(bundle: ModelBundle, table: DeclarationTable, labels: [Float], kept: [Int],
                        assessments: [RiskAssessment], population: PopulationEstimates?) -> [ReportTable] {
         var out: [ReportTable] = []
-        let labelled = kept
         // Lanes: the bundle's thresholds applied to these declarations.
         let t = bundle.lanes
         var laneRows: [[String]] = []
         for lane in Lane.allCases {
-            let rows = labelled.filter { assessments[$0].lane == lane }
+            let rows = kept.filter { assessments[$0].lane == lane }
             let illicit = rows.filter { labels[$0] == 1 }.count
             let threshold: String = switch lane {
             case .red: "≥ \(format(t.red, 4))"
@@ -127,24 +126,19 @@ enum ReportContext {
             case .green: "below"
             }
             laneRows.append([lane.rawValue, threshold, "\(rows.count)",
-                             format(100 * Double(rows.count) / Double(max(1, labelled.count)), 2) + " %",
+                             format(100 * Double(rows.count) / Double(max(1, kept.count)), 2) + " %",
                              rows.isEmpty ? "–" : format(Double(illicit) / Double(rows.count), 4)])
         }
         out.append(ReportTable(title: "Lanes", note: "The bundle's lane thresholds on these declarations"
-                                + (labelled.count < table.rowCount ? " (inspected ones only)." : "."),
+                                + (kept.count < table.rowCount ? " (inspected ones only)." : "."),
                                header: ["Lane", "Probability", "Declarations", "Share", "Illicit rate"], rows: laneRows))
         // Segments: precision at the 5 % budget within each segment of these declarations.
-        let budget = max(1, Int((0.05 * Double(labelled.count)).rounded(.up)))
-        let order = labelled.sorted { a, b in
-            let pa = assessments[a].probability, pb = assessments[b].probability
-            if pa != pb { return pa > pb }
-            if assessments[a].rawScore != assessments[b].rawScore { return assessments[a].rawScore > assessments[b].rawScore }
-            return a < b
-        }
-        let selected = Set(order.prefix(budget))
+        let top = try? TopSelection(scores: kept.map { assessments[$0].probability },
+                                    tieBreakers: kept.map { assessments[$0].rawScore }, rate: 0.05)
+        let selected = Set(top.map { $0.selectedRows.map { kept[$0] } } ?? [])
         func segmentRows(_ name: String, _ key: (Int) -> String?) -> [[String]] {
             var groups: [String: [Int]] = [:]
-            for row in labelled { if let k = key(row) { groups[k, default: []].append(row) } }
+            for row in kept { if let k = key(row) { groups[k, default: []].append(row) } }
             return groups.sorted { $0.value.count > $1.value.count || ($0.value.count == $1.value.count && $0.key < $1.key) }
                 .prefix(10).map { value, rows in
                     let illicit = rows.filter { labels[$0] == 1 }.count
@@ -166,7 +160,7 @@ enum ReportContext {
         }
         if !segments.isEmpty {
             out.append(ReportTable(title: "Segments", note: "The ten largest values of each field. Selected: declarations "
-                                    + "of the segment in the model's top 5 % of all \(labelled.count); precision among them.",
+                                    + "of the segment in the model's top 5 % of all \(kept.count); precision among them.",
                                    header: ["Segment", "Declarations", "Illicit rate", "Selected at 5 %", "Precision"],
                                    rows: segments))
         }
@@ -215,12 +209,7 @@ struct SelectedHistoryInput {
 
     /// Estimates for the model's ranking: probability, then raw score, then file order.
     func estimates(probabilities: [Double], rawScores: [Double]) throws -> PopulationEstimates {
-        let ranking = probabilities.indices.sorted { a, b in
-            if probabilities[a] != probabilities[b] { return probabilities[a] > probabilities[b] }
-            if rawScores[a] != rawScores[b] { return rawScores[a] > rawScores[b] }
-            return a < b
-        }
-        return try history.estimates(ranking: ranking)
+        try history.estimates(ranking: TopSelection.order(scores: probabilities, tieBreakers: rawScores))
     }
 }
 

@@ -86,7 +86,7 @@ struct RulesEvaluateCommand: ParsableCommand {
             .score(table, options: ScoringOptions(reasonCount: 0, threadCount: threads.threads))
         let evaluation = try RuleEvaluation(rules: compiled, matches: compiled.evaluate(table), labels: labels,
                                             revenue: table.revenue, modelScores: assessments.map(\.probability),
-                                            modelRate: top / 100)
+                                            modelTieBreakers: assessments.map(\.rawScore), modelRate: top / 100)
         if json {
             print(try jsonLine(evaluation))
             return
@@ -145,11 +145,12 @@ struct RuleEvaluation: Encodable {
     }
 
     init(rules compiled: CompiledRuleSet, matches: RuleMatches, labels: [Float], revenue: [Double]?,
-         modelScores: [Double], modelRate: Double) throws {
+         modelScores: [Double], modelTieBreakers: [Double], modelRate: Double) throws {
         declarations = labels.count
         illicit = labels.reduce(0) { $0 + ($1 >= 0.5 ? 1 : 0) }
         self.modelRate = modelRate
-        let selection = labels.isEmpty ? nil : try TopSelection(scores: modelScores, rate: modelRate)
+        let selection = labels.isEmpty ? nil
+            : try TopSelection(scores: modelScores, tieBreakers: modelTieBreakers, rate: modelRate)
         let mask = selection?.selectionMask() ?? []
         modelSelected = selection?.selectedCount ?? 0
         self.rules = compiled.ruleSet.rules.enumerated().map { index, rule in

@@ -20,14 +20,38 @@ public struct TopSelection: Sendable, Hashable {
     ///
     /// - Parameters:
     ///   - scores: One finite score per example; higher is selected first.
+    ///   - tieBreakers: Optional finite values, one per example, ordering equal scores (the raw model
+    ///     score behind a calibrated probability); then the earlier row first.
     ///   - rate: The inspection rate `k ∈ (0, 1]` (0.05 for the top 5 %).
     /// - Throws: `MetricError` `.empty` for no scores, `.nonFiniteScore` naming the first NaN or
-    ///   infinite score, `.invalidParameter` when `rate ∉ (0, 1]`.
+    ///   infinite score, `.lengthMismatch` when `tieBreakers` has another length, `.invalidParameter`
+    ///   when `rate ∉ (0, 1]`.
     /// - Complexity: O(*n* log *n*).
-    public init(scores: [Double], rate: Double) throws {
-        try MetricInput.check(scores: scores, labels: [Float](repeating: 0, count: scores.count), weights: nil)
+    public init(scores: [Double], tieBreakers: [Double]? = nil, rate: Double) throws {
         try MetricInput.checkRate(rate)
-        self.init(ranking: Ranking(scores: scores), rate: rate)
+        self.init(ranking: try Self.checkedRanking(scores: scores, tieBreakers: tieBreakers), rate: rate)
+    }
+
+    /// Row indices riskiest first: by score, then tie-breaker, then row — the order every budget
+    /// of ``TopSelection`` and ``EvaluationReport`` takes its top k % from.
+    ///
+    /// - Throws: as ``init(scores:tieBreakers:rate:)``. - Complexity: O(*n* log *n*).
+    public static func order(scores: [Double], tieBreakers: [Double]? = nil) throws -> [Int] {
+        try checkedRanking(scores: scores, tieBreakers: tieBreakers).order
+    }
+
+    static func checkedRanking(scores: [Double], tieBreakers: [Double]?) throws -> Ranking {
+        let labels = [Float](repeating: 0, count: scores.count)
+        try MetricInput.check(scores: scores, labels: labels, weights: nil)
+        if let tieBreakers {
+            guard tieBreakers.count == scores.count else {
+                throw MetricError(.lengthMismatch, "tieBreakers has \(tieBreakers.count) entries for \(scores.count) "
+                                  + "scores; expected one per score.")
+            }
+            try MetricInput.check(scores: tieBreakers, labels: labels, weights: nil, scoreName: "tieBreakers",
+                                  itemName: "tie-breaker")
+        }
+        return Ranking(scores: scores, tieBreakers: tieBreakers)
     }
 
     init(ranking: Ranking, rate: Double) {
