@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "RiskExplain", targets: ["RiskExplain"]),
         .library(name: "RiskModelBundle", targets: ["RiskModelBundle"]),
         .library(name: "RiskScoring", targets: ["RiskScoring"]),
+        .library(name: "RiskTraining", targets: ["RiskTraining"]),
         .library(name: "RiskRules", targets: ["RiskRules"]),
         .executable(name: "riskctl", targets: ["RiskCLI"]),
     ],
@@ -56,9 +57,15 @@ let package = Package(
                 dependencies: ["RiskData", "RiskDeclarations", "RiskFeatures", "RiskTrees", "RiskLinear",
                                "RiskExplain", "RiskMetrics", "RiskModelBundle"],
                 swiftSettings: strictSettings),
+        // Training a bundle, apart from applying one: a clearance system that only scores links no trainer.
+        .target(name: "RiskTraining",
+                dependencies: ["RiskData", "RiskDeclarations", "RiskFeatures", "RiskTrees", "RiskLinear",
+                               "RiskMetrics", "RiskModelBundle"],
+                swiftSettings: strictSettings),
         .target(name: "CustomsRisk",
                 dependencies: ["RiskData", "RiskDeclarations", "RiskFeatures", "RiskTrees", "RiskLinear",
-                               "RiskExplain", "RiskMetrics", "RiskModelBundle", "RiskScoring", "RiskRules"],
+                               "RiskExplain", "RiskMetrics", "RiskModelBundle", "RiskScoring", "RiskTraining",
+                               "RiskRules"],
                 swiftSettings: strictSettings),
         .executableTarget(name: "RiskCLI",
                           dependencies: ["CustomsRisk", "RiskDeclarations",
@@ -82,6 +89,7 @@ let package = Package(
         .testTarget(name: "RiskModelBundleTests", dependencies: ["RiskModelBundle", "RiskTestSupport"]),
         .testTarget(name: "RiskRulesTests", dependencies: ["RiskRules", "RiskDeclarations", "RiskTestSupport"]),
         .testTarget(name: "RiskScoringTests", dependencies: ["CustomsRisk", "RiskTestSupport"]),
+        .testTarget(name: "RiskTrainingTests", dependencies: ["CustomsRisk", "RiskTraining", "RiskTestSupport"]),
         .testTarget(name: "RiskCLITests", dependencies: ["RiskCLI", "CustomsRisk", "RiskTestSupport"]),
     ]
 )

@@ -8,4 +8,5 @@
 @_exported import RiskModelBundle
 @_exported import RiskRules
 @_exported import RiskScoring
+@_exported import RiskTraining
 @_exported import RiskTrees

@@ -1,6 +1,6 @@
 import CustomsRisk
 import Foundation
-@testable import RiskScoring
+@testable import RiskTraining
 import Testing
 
 /// Issue 15: `train` warns loudly when a feature alone separates the classes (naming it) or the

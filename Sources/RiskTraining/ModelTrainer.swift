@@ -1,7 +1,6 @@
 import Foundation
 import RiskData
 import RiskDeclarations
-import RiskExplain
 import RiskFeatures
 import RiskLinear
 import RiskMetrics
@@ -124,18 +123,18 @@ public struct ModelTrainer: Sendable {
     /// With `options.refit == false` the selection fit is shipped, early-stopped, calibrated and
     /// measured on the whole hold-out (the behaviour before refitting existed).
     ///
-    /// - Throws: `ScoringError` `.invalidDeclaration` when the table has no labels or one class, or
+    /// - Throws: `TrainingError` `.invalidData` when the table has no labels or one class, or
     ///   the hold-out is too small to cut in two, and any error of the pipeline, the model or
     ///   calibration (each names its parameter or data).
     /// - Complexity: dominated by the model fits (two with refitting).
     public func train(_ training: DeclarationTable, validation: DeclarationTable? = nil,
                       progress: (@Sendable (TrainingProgress) -> Void)? = nil) throws -> TrainingOutcome {
         guard let labels = training.labels else {
-            throw ScoringError(.invalidDeclaration, "the training data have no label column; the schema must name "
+            throw TrainingError(.invalidData, "the training data have no label column; the schema must name "
                                + "\"label\" and the file must contain it.")
         }
         if let validation, validation.labels == nil {
-            throw ScoringError(.invalidDeclaration, "the validation data have no label column.")
+            throw TrainingError(.invalidData, "the validation data have no label column.")
         }
         let (selectionTable, holdoutTable, holdoutSource) = try split(training, validation: validation, labels: labels)
         guard options.refit else {
@@ -379,7 +378,7 @@ public struct ModelTrainer: Sendable {
         let n = table.rowCount
         let validationCount = n / 2
         guard validationCount >= 1 else {
-            throw ScoringError(.invalidDeclaration, "the hold-out (\(source)) has \(n) declaration(s): too few to "
+            throw TrainingError(.invalidData, "the hold-out (\(source)) has \(n) declaration(s): too few to "
                                + "keep some for early stopping and calibration and others for validation. Give more "
                                + "data, or train with --no-refit.")
         }
@@ -405,12 +404,12 @@ public struct ModelTrainer: Sendable {
         if let validation { return (table, validation, "given validation file") }
         let fraction = options.validationFraction
         guard fraction > 0, fraction < 1 else {
-            throw ScoringError(.invalidParameter, "validation fraction is \(fraction); expected a fraction in (0, 1).")
+            throw TrainingError(.invalidParameter, "validation fraction is \(fraction); expected a fraction in (0, 1).")
         }
         let n = table.rowCount
         let holdout = max(1, Int((Double(n) * fraction).rounded()))
         guard n - holdout >= 2 else {
-            throw ScoringError(.invalidDeclaration, "only \(n) declarations: too few to hold out a validation set. "
+            throw TrainingError(.invalidData, "only \(n) declarations: too few to hold out a validation set. "
                                + "Give --valid or more data.")
         }
         if let dates = table.dates {

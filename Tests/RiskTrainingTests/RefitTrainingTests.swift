@@ -1,6 +1,6 @@
 import CustomsRisk
 import Foundation
-@testable import RiskScoring
+@testable import RiskTraining
 import Testing
 
 /// Select, then refit (issue 15): the shipped pipeline and model learn from every labelled
@@ -161,10 +161,10 @@ import Testing
     @Test func tooSmallHoldoutSaysWhatToDo() throws {
         let table = try Self.table.get()
         let training = table.selectingRows(Array(0..<100)), validation = table.selectingRows([100])
-        #expect(throws: ScoringError.self) { try ModelTrainer(options: Self.options()).train(training, validation: validation) }
+        #expect(throws: TrainingError.self) { try ModelTrainer(options: Self.options()).train(training, validation: validation) }
         do {
             _ = try ModelTrainer(options: Self.options()).train(training, validation: validation)
-        } catch let error as ScoringError {
+        } catch let error as TrainingError {
             #expect(error.message == "the hold-out (given validation file) has 1 declaration(s): too few to keep some "
                     + "for early stopping and calibration and others for validation. Give more data, or train with "
                     + "--no-refit.")
