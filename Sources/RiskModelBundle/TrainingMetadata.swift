@@ -29,6 +29,9 @@ public struct TrainingMetadata: Sendable, Hashable, Codable {
     /// Which predictions the calibrator and the lane thresholds were fitted on; nil in older bundles
     /// (they were fitted on the validation rows).
     public var calibrationSource: String?
+    /// How a selected history (a schema with an `inspected` role) was learned from; nil when the
+    /// training data were not one, and in bundles written before this existed.
+    public var selectedHistory: SelectedHistoryFit?
 
     public init(libraryVersion: String, createdAt: String, trainingRows: Int, trainingPositives: Int,
                 validationRows: Int, validationPositives: Int, firstDate: String?, lastDate: String?,
@@ -85,5 +88,35 @@ public struct SelectionFit: Sendable, Hashable, Codable {
         self.stoppingSource = stoppingSource
         self.iterations = iterations
         self.iterationRule = iterationRule
+    }
+}
+
+/// How a model learned from a selected history: only inspected declarations carry a label, and the
+/// old policy chose them (Docs/Feedback.md).
+public struct SelectedHistoryFit: Sendable, Hashable, Codable {
+    /// Declarations in the history, inspected or not.
+    public var historyRows: Int
+    /// Inspected declarations: the only rows the pipeline and the model learned from.
+    public var inspectedRows: Int
+    /// The weighting of the inspected rows, in words.
+    public var weighting: String
+    /// Selection probabilities below this were raised to it before inverting; nil without weighting.
+    public var propensityClip: Double?
+    /// Inspected rows whose probability was raised to the clip.
+    public var clippedRows: Int?
+    /// The largest self-normalised weight (mean 1).
+    public var largestWeight: Double?
+    /// (Σw)² / Σw²: how many equally weighted rows the weighted rows are worth.
+    public var effectiveRows: Double?
+
+    public init(historyRows: Int, inspectedRows: Int, weighting: String, propensityClip: Double? = nil,
+                clippedRows: Int? = nil, largestWeight: Double? = nil, effectiveRows: Double? = nil) {
+        self.historyRows = historyRows
+        self.inspectedRows = inspectedRows
+        self.weighting = weighting
+        self.propensityClip = propensityClip
+        self.clippedRows = clippedRows
+        self.largestWeight = largestWeight
+        self.effectiveRows = effectiveRows
     }
 }

@@ -56,6 +56,13 @@ public struct TrainingOptions: Sendable, Hashable, Codable {
     /// Select on the hold-out, then refit the pipeline and the model on all labelled declarations
     /// (see `ModelTrainer.train`); false ships the selection fit (`riskctl train --no-refit`).
     public var refit = true
+    /// On a selected history (a schema with `inspected` and `selection_probability` roles), weight
+    /// each inspected declaration by the inverse of its selection probability (Docs/Feedback.md);
+    /// false counts every inspected declaration once (`riskctl train --no-propensity-weights`).
+    public var propensityWeighting = true
+    /// Selection probabilities below this are raised to it before inverting, so that no declaration
+    /// weighs more than 1 / `propensityClip` before normalisation (`--propensity-clip`); in (0, 1].
+    public var propensityClip = 0.01
 
     public init() {}
 }
@@ -129,6 +136,24 @@ public struct ModelTrainer: Sendable {
     /// - Complexity: dominated by the model fits (two with refitting).
     public func train(_ training: DeclarationTable, validation: DeclarationTable? = nil,
                       progress: (@Sendable (TrainingProgress) -> Void)? = nil) throws -> TrainingOutcome {
+        // A selected history learns from its inspected rows, weighted by inverse selection probability.
+        guard let (history, inspected, inspectedValidation) = try InspectedHistory.prepare(
+            training, validation: validation, options: options) else {
+            return try train(training, validation: validation, history: nil, progress: progress)
+        }
+        var outcome = try train(inspected, validation: inspectedValidation, history: history, progress: progress)
+        let record = history.record
+        outcome.warnings.insert("the data are a selected history: trained on its \(record.inspectedRows) inspected "
+                                + "declarations of \(record.historyRows), weighting: \(record.weighting) "
+                                + "(Docs/Feedback.md). Evaluate with `riskctl evaluate --schema` for population "
+                                + "estimates.", at: 0)
+        return outcome
+    }
+
+    func train(_ training: DeclarationTable, validation: DeclarationTable?, history: InspectedHistory?,
+               progress: (@Sendable (TrainingProgress) -> Void)?) throws -> TrainingOutcome {
+        /// The weights of `table`'s rows on a weighted selected history, else nil.
+        func weights(_ table: DeclarationTable) -> [Float]? { history?.weights(table, clip: options.propensityClip) }
         guard let labels = training.labels else {
             throw TrainingError(.invalidData, "the training data have no label column; the schema must name "
                                + "\"label\" and the file must contain it.")
@@ -139,7 +164,7 @@ public struct ModelTrainer: Sendable {
         let (selectionTable, holdoutTable, holdoutSource) = try split(training, validation: validation, labels: labels)
         guard options.refit else {
             return try trainWithoutRefit(schema: training.schema, trainTable: selectionTable, validTable: holdoutTable,
-                                         validationSource: holdoutSource, progress: progress)
+                                         validationSource: holdoutSource, history: history, progress: progress)
         }
         var warnings: [String] = []
         let (stopTable, evaluationTable, stopSource, evaluationSource) = try cutHoldout(holdoutTable,
@@ -161,8 +186,10 @@ public struct ModelTrainer: Sendable {
         let selectionFeatures = try fitFeatures(selectionTable)
         let kind: FeatureMatrixKind = options.family == .boostedTrees ? .trees : .linear
         let stopMatrix = try selectionFeatures.pipeline.transform(stopTable, for: kind, threadCount: options.threadCount)
-        let stopSet = try Dataset(features: stopMatrix, labels: stopLabels, revenue: stopTable.revenue)
-        let selected = try fitModel(selectionFeatures.dataset(for: kind), validation: stopSet, iterationCount: nil,
+        let stopSet = try Dataset(features: stopMatrix, labels: stopLabels, weights: weights(stopTable),
+                                  revenue: stopTable.revenue)
+        let selected = try fitModel(Self.weighted(selectionFeatures.dataset(for: kind), weights(selectionTable)),
+                                    validation: stopSet, iterationCount: nil,
                                     stage: "selection", progress: progress)
         warnings += selected.warnings
         // The calibrator and the lanes learn from the selection model's predictions on the stopping
@@ -170,7 +197,8 @@ public struct ModelTrainer: Sendable {
         // refit model no better on a later period (Docs/Results.md, section 6), so the cheaper one is kept.
         progress?(.stage("calibrating on the selection model's predictions for \(stopTable.rowCount) declarations"))
         let stopRaw = try Self.rawScores(selected.model, stopMatrix, threadCount: options.threadCount)
-        let calibration = try fitCalibration(stopRaw, labels: stopLabels, positives: stopPositives)
+        let calibration = try fitCalibration(stopRaw, labels: stopLabels, weights: weights(stopTable),
+                                             positives: stopPositives)
         let lanes = try LaneThresholds.fromTargetRates(probabilities: stopRaw.map(calibration.calibrate),
                                                        redRate: options.redLaneRate,
                                                        yellowRate: options.yellowLaneRate,
@@ -192,12 +220,13 @@ public struct ModelTrainer: Sendable {
                                                                    allRows: all.rowCount)
         progress?(.stage("refit: fitting the feature pipeline on all \(all.rowCount) declarations"))
         let refitFeatures = try fitFeatures(all)
-        let refitted = try fitModel(refitFeatures.dataset(for: kind), validation: nil, iterationCount: refitIterations,
-                                    stage: "refit", progress: progress)
+        let refitted = try fitModel(Self.weighted(refitFeatures.dataset(for: kind), weights(all)), validation: nil,
+                                    iterationCount: refitIterations, stage: "refit", progress: progress)
         warnings += refitted.warnings
         var revenueModel: BoostedTreesModel?
         if options.trainRevenueModel, let revenue = refitFeatures.revenue {
-            revenueModel = try trainRevenueModel(fit: refitFeatures, revenue: revenue, labels: refitFeatures.labels)
+            revenueModel = try trainRevenueModel(fit: refitFeatures, revenue: revenue, labels: refitFeatures.labels,
+                                                 weights: weights(all))
         }
 
         var configurationText = refitted.configurationText
@@ -219,6 +248,7 @@ public struct ModelTrainer: Sendable {
             iterationRule: iterationRule)
         metadata.calibrationSource = "the selection model's predictions on the \(stopTable.rowCount) early-stopping "
             + "declarations (\(stopSource))"
+        metadata.selectedHistory = history?.record
         let bundle = ModelBundle(schema: training.schema, pipeline: refitFeatures.pipeline, model: refitted.model,
                                  revenueModel: revenueModel, calibration: calibration, lanes: lanes,
                                  reasons: .standard, metadata: metadata)
@@ -231,8 +261,9 @@ public struct ModelTrainer: Sendable {
     /// The selection fit shipped as it is (`--no-refit`): early stopping, calibration, lanes and the
     /// reported metrics all on the hold-out.
     func trainWithoutRefit(schema: DeclarationSchema, trainTable: DeclarationTable, validTable: DeclarationTable,
-                           validationSource: String,
+                           validationSource: String, history: InspectedHistory?,
                            progress: (@Sendable (TrainingProgress) -> Void)?) throws -> TrainingOutcome {
+        func weights(_ table: DeclarationTable) -> [Float]? { history?.weights(table, clip: options.propensityClip) }
         var warnings: [String] = []
         let validLabels = validTable.labels!
         let validPositives = validLabels.filter { $0 > 0.5 }.count
@@ -244,14 +275,16 @@ public struct ModelTrainer: Sendable {
         let fit = try fitFeatures(trainTable)
         let kind: FeatureMatrixKind = options.family == .boostedTrees ? .trees : .linear
         let validMatrix = try fit.pipeline.transform(validTable, for: kind, threadCount: options.threadCount)
-        let validSet = try Dataset(features: validMatrix, labels: validLabels, revenue: validTable.revenue)
-        let fitted = try fitModel(fit.dataset(for: kind), validation: validSet, iterationCount: nil, stage: nil,
-                                  progress: progress)
+        let validSet = try Dataset(features: validMatrix, labels: validLabels, weights: weights(validTable),
+                                   revenue: validTable.revenue)
+        let fitted = try fitModel(Self.weighted(fit.dataset(for: kind), weights(trainTable)), validation: validSet,
+                                  iterationCount: nil, stage: nil, progress: progress)
         warnings += fitted.warnings
 
         progress?(.stage("calibrating on \(validTable.rowCount) validation declarations"))
         let validRaw = try Self.rawScores(fitted.model, validMatrix, threadCount: options.threadCount)
-        let calibration = try fitCalibration(validRaw, labels: validLabels, positives: validPositives)
+        let calibration = try fitCalibration(validRaw, labels: validLabels, weights: weights(validTable),
+                                             positives: validPositives)
         let validProbabilities = validRaw.map(calibration.calibrate)
         let report = try EvaluationReport(probabilities: validProbabilities, labels: validLabels,
                                           revenue: validTable.revenue, tieBreakers: validRaw)
@@ -263,7 +296,8 @@ public struct ModelTrainer: Sendable {
 
         var revenueModel: BoostedTreesModel?
         if options.trainRevenueModel, let revenue = fit.revenue {
-            revenueModel = try trainRevenueModel(fit: fit, revenue: revenue, labels: fit.labels)
+            revenueModel = try trainRevenueModel(fit: fit, revenue: revenue, labels: fit.labels,
+                                                 weights: weights(trainTable))
         }
         var configurationText = fitted.configurationText
         configurationText["refit"] = "off"
@@ -276,6 +310,7 @@ public struct ModelTrainer: Sendable {
             firstDate: first, lastDate: last, validationSource: validationSource, seed: options.seed,
             configuration: configurationText, iterations: fitted.iterations, validation: report)
         metadata.calibrationSource = "the validation declarations (also early stopping and the validation metrics)"
+        metadata.selectedHistory = history?.record
         let bundle = ModelBundle(schema: schema, pipeline: fit.pipeline, model: fitted.model,
                                  revenueModel: revenueModel, calibration: calibration, lanes: lanes,
                                  reasons: .standard, metadata: metadata)
@@ -427,21 +462,27 @@ public struct ModelTrainer: Sendable {
                 "seeded random \(Int((fraction * 100).rounded()))% (seed \(options.seed))")
     }
 
-    func fitCalibration(_ raw: [Double], labels: [Float], positives: Int) throws -> Calibration {
+    /// `dataset` with `weights` (a selected history's), or unchanged without them.
+    static func weighted(_ dataset: Dataset, _ weights: [Float]?) throws -> Dataset {
+        guard let weights else { return dataset }
+        return try Dataset(features: dataset.features, labels: dataset.labels, weights: weights,
+                           revenue: dataset.revenue)
+    }
+
+    func fitCalibration(_ raw: [Double], labels: [Float], weights: [Float]?, positives: Int) throws -> Calibration {
+        let isotonic = options.calibration == .isotonic || (options.calibration == .automatic && positives >= 500)
         switch options.calibration {
         case .none: return .none
-        case .platt: return .platt(try PlattCalibrator.fit(rawScores: raw, labels: labels))
-        case .isotonic: return .isotonic(try IsotonicCalibrator.fit(scores: raw, labels: labels))
-        case .automatic:
-            return positives >= 500 ? .isotonic(try IsotonicCalibrator.fit(scores: raw, labels: labels))
-                                    : .platt(try PlattCalibrator.fit(rawScores: raw, labels: labels))
+        case _ where isotonic: return .isotonic(try IsotonicCalibrator.fit(scores: raw, labels: labels, weights: weights))
+        default: return .platt(try PlattCalibrator.fit(rawScores: raw, labels: labels, weights: weights))
         }
     }
 
     /// Squared-error trees predicting log1p(revenue) of illicit declarations: 100 trees of ≤ 15
     /// leaves, or symmetric trees of depth 4 when the risk model is symmetric (so that a symmetric
     /// bundle is predicted by table lookup throughout).
-    func trainRevenueModel(fit: FeaturePipelineFit, revenue: [Double], labels: [Float]) throws -> BoostedTreesModel? {
+    func trainRevenueModel(fit: FeaturePipelineFit, revenue: [Double], labels: [Float],
+                           weights: [Float]?) throws -> BoostedTreesModel? {
         let rows = labels.indices.filter { labels[$0] > 0.5 && revenue[$0].isFinite && revenue[$0] >= 0 }
         guard rows.count >= 50 else { return nil }
         let matrix = fit.treesMatrix.selectingRows(rows)
@@ -458,7 +499,9 @@ public struct ModelTrainer: Sendable {
         configuration.earlyStoppingRounds = nil
         configuration.randomSeed = options.seed
         configuration.threadCount = options.threadCount
-        return try BoostedTrees(configuration: configuration).fit(Dataset(features: matrix, labels: target)).model
+        let rowWeights = weights.map { w in InspectedHistory.normalised(rows.map { w[$0] }) }
+        return try BoostedTrees(configuration: configuration)
+            .fit(Dataset(features: matrix, labels: target, weights: rowWeights)).model
     }
 
     static func rawScores(_ model: RiskModel, _ matrix: FeatureMatrix, threadCount: Int) throws -> [Double] {

@@ -11,7 +11,9 @@ import Testing
                              "--inspection-rate", "0.15", "--force"])
         let trained = try Riskctl.succeed(["train", "--data", history, "--schema", schema, "--model", "gbt",
                                            "--iterations", "20", "--seed", "2", "--out", model, "--force"])
-        #expect(trained.standardError.contains("is a selected history: training on its "))
+        #expect(trained.standardError.contains("warning: the data are a selected history: trained on its "))
+        #expect(trained.standardOutput.contains("selected history: ")
+                && trained.standardOutput.contains("weighting: inverse selection probability (selection_probability)"))
         // The bundle does not require the selection columns: the ordinary test file scores.
         try Riskctl.succeed(["score", "--model", model, "--data", w.test, "--out", w.path("history-scores.csv"),
                              "--force"])

@@ -35,6 +35,13 @@ struct TrainCommand: ParsableCommand {
     var calibration: CalibrationMethod = .automatic
     @Flag(name: .customLong("no-refit"), help: "Ship the model fitted before the hold-out instead of refitting on all declarations.")
     var noRefit = false
+    @Option(name: .customLong("propensity-clip"), help: ArgumentHelp(
+        "Selected history: selection probabilities below this are raised to it before weighting by their inverse.",
+        valueName: "probability"))
+    var propensityClip: Double = 0.01
+    @Flag(name: .customLong("no-propensity-weights"),
+          help: "Selected history: count every inspected declaration once instead of weighting by inverse selection probability.")
+    var noPropensityWeights = false
 
     // Boosted trees
     @Option(name: .long, help: "Boosting iterations (trees) at most.") var iterations: Int?
@@ -70,6 +77,9 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("--max-leaves \(maxLeaves) does not apply to --growth symmetric: a symmetric tree of "
                                   + "depth D has 2^D leaves. Give --max-depth instead (default 6).")
         }
+        guard propensityClip > 0, propensityClip <= 1 else {
+            throw ValidationError("--propensity-clip is \(propensityClip); expected a selection probability in (0, 1].")
+        }
     }
 
     func run() throws {
@@ -80,20 +90,12 @@ struct TrainCommand: ParsableCommand {
         try checkOutput(out, inputs: [input.dataURL, schemaURL] + (valid.map { [URL(fileURLWithPath: $0)] } ?? []),
                         force: force)
         let schema = try DeclarationSchema.load(contentsOf: schemaURL)
-        var training = try input.read(schema: schema, requireLabel: true).table
+        let training = try input.read(schema: schema, requireLabel: true).table
         var validation: DeclarationTable?
         if let valid {
             var validInput = input
             validInput.data = valid
             validation = try validInput.read(schema: schema, requireLabel: true).table
-        }
-        if let kept = Self.inspectedOnly(training) {
-            printError("warning: \(input.data) is a selected history: training on its \(kept.rowCount) inspected declarations "
-                       + "of \(training.rowCount). Inverse-propensity weighting of training is not built yet, so the "
-                       + "model learns the old policy's choices (Docs/Feedback.md); evaluate it with `riskctl evaluate "
-                       + "--schema` for population estimates.")
-            training = kept
-            validation = validation.map { Self.inspectedOnly($0) ?? $0 }
         }
         let options = try trainingOptions()
         let progress = ProgressPrinter(total: model == .boostedTrees ? options.trees.iterationCount : 0)
@@ -115,6 +117,10 @@ struct TrainCommand: ParsableCommand {
             print("validation (\(m.validationSource), \(r.rows) declarations, \(r.positives) illicit; also used for "
                   + "early stopping and calibration):")
         }
+        if let h = m.selectedHistory {
+            print("selected history: \(h.inspectedRows) inspected of \(h.historyRows) declarations; weighting: \(h.weighting)"
+                  + (h.effectiveRows.map { String(format: "; effective rows %.0f, largest weight %.1f", $0, h.largestWeight ?? 1) } ?? ""))
+        }
         print(r.textTable())
         print("wrote \(out)")
     }
@@ -127,6 +133,8 @@ struct TrainCommand: ParsableCommand {
         o.reproducible = reproducible
         o.calibration = calibration
         o.refit = !noRefit
+        o.propensityClip = propensityClip
+        o.propensityWeighting = !noPropensityWeights
         var t = o.trees
         if let v = iterations { t.iterationCount = v }
         if let v = learningRate { t.learningRate = v }
@@ -230,20 +238,5 @@ enum GrowthOption: String, ExpressibleByArgument {
         case .depthWise: .depthWise
         case .symmetric: .symmetric
         }
-    }
-}
-
-extension TrainCommand {
-    /// The inspected rows of a selected history, with the `inspected` and `selection_probability`
-    /// roles turned into `ignore` (they describe how the history was collected, and a declaration
-    /// being scored has neither); nil when the schema has no `inspected` role.
-    static func inspectedOnly(_ table: DeclarationTable) -> DeclarationTable? {
-        guard let column = table.schema.column(for: .inspected), let flags = table.numbers[column] else { return nil }
-        var kept = table.selectingRows(flags.indices.filter { flags[$0] == 1 })
-        kept.schema.fields = kept.schema.fields.map { field in
-            field.role.isSelectionRecord ? DeclarationSchema.Field(column: field.column, role: .ignore) : field
-        }
-        for field in table.schema.fields where field.role.isSelectionRecord { kept.numbers[field.column] = nil }
-        return kept
     }
 }
