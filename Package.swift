@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "RiskModelBundle", targets: ["RiskModelBundle"]),
         .library(name: "RiskScoring", targets: ["RiskScoring"]),
         .library(name: "RiskTraining", targets: ["RiskTraining"]),
+        .library(name: "RiskReplay", targets: ["RiskReplay"]),
         .library(name: "RiskRules", targets: ["RiskRules"]),
         .executable(name: "riskctl", targets: ["RiskCLI"]),
     ],
@@ -62,10 +63,15 @@ let package = Package(
                 dependencies: ["RiskData", "RiskDeclarations", "RiskFeatures", "RiskTrees", "RiskLinear",
                                "RiskMetrics", "RiskModelBundle"],
                 swiftSettings: strictSettings),
+        // Targeting replayed over a labelled history (train, score, select, reveal, retrain).
+        .target(name: "RiskReplay",
+                dependencies: ["RiskData", "RiskDeclarations", "RiskMetrics", "RiskModelBundle", "RiskScoring",
+                               "RiskTraining"],
+                swiftSettings: strictSettings),
         .target(name: "CustomsRisk",
                 dependencies: ["RiskData", "RiskDeclarations", "RiskFeatures", "RiskTrees", "RiskLinear",
                                "RiskExplain", "RiskMetrics", "RiskModelBundle", "RiskScoring", "RiskTraining",
-                               "RiskRules"],
+                               "RiskReplay", "RiskRules"],
                 swiftSettings: strictSettings),
         .executableTarget(name: "RiskCLI",
                           dependencies: ["CustomsRisk", "RiskDeclarations",
@@ -90,6 +96,7 @@ let package = Package(
         .testTarget(name: "RiskRulesTests", dependencies: ["RiskRules", "RiskDeclarations", "RiskTestSupport"]),
         .testTarget(name: "RiskScoringTests", dependencies: ["CustomsRisk", "RiskTestSupport"]),
         .testTarget(name: "RiskTrainingTests", dependencies: ["CustomsRisk", "RiskTraining", "RiskTestSupport"]),
+        .testTarget(name: "RiskReplayTests", dependencies: ["CustomsRisk", "RiskReplay", "RiskTestSupport"]),
         .testTarget(name: "RiskCLITests", dependencies: ["RiskCLI", "CustomsRisk", "RiskTestSupport"]),
     ]
 )

@@ -6,6 +6,7 @@
 @_exported import RiskLinear
 @_exported import RiskMetrics
 @_exported import RiskModelBundle
+@_exported import RiskReplay
 @_exported import RiskRules
 @_exported import RiskScoring
 @_exported import RiskTraining

@@ -10,6 +10,7 @@ extension RiskControl {
             FeaturesCommand.self,
             TrainCommand.self,
             EvaluateCommand.self,
+            ReplayCommand.self,
             ScoreCommand.self,
             ExplainCommand.self,
             ImportanceCommand.self,

@@ -31,6 +31,10 @@ import Testing
           evaluate                Measure a model on labelled declarations: AUC, PR
                                   AUC, log loss, Brier, precision/recall/revenue at
                                   1–10%.
+          replay                  Replay targeting over a labelled history: score each
+                                  period, select under a budget with exploration,
+                                  reveal only the selected outcomes, retrain; compare
+                                  with an oracle and random.
           score                   Score declarations: probability, rank, lane,
                                   selection under an inspection budget, top reasons.
           explain                 Explain one declaration: contributions by declaration

@@ -68,28 +68,7 @@ extension EvaluationReport {
         }
         body += "</table>\n"
 
-        return """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <title>\(escapedTitle)</title>
-            <style>
-            body { font-family: system-ui, sans-serif; margin: 2em; color: #222; }
-            table { border-collapse: collapse; margin: 0.5em 0 1.5em; }
-            th, td { border: 1px solid #ccc; padding: 0.25em 0.75em; text-align: right; }
-            th { background: #f3f3f3; text-align: left; }
-            td.text { text-align: left; }
-            p.note { color: #555; max-width: 60em; }
-            .charts { display: flex; flex-wrap: wrap; gap: 1.5em; }
-            svg { background: #fff; border: 1px solid #ddd; }
-            </style>
-            </head>
-            <body>
-            \(body)</body>
-            </html>
-
-            """
+        return htmlDocument(title: title, body: body)
     }
 
     /// The charts, in order: ROC, precision–recall, capture, capture zoomed to 0–20 %, calibration.
@@ -147,25 +126,42 @@ extension EvaluationReport {
 }
 
 /// A line chart on the unit square, rendered as inline SVG.
-struct SVGChart {
-    struct Series {
-        var name: String
-        var color: String
-        var points: [(Double, Double)]
-        var dashed = false
-        var markers = false
+package struct SVGChart {
+    package struct Series {
+        package var name: String
+        package var color: String
+        package var points: [(Double, Double)]
+        package var dashed = false
+        package var markers = false
+
+        package init(name: String, color: String, points: [(Double, Double)], dashed: Bool = false,
+                     markers: Bool = false) {
+            self.name = name
+            self.color = color
+            self.points = points
+            self.dashed = dashed
+            self.markers = markers
+        }
     }
 
-    var title: String
-    var xLabel: String
-    var yLabel: String
-    var series: [Series] = []
-    var diagonal = false
-    var note: String?
+    package var title: String
+    package var xLabel: String
+    package var yLabel: String
+    package var series: [Series] = []
+    package var diagonal = false
+    package var note: String?
     /// Legend in the top-right corner (else bottom-right, below a rising curve).
-    var legendAtTop = false
+    package var legendAtTop = false
     /// The x axis runs from 0 to this (1: the unit square; 0.2 zooms on small budgets).
-    var xMaximum = 1.0
+    package var xMaximum = 1.0
+    /// The text of the x tick at a value (default: the value, 1 or 2 decimals), e.g. a date.
+    package var xTickText: (@Sendable (Double) -> String)?
+
+    package init(title: String, xLabel: String, yLabel: String) {
+        self.title = title
+        self.xLabel = xLabel
+        self.yLabel = yLabel
+    }
 
     static let width = 380.0, height = 340.0
     static let left = 52.0, right = 16.0, top = 30.0, bottom = 46.0
@@ -180,7 +176,7 @@ struct SVGChart {
 
     private func number(_ value: Double) -> String { fixed(value, 1) }
 
-    func svg() -> String {
+    package func svg() -> String {
         let w = Self.width, h = Self.height
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(w))\" height=\"\(Int(h))\" "
             + "viewBox=\"0 0 \(Int(w)) \(Int(h))\" role=\"img\" aria-label=\"\(htmlEscaped(title))\">\n"
@@ -193,7 +189,7 @@ struct SVGChart {
             s += "<line x1=\"\(number(x(0)))\" y1=\"\(number(y(tick)))\" x2=\"\(number(x(xMaximum)))\" "
                 + "y2=\"\(number(y(tick)))\" stroke=\"#eee\"/>\n"
             s += "<text x=\"\(number(x(xTick)))\" y=\"\(number(y(0) + 16))\" text-anchor=\"middle\" "
-                + "font-size=\"11\">\(fixed(xTick, xMaximum < 1 ? 2 : 1))</text>\n"
+                + "font-size=\"11\">\(htmlEscaped(xTickText?(xTick) ?? fixed(xTick, xMaximum < 1 ? 2 : 1)))</text>\n"
             s += "<text x=\"\(number(x(0) - 6))\" y=\"\(number(y(tick) + 4))\" text-anchor=\"end\" "
                 + "font-size=\"11\">\(fixed(tick, 1))</text>\n"
         }
@@ -236,8 +232,35 @@ struct SVGChart {
     }
 }
 
+/// A complete HTML5 page around `body` (already HTML) with the reports' style sheet: no scripts, no
+/// external files, no network.
+package func htmlDocument(title: String, body: String) -> String {
+    return """
+    <!DOCTYPE html>
+    <html lang="en">
+    <head>
+    <meta charset="utf-8">
+    <title>\(htmlEscaped(title))</title>
+    <style>
+    body { font-family: system-ui, sans-serif; margin: 2em; color: #222; }
+    table { border-collapse: collapse; margin: 0.5em 0 1.5em; }
+    th, td { border: 1px solid #ccc; padding: 0.25em 0.75em; text-align: right; }
+    th { background: #f3f3f3; text-align: left; }
+    td.text { text-align: left; }
+    p.note { color: #555; max-width: 60em; }
+    .charts { display: flex; flex-wrap: wrap; gap: 1.5em; }
+    svg { background: #fff; border: 1px solid #ddd; }
+    </style>
+    </head>
+    <body>
+    \(body)</body>
+    </html>
+
+    """
+}
+
 /// `text` with `&`, `<`, `>`, `"` and `'` replaced by character references.
-func htmlEscaped(_ text: String) -> String {
+package func htmlEscaped(_ text: String) -> String {
     var result = ""
     result.reserveCapacity(text.count)
     for character in text {
@@ -271,7 +294,7 @@ public struct ReportTable: Sendable, Hashable {
         self.rows = rows
     }
 
-    func html() -> String {
+    package func html() -> String {
         var out = "<h2>\(htmlEscaped(title))</h2>\n"
         if let note { out += "<p class=\"note\">\(htmlEscaped(note))</p>\n" }
         out += "<table>\n<tr>" + header.map { "<th>\(htmlEscaped($0))</th>" }.joined() + "</tr>\n"
