@@ -37,3 +37,30 @@ import Testing
         #expect(low <= value && value <= high)
     }
 }
+
+/// `evaluate --model A --model B` on the same declarations.
+@Suite struct EvaluateComparisonTests {
+    @Test func twoModelsGiveEachReportAndTheirPairedDifference() throws {
+        let w = try Workspace.shared()
+        let result = try Riskctl.succeed(["evaluate", "--model", w.model("logistic"), "--model", w.model("gbt"),
+                                          "--data", w.test, "--json"])
+        let json = try JSONValue.parse(result.standardOutput)
+        guard case .array(let models)? = json["models"], models.count == 2,
+              case .number(let a)? = models[0]["precision_at"]?["5"], case .number(let b)? = models[1]["precision_at"]?["5"],
+              case .number(let difference)? = json["difference"]?["precision_at"]?["5"]?["value"],
+              case .number(let low)? = json["difference"]?["precision_at"]?["5"]?["low"],
+              case .number(let high)? = json["difference"]?["precision_at"]?["5"]?["high"] else {
+            Issue.record("unexpected JSON: \(result.standardOutput)")
+            return
+        }
+        #expect(abs(difference - (b - a)) < 1e-9)
+        #expect(low <= difference && difference <= high)
+        let text = try Riskctl.succeed(["evaluate", "--model", w.model("logistic"), "--model", w.model("gbt"),
+                                        "--data", w.test])
+        #expect(text.standardOutput.contains("B − A at each budget:"))
+        let three = try Riskctl.run(["evaluate", "--model", w.model("gbt"), "--model", w.model("gbt"), "--model",
+                                     w.model("gbt"), "--data", w.test])
+        #expect(three.exitCode == 2)
+        #expect(three.standardError.contains("--model is given 3 times; expected one bundle, or two to compare."))
+    }
+}

@@ -13,7 +13,10 @@ struct EvaluateCommand: ParsableCommand {
             inverse-propensity estimates for every declaration with bootstrap 95% intervals.
             """)
 
-    @OptionGroup var modelInput: ModelInput
+    @Option(name: .long, help: ArgumentHelp(
+        "Model bundle written by `riskctl train`. Twice (--model A --model B) compares B with A on the same "
+            + "declarations: differences B − A with paired bootstrap 95% intervals.", valueName: "file"))
+    var model: [String]
     @Option(name: .long, help: ArgumentHelp("Labelled declarations CSV (the model's schema).", valueName: "file"))
     var data: String
     @Option(name: .long, help: ArgumentHelp(
@@ -30,21 +33,41 @@ struct EvaluateCommand: ParsableCommand {
     var force = false
     @OptionGroup var threads: ThreadOptions
 
-    func run() throws {
+    func validate() throws {
+        guard (1...2).contains(model.count) else {
+            throw ValidationError("--model is given \(model.count) times; expected one bundle, or two to compare.")
+        }
         if let report {
-            try checkOutput(report, inputs: [URL(fileURLWithPath: data), URL(fileURLWithPath: modelInput.model)],
+            try checkOutput(report, inputs: [URL(fileURLWithPath: data)] + model.map { URL(fileURLWithPath: $0) },
                             force: force)
         }
-        let bundle = try modelInput.load()
+    }
+
+    func run() throws {
+        let bundles = try model.map { try ModelBundle.load(contentsOf: URL(fileURLWithPath: $0)) }
+        let bundle = bundles[0]
         let input = DeclarationInput(data: data, schema: schema, onBadRow: onBadRow)
-        let dataSchema = try schema.map { try DeclarationSchema.load(contentsOf: URL(fileURLWithPath: $0)) } ?? bundle.schema
+        let givenSchema = try schema.map { try DeclarationSchema.load(contentsOf: URL(fileURLWithPath: $0)) }
+        let dataSchema = givenSchema ?? bundle.schema
         let table = try input.read(schema: dataSchema, requireLabel: true).table
         guard let labels = table.labels else {
             throw CommandFailure("\(data) has no label column \"\(dataSchema.label ?? "label")\"; evaluate needs labels.")
         }
-        let scorer = try RiskScorer(bundle: bundle)
-        let assessments = try scorer.score(table, options: ScoringOptions(reasonCount: 0, threadCount: threads.threads))
+        let options = ScoringOptions(reasonCount: 0, threadCount: threads.threads, includeWarnings: false)
+        let assessments = try RiskScorer(bundle: bundle).score(table, options: options)
         let selected = try SelectedHistoryInput(table: table, source: data)
+        if bundles.count == 2 {
+            // The second bundle reads the file with its own schema unless one was given.
+            let second = givenSchema == nil && bundles[1].schema != dataSchema
+                ? try input.read(schema: bundles[1].schema, requireLabel: true).table : table
+            guard second.rowCount == table.rowCount else {
+                throw CommandFailure("\(data): \(table.rowCount) declarations read with the first model's schema but "
+                                     + "\(second.rowCount) with the second's; compare the models with one --schema.")
+            }
+            let candidate = try RiskScorer(bundle: bundles[1]).score(second, options: options)
+            try compare(baseline: assessments, candidate: candidate, table: table, labels: labels, selected: selected)
+            return
+        }
         // On a selected history the ordinary metrics can only use the inspected declarations.
         let kept = selected.map { history in (0..<table.rowCount).filter { history.inspected[$0] } } ?? Array(0..<table.rowCount)
         let evaluation = try EvaluationReport(probabilities: kept.map { assessments[$0].probability },
@@ -56,7 +79,7 @@ struct EvaluateCommand: ParsableCommand {
         }
         if let report {
             let page = evaluation.html(title: "CustomsRisk evaluation: \(URL(fileURLWithPath: data).lastPathComponent)",
-                                       identity: ReportContext.identity(bundle, path: modelInput.model),
+                                       identity: ReportContext.identity(bundle, path: model[0]),
                                        tables: ReportContext.tables(bundle: bundle, table: table, labels: labels,
                                                                     kept: kept, assessments: assessments,
                                                                     population: population))
@@ -86,6 +109,88 @@ struct EvaluateCommand: ParsableCommand {
             if let population { print(population.textTable(declarations: table.rowCount)) }
             if let report { print("wrote \(report)") }
         }
+    }
+}
+
+extension EvaluateCommand {
+    /// `--model A --model B`: each model's metrics on the same declarations, then B − A with paired
+    /// bootstrap intervals (population estimates on a selected history).
+    func compare(baseline: [RiskAssessment], candidate: [RiskAssessment], table: DeclarationTable, labels: [Float],
+                 selected: SelectedHistoryInput?) throws {
+        let kept = selected.map { history in (0..<table.rowCount).filter { history.inspected[$0] } }
+            ?? Array(0..<table.rowCount)
+        func metrics(_ assessments: [RiskAssessment]) throws -> EvaluationReport {
+            try EvaluationReport(probabilities: kept.map { assessments[$0].probability }, labels: kept.map { labels[$0] },
+                                 revenue: table.revenue.map { revenue in kept.map { revenue[$0] } },
+                                 tieBreakers: kept.map { assessments[$0].rawScore })
+        }
+        let reports = [try metrics(baseline), try metrics(candidate)]
+        // A fully labelled file is a history where every declaration was inspected with probability 1.
+        let history = try selected?.history ?? (try SelectedHistory(
+            inspected: [Bool](repeating: true, count: table.rowCount),
+            selectionProbability: [Double](repeating: 1, count: table.rowCount), labels: labels,
+            revenue: table.revenue.map { $0.map { $0.isNaN ? 0 : $0 } }))
+        func ranking(_ a: [RiskAssessment]) throws -> [Int] {
+            try TopSelection.order(scores: a.map(\.probability), tieBreakers: a.map(\.rawScore))
+        }
+        let comparison = try history.comparison(rankingA: try ranking(baseline), rankingB: try ranking(candidate))
+        let what = selected == nil ? "" : " (population estimates from the inspected declarations)"
+        let comparisonTable = ReportTable(
+            title: "B − A at each budget\(what)",
+            note: "A = \(model[0]), B = \(model[1]). Paired bootstrap 95 % intervals (\(comparison.bootstrapSamples) "
+                + "resamples of the declarations, both models measured on each): an interval excluding 0 is a "
+                + "difference beyond resampling noise.",
+            header: ["Inspection rate", "Precision", "Recall", "Revenue"],
+            rows: comparison.precisionAt.keys.sorted().map { rate in
+                func show(_ e: IntervalEstimate?) -> String {
+                    e.map { String(format: "%+.4f [%+.4f, %+.4f]", $0.value, $0.low, $0.high) } ?? "–"
+                }
+                return ["\(PopulationEstimates.percent(rate)) %", show(comparison.precisionAt[rate]),
+                        show(comparison.recallAt[rate]), show(comparison.revenueAt[rate])]
+            })
+        if let report {
+            let page = reports[1].html(
+                title: "CustomsRisk comparison: \(URL(fileURLWithPath: model[1]).lastPathComponent) (B) against "
+                    + "\(URL(fileURLWithPath: model[0]).lastPathComponent) (A) on \(URL(fileURLWithPath: data).lastPathComponent)",
+                identity: ReportContext.identity(try ModelBundle.load(contentsOf: URL(fileURLWithPath: model[1])),
+                                                 path: model[1]),
+                tables: [comparisonTable])
+            try AtomicFile.write(Data(page.utf8), to: URL(fileURLWithPath: report), overwrite: force)
+        }
+        if json {
+            func object(_ e: IntervalEstimate) -> [String: Any] { ["value": e.value, "low": e.low, "high": e.high] }
+            func byPercent(_ values: [Double: IntervalEstimate]) -> [String: Any] {
+                Dictionary(uniqueKeysWithValues: values.map { (PopulationEstimates.percent($0.key), object($0.value)) })
+            }
+            var difference: [String: Any] = ["precision_at": byPercent(comparison.precisionAt),
+                                             "recall_at": byPercent(comparison.recallAt),
+                                             "bootstrap_samples": comparison.bootstrapSamples]
+            if !comparison.revenueAt.isEmpty { difference["revenue_at"] = byPercent(comparison.revenueAt) }
+            let models = try zip(model, reports).map { path, report -> [String: Any] in
+                var o = try JSONSerialization.jsonObject(with: report.jsonData(prettyPrinted: false)) as! [String: Any]
+                o["model"] = path
+                return o
+            }
+            let document: [String: Any] = ["models": models, "difference": difference,
+                                           "population": selected != nil, "declarations": table.rowCount]
+            print(String(decoding: try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys]),
+                         as: UTF8.self))
+            return
+        }
+        for (name, (path, report)) in zip(["A", "B"], zip(model, reports)) {
+            print("\(name) = \(path)" + (selected == nil ? "" : " (on the \(kept.count) inspected declarations)") + ":")
+            print(report.textTable())
+            print("")
+        }
+        print(comparisonTable.title + ":")
+        print("  Inspection rate    Precision                   Recall                      Revenue")
+        for row in comparisonTable.rows {
+            print("  " + row[0].padding(toLength: 19, withPad: " ", startingAt: 0)
+                  + row[1].padding(toLength: 28, withPad: " ", startingAt: 0)
+                  + row[2].padding(toLength: 28, withPad: " ", startingAt: 0) + row[3])
+        }
+        print("Paired bootstrap 95% intervals; an interval excluding 0 is a difference beyond resampling noise.")
+        if let report { print("wrote \(report)") }
     }
 }
 

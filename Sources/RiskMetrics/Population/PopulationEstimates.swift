@@ -124,6 +124,29 @@ extension SelectedHistory {
     /// - Complexity: O(count log count + bootstrapSamples × inspected × rates).
     public func estimates(ranking: [Int], rates: [Double] = [0.01, 0.02, 0.05, 0.1], bootstrapSamples: Int = 1_000,
                           seed: UInt64 = 1) throws -> PopulationEstimates {
+        let membership = try self.membership(ranking, rates: rates)
+        let (point, replicas) = try bootstrap([membership], rateCount: rates.count, samples: bootstrapSamples, seed: seed)
+        func interval(_ statistic: (Totals) -> Double) -> IntervalEstimate {
+            Self.interval(value: statistic(point[0]), replicas: replicas.map { statistic($0[0]) })
+        }
+        var precision: [Double: IntervalEstimate] = [:], recall: [Double: IntervalEstimate] = [:]
+        var revenueShare: [Double: IntervalEstimate] = [:]
+        for (k, rate) in rates.enumerated() {
+            precision[rate] = interval { $0.precision(k) }
+            recall[rate] = interval { $0.recall(k) }
+            if revenue != nil { revenueShare[rate] = interval { $0.revenueShare(k) } }
+        }
+        return PopulationEstimates(illicitRate: interval { $0.illicitRate },
+                                   precisionAt: precision, recallAt: recall, revenueAt: revenueShare,
+                                   inspectedCount: inspected.reduce(0) { $0 + ($1 ? 1 : 0) },
+                                   bootstrapSamples: bootstrapSamples)
+    }
+
+    /// Per declaration, which budgets of `rates` select it under `ranking` (bit k for `rates[k]`).
+    ///
+    /// - Throws: `MetricError` `.lengthMismatch` when `ranking` is not a permutation of the
+    ///   declarations, `.invalidParameter` for a rate outside `(0, 1]`.
+    func membership(_ ranking: [Int], rates: [Double]) throws -> [Int] {
         guard ranking.count == count else {
             throw MetricError(.lengthMismatch, "The ranking has \(ranking.count) entries for \(count) declarations.")
         }
@@ -138,49 +161,53 @@ extension SelectedHistory {
         for rate in rates where !(rate > 0 && rate <= 1) {
             throw MetricError(.invalidParameter, "rate is \(rate); expected a value in (0, 1].")
         }
-        guard bootstrapSamples >= 100 else {
-            throw MetricError(.invalidParameter, "bootstrapSamples is \(bootstrapSamples); expected at least 100.")
-        }
         let cutoffs = rates.map { TopSelection.count(rowCount: count, rate: $0) }
-        // Per declaration: which budgets select it (bit k for rates[k]).
-        let membership = position.map { rank in cutoffs.enumerated().reduce(0) { $0 | (rank < $1.1 ? 1 << $1.0 : 0) } }
-        let point = totals(counts: nil, membership: membership, rateCount: rates.count)
+        return position.map { rank in cutoffs.enumerated().reduce(0) { $0 | (rank < $1.1 ? 1 << $1.0 : 0) } }
+    }
+
+    /// The totals of each membership on the data as given, and in each Poisson-bootstrap replica:
+    /// every membership sees the same replica (the same resampled declarations), which is what
+    /// makes a difference between two rankings a paired comparison.
+    ///
+    /// - Throws: `MetricError` `.invalidParameter` for fewer than 100 samples.
+    func bootstrap(_ memberships: [[Int]], rateCount: Int, samples: Int, seed: UInt64) throws
+        -> (point: [Totals], replicas: [[Totals]]) {
+        guard samples >= 100 else {
+            throw MetricError(.invalidParameter, "bootstrapSamples is \(samples); expected at least 100.")
+        }
+        let point = memberships.map { totals(counts: nil, membership: $0, rateCount: rateCount) }
         var generator = SplitMix(seed: seed)
-        var replicas: [Totals] = []
-        replicas.reserveCapacity(bootstrapSamples)
+        var replicas: [[Totals]] = []
+        replicas.reserveCapacity(samples)
         let seen = (0..<count).filter { inspected[$0] }
         var counts = [Int](repeating: 0, count: seen.count)
-        for _ in 0..<bootstrapSamples {
+        for _ in 0..<samples {
             for j in seen.indices { counts[j] = generator.nextPoissonOne() }
-            replicas.append(totals(counts: (seen, counts), membership: membership, rateCount: rates.count))
+            replicas.append(memberships.map { totals(counts: (seen, counts), membership: $0, rateCount: rateCount) })
         }
-        func interval(_ statistic: (Totals) -> Double) -> IntervalEstimate {
-            var values = replicas.map(statistic)
-            values.sort()
-            func percentile(_ q: Double) -> Double {
-                let position = q * Double(values.count - 1)
-                let lower = Int(position.rounded(.down)), upper = min(values.count - 1, lower + 1)
-                return values[lower] + (values[upper] - values[lower]) * (position - Double(lower))
-            }
-            return IntervalEstimate(value: statistic(point), low: percentile(0.025), high: percentile(0.975))
+        return (point, replicas)
+    }
+
+    /// `value` with the 2.5th and 97.5th percentiles (linear interpolation) of `replicas`.
+    static func interval(value: Double, replicas: [Double]) -> IntervalEstimate {
+        let values = replicas.sorted()
+        func percentile(_ q: Double) -> Double {
+            let position = q * Double(values.count - 1)
+            let lower = Int(position.rounded(.down)), upper = min(values.count - 1, lower + 1)
+            return values[lower] + (values[upper] - values[lower]) * (position - Double(lower))
         }
-        func ratio(_ a: Double, _ b: Double) -> Double { b > 0 ? a / b : 0 }
-        var precision: [Double: IntervalEstimate] = [:], recall: [Double: IntervalEstimate] = [:]
-        var revenueShare: [Double: IntervalEstimate] = [:]
-        for (k, rate) in rates.enumerated() {
-            precision[rate] = interval { ratio($0.positivesIn[k], $0.weightIn[k]) }
-            recall[rate] = interval { ratio($0.positivesIn[k], $0.positives) }
-            if revenue != nil { revenueShare[rate] = interval { ratio($0.revenueIn[k], $0.revenue) } }
-        }
-        return PopulationEstimates(illicitRate: interval { ratio($0.positives, $0.weight) },
-                                   precisionAt: precision, recallAt: recall, revenueAt: revenueShare,
-                                   inspectedCount: inspected.reduce(0) { $0 + ($1 ? 1 : 0) },
-                                   bootstrapSamples: bootstrapSamples)
+        return IntervalEstimate(value: value, low: percentile(0.025), high: percentile(0.975))
     }
 
     struct Totals {
         var weight = 0.0, positives = 0.0, revenue = 0.0
         var weightIn: [Double], positivesIn: [Double], revenueIn: [Double]
+
+        func precision(_ k: Int) -> Double { ratio(positivesIn[k], weightIn[k]) }
+        func recall(_ k: Int) -> Double { ratio(positivesIn[k], positives) }
+        func revenueShare(_ k: Int) -> Double { ratio(revenueIn[k], revenue) }
+        var illicitRate: Double { ratio(positives, weight) }
+        private func ratio(_ a: Double, _ b: Double) -> Double { b > 0 ? a / b : 0 }
     }
 
     /// Weighted totals of the inspected declarations, each counted once, or `counts.1[j]` times for
