@@ -11,6 +11,7 @@ extension RiskControl {
             TrainCommand.self,
             EvaluateCommand.self,
             ReplayCommand.self,
+            MonitorCommand.self,
             ScoreCommand.self,
             ExplainCommand.self,
             ImportanceCommand.self,

@@ -31,6 +31,9 @@ public struct ModelBundle: Sendable, Hashable, Codable {
     public var reasons: ReasonCodeCatalog
     /// How the bundle was made.
     public var metadata: TrainingMetadata
+    /// Histograms of the training declarations' features and scores, against which `riskctl monitor`
+    /// measures drift; nil in bundles written before it existed.
+    public var reference: ReferenceDistributions?
 
     public init(schema: DeclarationSchema, pipeline: FittedFeaturePipeline, model: RiskModel,
                 revenueModel: BoostedTreesModel? = nil, calibration: Calibration, lanes: LaneThresholds,
@@ -200,6 +203,7 @@ public struct ModelBundle: Sendable, Hashable, Codable {
         } catch let error as BundleError {
             throw BundleError(.invalidContent, "lanes: " + error.message)
         }
+        try reference?.validate(schema: pipeline.schema(for: .trees))
         do {
             _ = try ReasonGenerator(catalog: reasons)
         } catch {

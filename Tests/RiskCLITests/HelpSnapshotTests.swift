@@ -35,6 +35,10 @@ import Testing
                                   period, select under a budget with exploration,
                                   reveal only the selected outcomes, retrain; compare
                                   with an oracle and random.
+          monitor                 Measure drift of recent declarations against the
+                                  training data: PSI per feature group and of the
+                                  score, unseen values, hit rate by lane. Exit code 3
+                                  when any measure is at "act".
           score                   Score declarations: probability, rank, lane,
                                   selection under an inspection budget, top reasons.
           explain                 Explain one declaration: contributions by declaration

@@ -154,6 +154,8 @@ package struct SVGChart {
     package var legendAtTop = false
     /// The x axis runs from 0 to this (1: the unit square; 0.2 zooms on small budgets).
     package var xMaximum = 1.0
+    /// The y axis runs from 0 to this (1: the unit square).
+    package var yMaximum = 1.0
     /// The text of the x tick at a value (default: the value, 1 or 2 decimals), e.g. a date.
     package var xTickText: (@Sendable (Double) -> String)?
 
@@ -171,7 +173,7 @@ package struct SVGChart {
     }
 
     private func y(_ value: Double) -> Double {
-        Self.height - Self.bottom - min(1, max(0, value)) * (Self.height - Self.top - Self.bottom)
+        Self.height - Self.bottom - min(1, max(0, value / yMaximum)) * (Self.height - Self.top - Self.bottom)
     }
 
     private func number(_ value: Double) -> String { fixed(value, 1) }
@@ -185,20 +187,21 @@ package struct SVGChart {
         for (step, tick) in stride(from: 0.0, through: 1.0001, by: 0.2).enumerated() {
             let xTick = Double(step) * 0.2 * xMaximum
             s += "<line x1=\"\(number(x(xTick)))\" y1=\"\(number(y(0)))\" x2=\"\(number(x(xTick)))\" "
-                + "y2=\"\(number(y(1)))\" stroke=\"#eee\"/>\n"
-            s += "<line x1=\"\(number(x(0)))\" y1=\"\(number(y(tick)))\" x2=\"\(number(x(xMaximum)))\" "
-                + "y2=\"\(number(y(tick)))\" stroke=\"#eee\"/>\n"
+                + "y2=\"\(number(y(yMaximum)))\" stroke=\"#eee\"/>\n"
+            let yTick = tick * yMaximum
+            s += "<line x1=\"\(number(x(0)))\" y1=\"\(number(y(yTick)))\" x2=\"\(number(x(xMaximum)))\" "
+                + "y2=\"\(number(y(yTick)))\" stroke=\"#eee\"/>\n"
             s += "<text x=\"\(number(x(xTick)))\" y=\"\(number(y(0) + 16))\" text-anchor=\"middle\" "
                 + "font-size=\"11\">\(htmlEscaped(xTickText?(xTick) ?? fixed(xTick, xMaximum < 1 ? 2 : 1)))</text>\n"
-            s += "<text x=\"\(number(x(0) - 6))\" y=\"\(number(y(tick) + 4))\" text-anchor=\"end\" "
-                + "font-size=\"11\">\(fixed(tick, 1))</text>\n"
+            s += "<text x=\"\(number(x(0) - 6))\" y=\"\(number(y(yTick) + 4))\" text-anchor=\"end\" "
+                + "font-size=\"11\">\(fixed(yTick, yMaximum < 1 ? 2 : 1))</text>\n"
         }
-        s += "<rect x=\"\(number(x(0)))\" y=\"\(number(y(1)))\" width=\"\(number(x(xMaximum) - x(0)))\" "
-            + "height=\"\(number(y(0) - y(1)))\" fill=\"none\" stroke=\"#444\"/>\n"
+        s += "<rect x=\"\(number(x(0)))\" y=\"\(number(y(yMaximum)))\" width=\"\(number(x(xMaximum) - x(0)))\" "
+            + "height=\"\(number(y(0) - y(yMaximum)))\" fill=\"none\" stroke=\"#444\"/>\n"
         s += "<text x=\"\(number((x(0) + x(xMaximum)) / 2))\" y=\"\(number(h - 8))\" text-anchor=\"middle\" "
             + "font-size=\"12\">\(htmlEscaped(xLabel))</text>\n"
-        s += "<text x=\"14\" y=\"\(number((y(0) + y(1)) / 2))\" text-anchor=\"middle\" font-size=\"12\" "
-            + "transform=\"rotate(-90 14 \(number((y(0) + y(1)) / 2)))\">\(htmlEscaped(yLabel))</text>\n"
+        s += "<text x=\"14\" y=\"\(number((y(0) + y(yMaximum)) / 2))\" text-anchor=\"middle\" font-size=\"12\" "
+            + "transform=\"rotate(-90 14 \(number((y(0) + y(yMaximum)) / 2)))\">\(htmlEscaped(yLabel))</text>\n"
         if diagonal {
             s += "<line x1=\"\(number(x(0)))\" y1=\"\(number(y(0)))\" x2=\"\(number(x(xMaximum)))\" "
                 + "y2=\"\(number(y(xMaximum)))\" stroke=\"#999\" stroke-dasharray=\"4 4\"/>\n"
@@ -215,7 +218,7 @@ package struct SVGChart {
                         + "fill=\"\(line.color)\"/>\n"
                 }
             }
-            let legendY = legendAtTop ? y(1) + 16 + 16 * Double(index)
+            let legendY = legendAtTop ? y(yMaximum) + 16 + 16 * Double(index)
                 : y(0) - 10 - 16 * Double(series.count - 1 - index)
             let legendX = x(xMaximum) - 150
             s += "<line x1=\"\(number(legendX))\" y1=\"\(number(legendY - 4))\" x2=\"\(number(legendX + 18))\" "
@@ -224,7 +227,7 @@ package struct SVGChart {
                 + "\(htmlEscaped(line.name))</text>\n"
         }
         if let note {
-            s += "<text x=\"\(number((x(0) + x(xMaximum)) / 2))\" y=\"\(number((y(0) + y(1)) / 2))\" "
+            s += "<text x=\"\(number((x(0) + x(xMaximum)) / 2))\" y=\"\(number((y(0) + y(yMaximum)) / 2))\" "
                 + "text-anchor=\"middle\" font-size=\"12\" fill=\"#888\">\(htmlEscaped(note))</text>\n"
         }
         s += "</svg>"
