@@ -46,6 +46,17 @@ demo: build
 	@echo "Officer rules beside the model (Docs/examples/rules.json):"
 	$(RISKCTL) rules check --rules Docs/examples/rules.json --schema $(DEMO_DIR)/declarations.schema.json
 	$(RISKCTL) rules evaluate --rules Docs/examples/rules.json --model $(DEMO_DIR)/model.json --data $(DEMO_DIR)/test.csv
+	@echo "Drift: the test months against the training data, then the same months with a new scheme from November:"
+	$(RISKCTL) monitor --model $(DEMO_DIR)/model.json --data $(DEMO_DIR)/test.csv --window month
+	$(RISKCTL) synth --rows $(DEMO_ROWS) --seed 1 --drift-from 2025-11-01 --out $(DEMO_DIR)/drifted.csv --force
+	$(RISKCTL) split --data $(DEMO_DIR)/drifted.csv --schema $(DEMO_DIR)/drifted.schema.json \
+		--test-fraction 0.25 --out-train $(DEMO_DIR)/drifted-train.csv --out-test $(DEMO_DIR)/drifted-test.csv --force
+	$(RISKCTL) monitor --model $(DEMO_DIR)/model.json --data $(DEMO_DIR)/drifted-test.csv --window month \
+		--report $(DEMO_DIR)/monitor.html --force || [ $$? -eq 3 ]
+	@echo "Replay: monthly targeting over the second half of the year, with and without exploration:"
+	$(RISKCTL) replay --data $(DEMO_DIR)/declarations.csv --start 2025-07-01 --period month --budget 0.05 \
+		--exploration 0,0.1 --retrain-every 3 --iterations 100 --seed 1 --out $(DEMO_DIR)/replay.json \
+		--report $(DEMO_DIR)/replay.html --force
 
 ## Side-by-side comparison with LightGBM, XGBoost and scikit-learn (installs them in a venv).
 compare: build

@@ -34,7 +34,27 @@ struct SynthCommand: ParsableCommand {
         "Mean share of declarations the policy inspects (with --inspection-policy).", valueName: "share"))
     var inspectionRate: Double = 0.1
 
+    @Option(name: .customLong("drift-from"), help: ArgumentHelp(
+        "Plant a new fraud scheme from this day of 2025: new importers, a chapter and a route that were clean "
+            + "before (Docs/SyntheticData.md).", valueName: "YYYY-MM-DD"))
+    var driftFrom: String?
+
+    /// `--drift-from` as days since 1970-01-01.
+    func driftDay() throws -> Int32? {
+        guard let driftFrom else { return nil }
+        guard let day = Array(driftFrom.utf8).withUnsafeBufferPointer({ ValueParsers.parseDate($0) }) else {
+            throw ValidationError("--drift-from is \"\(driftFrom)\"; expected a date as YYYY-MM-DD.")
+        }
+        let first = Int32(ValueParsers.daysFromCivil(year: 2025, month: 1, day: 1))
+        guard day > first, day <= first + 364 else {
+            throw ValidationError("--drift-from is \(driftFrom); the generated declarations run over 2025, so expected a "
+                                  + "day from 2025-01-02 to 2025-12-31.")
+        }
+        return day
+    }
+
     func validate() throws {
+        _ = try driftDay()
         guard rows >= 0 else { throw ValidationError("--rows must be 0 or more; got \(rows).") }
         guard inspectionRate > 0, inspectionRate <= 1 else {
             throw ValidationError("--inspection-rate is \(inspectionRate); expected a share in (0, 1].")
@@ -51,7 +71,7 @@ struct SynthCommand: ParsableCommand {
         try checkOutput(out, inputs: [], force: force)
         try checkOutput(schemaPath, inputs: [URL(fileURLWithPath: out)], force: force)
         try DeclarationCommandSupport.reportingFailures {
-            let generator = SyntheticDeclarations(rowCount: rows, seed: seed)
+            let generator = SyntheticDeclarations(rowCount: rows, seed: seed, driftFrom: try driftDay())
             if let inspectionPolicy {
                 let bytes = try generator.selectedHistoryBytes(policy: inspectionPolicy, rate: inspectionRate)
                 try AtomicFile.write(Data(bytes), to: URL(fileURLWithPath: out), overwrite: force)
@@ -62,7 +82,8 @@ struct SynthCommand: ParsableCommand {
             }
             try generator.write(to: URL(fileURLWithPath: out), schemaURL: URL(fileURLWithPath: schemaPath),
                                 overwrite: force)
-            print("wrote \(rows) declarations to \(out) and the schema to \(schemaPath)")
+            print("wrote \(rows) declarations to \(out) and the schema to \(schemaPath)"
+                  + (driftFrom.map { " (a new fraud scheme from \($0))" } ?? ""))
         }
     }
 }

@@ -19,14 +19,22 @@ public struct SyntheticDeclarations: Sendable, Hashable {
     public var rowCount: Int
     /// Seed of every random choice.
     public var seed: UInt64
+    /// From this day (days since 1970-01-01) a new fraud scheme runs (`riskctl synth --drift-from`):
+    /// 12 % of the declarations come from twelve importers never seen before, declaring machinery
+    /// (chapter 84, the lowest-risk chapter) of Turkish origin shipped through Dubai — a trader
+    /// group, a chapter and a route that were clean before — and are far riskier (+3 on the
+    /// log-odds). Rows before the day are byte-identical to a history without drift. nil: no drift.
+    public var driftFrom: Int32?
 
     /// - Parameters:
     ///   - rowCount: Number of declarations (≥ 0).
     ///   - seed: Seed; the same seed gives the same bytes.
-    public init(rowCount: Int, seed: UInt64) {
+    ///   - driftFrom: The first day of the planted scheme (see ``driftFrom``), or nil.
+    public init(rowCount: Int, seed: UInt64, driftFrom: Int32? = nil) {
         precondition(rowCount >= 0, "rowCount must be ≥ 0")
         self.rowCount = rowCount
         self.seed = seed
+        self.driftFrom = driftFrom
     }
 
     /// The header, in column order.
@@ -278,8 +286,18 @@ public struct SyntheticDeclarations: Sendable, Hashable {
         out.newline()
 
         let start = ValueParsers.daysFromCivil(year: 2025, month: 1, day: 1)
+        // The planted scheme draws from its own generator, so rows before it keep their bytes.
+        let driftDay = driftFrom.map { Int($0) - start }
+        var drift = SeededGenerator(seed: seed ^ 0xD81F_7000_0000_0001)
+        let schemeImporters = (0..<12).map { k in
+            Importer(identifier: "IMN" + String(90_000 + k * 37), baseRisk: 0, isOffender: false, isAEO: false,
+                     firstDay: driftDay ?? 0, chapters: [Self.chapters.firstIndex { $0.code == "84" }!],
+                     origins: [countryIndex["TR"]!, countryIndex["TR"]!],
+                     declarants: [k % declarantCount], sellers: [(k * 13) % sellerCount])
+        }
         for row in 0..<rowCount {
             let day = rowCount > 0 ? row * 365 / rowCount : 0
+            let isScheme = driftDay.map { day >= $0 && drift.nextUnit() < 0.12 } ?? false
             // Importer, active on `day`.
             var importerIndex = 0
             for _ in 0..<8 {
@@ -294,21 +312,23 @@ public struct SyntheticDeclarations: Sendable, Hashable {
                     break
                 }
             }
-            let importer = importers[importerIndex]
+            let importer = isScheme ? schemeImporters[drift.nextInt(below: schemeImporters.count)] : importers[importerIndex]
             let declarant = generator.nextUnit() < 0.85
                 ? importer.declarants[generator.nextInt(below: importer.declarants.count)]
                 : generator.nextInt(below: declarantCount)
             let seller = generator.nextUnit() < 0.8
                 ? importer.sellers[generator.nextInt(below: importer.sellers.count)]
                 : generator.nextInt(below: sellerCount)
-            let chapter = generator.nextUnit() < 0.75
+            var chapter = generator.nextUnit() < 0.75
                 ? importer.chapters[generator.nextInt(below: importer.chapters.count)]
                 : generator.nextInt(below: Self.chapters.count)
+            if isScheme { chapter = importer.chapters[0] }
             let heading = chapter * 3 + generator.nextInt(below: 3)
             let trueLine = headings[heading][generator.nextInt(below: 4)]
             var origin = generator.nextUnit() < 0.6
                 ? importer.origins[generator.nextInt(below: 2)]
                 : pickCountry(&generator)
+            if isScheme { origin = importer.origins[0] }
             let modeDraw = generator.nextUnit()
             let mode = modeDraw < 0.6 ? 0 : modeDraw < 0.9 ? 1 : modeDraw < 0.95 ? 2 : 3
             let offices = Self.officesByMode[mode]
@@ -320,6 +340,7 @@ public struct SyntheticDeclarations: Sendable, Hashable {
             if importer.firstDay > 0 && day - importer.firstDay < 90 { logit += 1.4 }
             if importer.isAEO { logit -= 2.2 }
             if colluding.contains(declarant) { logit += 1.7 }
+            if isScheme { logit += 3.0 - Self.chapters[chapter].risk }
             let illicit = generator.nextUnit() < 1 / (1 + _exp(-logit))
 
             let netWeight = _exp(_log(Self.chapters[chapter].kilogramsPerUnit * 40) + 1.1 * generator.nextGaussian())
@@ -330,6 +351,7 @@ public struct SyntheticDeclarations: Sendable, Hashable {
             var departure = generator.nextUnit() < 0.82
                 ? countries[origin].code
                 : Self.hubs[generator.nextInt(below: Self.hubs.count)]
+            if isScheme { departure = "AE" }
             var valueFactor = generator.nextUnit() < 0.04 ? 0.5 + 0.3 * generator.nextUnit() : 1.0  // discounts
 
             if illicit {
