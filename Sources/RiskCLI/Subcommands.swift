@@ -12,6 +12,7 @@ extension RiskControl {
             EvaluateCommand.self,
             ReplayCommand.self,
             MonitorCommand.self,
+            AuditCommand.self,
             ScoreCommand.self,
             ExplainCommand.self,
             ImportanceCommand.self,

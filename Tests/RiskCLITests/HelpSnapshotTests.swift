@@ -39,6 +39,8 @@ import Testing
                                   training data: PSI per feature group and of the
                                   score, unseen values, hit rate by lane. Exit code 3
                                   when any measure is at "act".
+          audit                   Check the hash chain of an audit log written by
+                                  `riskctl score --audit`.
           score                   Score declarations: probability, rank, lane,
                                   selection under an inspection budget, top reasons.
           explain                 Explain one declaration: contributions by declaration
