@@ -37,13 +37,13 @@ struct EvaluateCommand: ParsableCommand {
         guard (1...2).contains(model.count) else {
             throw ValidationError("--model is given \(model.count) times; expected one bundle, or two to compare.")
         }
+    }
+
+    func run() throws {
         if let report {
             try checkOutput(report, inputs: [URL(fileURLWithPath: data)] + model.map { URL(fileURLWithPath: $0) },
                             force: force)
         }
-    }
-
-    func run() throws {
         let bundles = try model.map { try ModelBundle.load(contentsOf: URL(fileURLWithPath: $0)) }
         let bundle = bundles[0]
         let input = DeclarationInput(data: data, schema: schema, onBadRow: onBadRow)

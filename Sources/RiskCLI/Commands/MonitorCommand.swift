@@ -37,12 +37,12 @@ struct MonitorCommand: ParsableCommand {
         guard watch > 0, act > watch, act.isFinite else {
             throw ValidationError("--watch \(watch) and --act \(act): expected 0 < watch < act.")
         }
-        if let report {
-            try checkOutput(report, inputs: [input.dataURL, URL(fileURLWithPath: modelInput.model)], force: force)
-        }
     }
 
     func run() throws {
+        if let report {
+            try checkOutput(report, inputs: [input.dataURL, URL(fileURLWithPath: modelInput.model)], force: force)
+        }
         let bundle = try modelInput.load()
         var monitor = try DriftMonitor(bundle: bundle)
         monitor.watchThreshold = watch

@@ -66,14 +66,14 @@ struct ReplayCommand: ParsableCommand {
         }
         guard retrainEvery >= 1 else { throw ValidationError("--retrain-every is \(retrainEvery); expected 1 or more.") }
         if let iterations, iterations < 1 { throw ValidationError("--iterations is \(iterations); expected 1 or more.") }
+    }
+
+    func run() throws {
         let inputs = [input.dataURL]
         try checkOutput(out, inputs: inputs, force: force)
         if let report {
             try checkOutput(report, inputs: inputs + [URL(fileURLWithPath: out)], force: force)
         }
-    }
-
-    func run() throws {
         let table = try input.read(requireLabel: true).table
         var configuration = ReplayConfiguration(start: try startDay())
         configuration.period = period
