@@ -2,7 +2,7 @@ import RiskData
 
 /// Declared amounts and their ratios: value, FOB, quantity, weight, taxes and the unit prices
 /// (`RowAmounts` computes them per row). Nothing is learned: a column exists when the training table
-/// has the roles it needs.
+/// has the roles it needs. The linear model takes sign·log1p of every one (money, mass, heavy tails).
 struct AmountsFamily: FeatureFamily {
     let columns: [FamilyColumn]
 
@@ -23,7 +23,7 @@ struct AmountsFamily: FeatureFamily {
             (value && weight, .valuePerKilogram, "value_per_kg", FeatureGroup.unitValue),
         ]
         columns = candidates.compactMap { present, slot, name, group in
-            present ? FamilyColumn(.amounts, slot, name, group) : nil
+            present ? FamilyColumn(.amounts, slot, name, group, linear: .standardized(.signedLogarithm)) : nil
         }
     }
 }

@@ -23,7 +23,8 @@ struct CalendarFamily: FeatureFamily {
             FamilyColumn(.calendar, .month, "month", FeatureGroup.date),
             FamilyColumn(.calendar, .weekday, "weekday", FeatureGroup.date),
         ] + (training.roles.importer == nil ? [] : [
-            FamilyColumn(.calendar, .traderTenureDays, "trader_tenure_days", FeatureGroup.traderTenure),
+            FamilyColumn(.calendar, .traderTenureDays, "trader_tenure_days", FeatureGroup.traderTenure,
+                         linear: .standardized(.signedLogarithm)),
         ])
     }
 }

@@ -34,7 +34,7 @@ struct CodesFamily: FeatureFamily {
             }
             columns.append(FamilyColumn(block, .code(field: index, levels: levels.count - 1),
                                         "\(field.columnPrefix)_code", field.group,
-                                        kind: .categorical(levelCount: kept.count + 1), linear: oneHot))
+                                        kind: .categorical(levelCount: kept.count + 1), linear: .columns(oneHot)))
         }
         for field in [KeyField.hs2, .hs4, .hs6, .origin, .departure, .office] { addCode(field, block: .keyCodes) }
         if training.index(of: .route) != nil {

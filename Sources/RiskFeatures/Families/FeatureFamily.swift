@@ -23,16 +23,22 @@ enum ColumnBlock: CaseIterable {
 /// One trees column a family contributes: its slot (how the encoder computes it), its name and group,
 /// and how it reaches the linear matrix.
 struct FamilyColumn {
+    /// How a trees column reaches the linear matrix.
+    enum Linear {
+        /// Standardised after `LinearTransform` with statistics of the training trees column, plus a
+        /// missing indicator when that column has missing values.
+        case standardized(LinearTransform)
+        /// Exactly these linear columns (one-hot levels; none = only through other columns).
+        case columns([(plan: LinearColumnPlan, column: FeatureColumn)])
+    }
+
     var block: ColumnBlock
     var slot: Slot
     var column: FeatureColumn
-    /// nil: standardised from the training trees column (`Slot.linearTransform`, with a missing
-    /// indicator when the column has missing values); otherwise exactly these linear columns
-    /// (one-hot levels; empty = the column reaches the linear model only through other columns).
-    var linear: [(plan: LinearColumnPlan, column: FeatureColumn)]?
+    var linear: Linear
 
     init(_ block: ColumnBlock, _ slot: Slot, _ name: String, _ group: String, kind: FeatureKind = .numeric,
-         linear: [(plan: LinearColumnPlan, column: FeatureColumn)]? = nil) {
+         linear: Linear = .standardized(.identity)) {
         self.block = block
         self.slot = slot
         self.column = FeatureColumn(name: name, group: group, kind: kind)

@@ -44,12 +44,17 @@ struct ProfilesFamily: FeatureFamily {
                                                folds: folds, foldCount: configuration.foldCount, strength: strength)
         }
         (self.fields, self.profiles, self.prior, self.priorRevenue) = (fields, profiles, prior, priorRevenue)
+        // The linear model adds log-odds of the rates (evidence of independent profiles combines as in
+        // naive Bayes) and sign·log1p of revenues and counts.
         columns = fields.enumerated().flatMap { profile, field in
-            let key = training.keyFields[field]
-            return [FamilyColumn(.profiles, .rate(profile: profile), "\(key.columnPrefix)_illicit_rate", key.group)]
+            let key = training.keyFields[field], prefix = key.columnPrefix
+            let logarithm = FamilyColumn.Linear.standardized(.signedLogarithm)
+            return [FamilyColumn(.profiles, .rate(profile: profile), "\(prefix)_illicit_rate", key.group,
+                                 linear: .standardized(.logOdds))]
                 + (revenue == nil ? [] : [FamilyColumn(.profiles, .meanRevenue(profile: profile),
-                                                       "\(key.columnPrefix)_mean_revenue", key.group)])
-                + [FamilyColumn(.profiles, .count(profile: profile), "\(key.columnPrefix)_declaration_count", key.group)]
+                                                       "\(prefix)_mean_revenue", key.group, linear: logarithm)])
+                + [FamilyColumn(.profiles, .count(profile: profile), "\(prefix)_declaration_count", key.group,
+                                linear: logarithm)]
         }
     }
 }

@@ -87,8 +87,10 @@ public struct FeaturePipeline: Sendable {
 
         // The linear plan, from the training trees matrix.
         let linearColumns = columns.enumerated().flatMap { source, column in
-            column.linear ?? trees.withUnsafeColumn(source) { values in
-                Self.standardizedColumns(of: values, source: source, slot: column.slot, column: column.column)
+            switch column.linear {
+            case .columns(let columns): columns
+            case .standardized(let transform):
+                trees.withUnsafeColumn(source) { Self.standardized($0, source: source, transform, column.column) }
             }
         }
         try Self.checkUniqueNames(linearColumns.map(\.column.name))
@@ -127,11 +129,10 @@ public struct FeaturePipeline: Sendable {
         return (labels, table.revenue)
     }
 
-    /// The linear columns of trees column `source`: standardised (by `slot.linearTransform`), plus a
-    /// missing indicator when the training column has missing values.
-    static func standardizedColumns(of values: UnsafeBufferPointer<Float>, source: Int, slot: Slot,
-                                    column: FeatureColumn) -> [(plan: LinearColumnPlan, column: FeatureColumn)] {
-        let transform = slot.linearTransform
+    /// The linear columns of trees column `source` (`values` in training): standardised after `transform`,
+    /// plus a missing indicator when the training column has missing values.
+    static func standardized(_ values: UnsafeBufferPointer<Float>, source: Int, _ transform: LinearTransform,
+                             _ column: FeatureColumn) -> [(plan: LinearColumnPlan, column: FeatureColumn)] {
         let statistics = linearStatistics(values, transform: transform)
         let plan: LinearColumnPlan = transform == .logOdds
             ? .standardizedLogOdds(source: source, median: statistics.median, mean: statistics.mean,
