@@ -9,13 +9,11 @@ struct CalendarFamily: FeatureFamily {
     let columns: [FamilyColumn]
 
     init(fitting training: TrainingInput) {
-        var firstDate: [Int32] = []
-        if let importer = training.index(of: .importer) {
-            firstDate = [Int32](repeating: .max, count: training.vocabularyCount(importer))
-            if training.hasDate, let dates = training.table.dates {
-                for (row, code) in training.codes[importer].enumerated() where code >= 0 {
-                    if let date = dates[row] { firstDate[Int(code)] = min(firstDate[Int(code)], date) }
-                }
+        let importer = training.index(of: .importer)
+        var firstDate = [Int32](repeating: .max, count: importer.map(training.vocabularyCount) ?? 0)
+        if let importer, training.hasDate, let dates = training.table.dates {
+            for (row, code) in training.codes[importer].enumerated() where code >= 0 {
+                if let date = dates[row] { firstDate[Int(code)] = min(firstDate[Int(code)], date) }
             }
         }
         importerFirstDate = firstDate

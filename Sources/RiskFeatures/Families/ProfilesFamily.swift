@@ -5,7 +5,7 @@ import RiskData
 /// (what scoring uses), and the out-of-fold values the training matrices take instead, so that no
 /// training row sees its own label (`ProfileEstimator`; Docs/FeatureEngineering.md).
 struct ProfilesFamily: FeatureFamily {
-    /// Indices of the profiled fields in `TrainingKeys.fields`.
+    /// Indices of the profiled fields in `TrainingInput.keyFields`.
     let fields: [Int]
     let profiles: [KeyProfile]
     /// Training illicit rate and mean revenue.

@@ -81,8 +81,9 @@ public struct FeaturePipeline: Sendable {
             importerFirstDate: calendar.importerFirstDate, categoricalLevels: codes.levels,
             treeSlots: columns.map(\.slot), treeSchema: FeatureSchema(columns: columns.map(\.column)),
             linearPlan: [], linearSchema: FeatureSchema(columns: []))
-        let view = try TableView(table: table, fitted: fitted)
-        let override = TrainingOverride(profiles: profiles.outOfFold)
+        // The training view: route codes are computed from the countries, so the route vocabulary
+        // fitted since the view was made does not change it.
+        let view = training.view, override = TrainingOverride(profiles: profiles.outOfFold)
         let trees = fitted.emit(view, kind: .trees, override: override, threadCount: configuration.threadCount)
 
         // The linear plan, from the training trees matrix.
@@ -129,24 +130,11 @@ public struct FeaturePipeline: Sendable {
         return (labels, table.revenue)
     }
 
-    /// The linear columns of trees column `source` (`values` in training): standardised after `transform`,
-    /// plus a missing indicator when the training column has missing values.
+    /// The linear columns of trees column `source` (`values` in training): standardised after `transform`
+    /// with the median (over present values), mean and scale (over imputed values) of the transformed
+    /// column, plus a missing indicator when the training column has missing values.
     static func standardized(_ values: UnsafeBufferPointer<Float>, source: Int, _ transform: LinearTransform,
                              _ column: FeatureColumn) -> [(plan: LinearColumnPlan, column: FeatureColumn)] {
-        let statistics = linearStatistics(values, transform: transform)
-        let plan: LinearColumnPlan = transform == .logOdds
-            ? .standardizedLogOdds(source: source, median: statistics.median, mean: statistics.mean,
-                                   scale: statistics.scale)
-            : .standardized(source: source, logarithm: transform == .signedLogarithm, median: statistics.median,
-                            mean: statistics.mean, scale: statistics.scale)
-        return [(plan, column)] + (!statistics.hasMissing ? [] : [
-            (.missingIndicator(source: source), FeatureColumn(name: "\(column.name)_missing", group: column.group)),
-        ])
-    }
-
-    /// Median (over present values), mean and scale (over imputed values) of the linear input.
-    static func linearStatistics(_ values: UnsafeBufferPointer<Float>, transform: LinearTransform)
-        -> (median: Double, mean: Double, scale: Double, hasMissing: Bool) {
         var present: [Double] = []
         present.reserveCapacity(values.count)
         for x in values where !x.isNaN {
@@ -162,7 +150,14 @@ public struct FeaturePipeline: Sendable {
         for x in present { squares += (x - mean) * (x - mean) }
         squares += Double(missing) * (median - mean) * (median - mean)
         let deviation = values.isEmpty ? 0 : (squares / Double(values.count)).squareRoot()
-        return (median, mean, deviation > 1e-12 ? deviation : 1, missing > 0)
+        let scale = deviation > 1e-12 ? deviation : 1
+        let plan: LinearColumnPlan = transform == .logOdds
+            ? .standardizedLogOdds(source: source, median: median, mean: mean, scale: scale)
+            : .standardized(source: source, logarithm: transform == .signedLogarithm, median: median, mean: mean,
+                            scale: scale)
+        return [(plan, column)] + (missing == 0 ? [] : [
+            (.missingIndicator(source: source), FeatureColumn(name: "\(column.name)_missing", group: column.group)),
+        ])
     }
 
     static func checkUniqueNames(_ names: [String]) throws {
