@@ -103,7 +103,7 @@ extension FittedFeaturePipeline {
         // Route codes.
         if let route = keyFields.firstIndex(of: .route) {
             let count = codeCounts[route]
-            if let bad = routePairTable.codes.first(where: { !(0..<Int32(count)).contains($0.value) }) {
+            if let bad = routePairs.first(where: { !(0..<Int32(count)).contains($0.value) }) {
                 throw fail("route pair \(bad.key) has code \(bad.value); expected a code in 0..<\(count) "
                            + "(the route vocabulary).")
             }

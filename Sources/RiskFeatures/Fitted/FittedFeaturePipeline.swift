@@ -72,9 +72,9 @@ public struct FittedFeaturePipeline: Sendable, Hashable, Codable {
     package let hasRevenue: Bool
     package let keyFields: [KeyField]
     package let vocabularies: [String: Vocabulary]
-    /// Route codes by (departure country code, origin country code).
-    package let routePairTable: RoutePairTable
-    package var routePairs: [Int64: Int32] { routePairTable.codes }
+    /// Route codes by packed (departure country code, origin country code).
+    @SortedEncoding package internal(set) var routePairTable: [Int64: Int32]
+    package var routePairs: [Int64: Int32] { routePairTable }
     package let profiledFields: [Int]
     package let profiles: [KeyProfile]
     /// Training illicit rate and mean revenue.

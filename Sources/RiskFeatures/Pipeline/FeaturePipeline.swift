@@ -75,7 +75,7 @@ public struct FeaturePipeline: Sendable {
         var fitted = FittedFeaturePipeline(
             configuration: configuration, roles: training.roles, hasDate: training.hasDate,
             hasRevenue: revenue != nil, keyFields: training.keyFields, vocabularies: training.vocabularies,
-            routePairTable: RoutePairTable(training.routePairs), profiledFields: profiles.fields,
+            routePairTable: training.routePairs, profiledFields: profiles.fields,
             profiles: profiles.profiles, prior: profiles.prior, priorRevenue: profiles.priorRevenue,
             referencePerKilogram: unitValue.perKilogram, referencePerUnit: unitValue.perUnit,
             importerFirstDate: calendar.importerFirstDate, categoricalLevels: codes.levels,

@@ -25,7 +25,7 @@ struct SortedEntries<Key: Codable & Comparable & Hashable, Value: Codable>: Coda
 }
 
 /// A dictionary stored as `SortedEntries`, so that its encoding is deterministic and its decoding
-/// refuses a damaged table (`UnitValueReference`'s groups).
+/// refuses a damaged table (`UnitValueReference`'s groups, the fitted route codes).
 @propertyWrapper
 package struct SortedEncoding<Key: Codable & Comparable & Hashable & Sendable, Value: Codable & Hashable & Sendable>:
     Sendable, Hashable, Codable {
@@ -60,22 +60,5 @@ extension Vocabulary {
     package func encode(to encoder: any Encoder) throws {
         var c = encoder.singleValueContainer()
         try c.encode(names)
-    }
-}
-
-/// Route codes by packed (departure, origin) country codes, encoded deterministically.
-package struct RoutePairTable: Sendable, Hashable, Codable {
-    package var codes: [Int64: Int32]
-
-    package init(_ codes: [Int64: Int32]) { self.codes = codes }
-
-    package init(from decoder: any Decoder) throws {
-        codes = try decoder.singleValueContainer().decode(SortedEntries<Int64, Int32>.self)
-            .dictionary(codingPath: decoder.codingPath)
-    }
-
-    package func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(SortedEntries(codes))
     }
 }
