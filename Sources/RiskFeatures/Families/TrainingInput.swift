@@ -70,14 +70,11 @@ struct TrainingInput {
         let view = try TableView(table: table, roles: roles, hasDate: hasDate, keyFields: fields,
                                  vocabularies: vocabularies)
 
+        // Every row's fitted code of every field (as `TableKernel.resolveCodes`; routes below).
         let n = table.rowCount
-        var codes = fields.map { _ in [Int32](repeating: KeyCode.missing, count: n) }
-        let scratch = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(1, fields.count))
-        defer { scratch.deallocate() }
-        view.withKernel { kernel in
-            for row in 0..<n {
-                kernel.resolveCodes(row: row, routePairs: [:], into: scratch)
-                for field in fields.indices { codes[field][row] = scratch[field] }
+        var codes = view.sources.map { source in
+            source.tableCodes.isEmpty ? [Int32](repeating: KeyCode.missing, count: n) : source.tableCodes.map {
+                $0 >= 0 && Int($0) < source.map.count ? source.map[Int($0)] : KeyCode.missing
             }
         }
         var routePairs: [Int64: Int32] = [:]
