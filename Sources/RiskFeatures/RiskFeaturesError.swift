@@ -15,10 +15,8 @@ public struct RiskFeaturesError: Error, Sendable, Hashable, CustomStringConverti
         public static let invalidConfiguration = Code("invalidConfiguration")
         /// The declaration schema cannot be turned into features (e.g. two output columns share a name).
         public static let invalidSchema = Code("invalidSchema")
-        /// Array lengths disagree (a column shorter than the table, ids vs matrix rows, …).
+        /// Array lengths disagree (a column shorter than the table, labels vs rows, …).
         public static let shapeMismatch = Code("shapeMismatch")
-        /// A file could not be written.
-        public static let writeFailed = Code("writeFailed")
     }
 
     public var code: Code

@@ -54,10 +54,36 @@ import Testing
         #expect(abs(Numerics.logOdds(0.2) - log(0.25)) < 1e-12)
     }
 
-    @Test func slotsChooseTheirLinearTransform() {
-        #expect(Slot.rate(profile: 0).linearTransform == .logOdds)
-        #expect(Slot.count(profile: 0).linearTransform == .signedLogarithm)
-        #expect(Slot.declaredValue.linearTransform == .signedLogarithm)
-        #expect(Slot.unitValueLogRatio.linearTransform == .identity)
+    /// Each family chooses how its columns enter the linear view: log-odds for profile rates,
+    /// sign·log1p for money, mass and counts, identity for the rest, one-hot levels for HS2 and
+    /// `categorical` columns and nothing for the other codes.
+    @Test(arguments: [34, 35] as [UInt64])
+    func familiesChooseTheLinearTransformOfTheirColumns(seed: UInt64) throws {
+        let (table, _) = DeclarationFactory.synthetic(rowCount: 400, seed: seed)
+        let pipeline = try FeaturePipeline().fit(table).pipeline
+        let trees = pipeline.schema(for: .trees).names, linear = pipeline.schema(for: .linear).names
+        func transform(of name: String) throws -> String {
+            let source = try #require(trees.firstIndex(of: name))
+            let plan = try #require(linear.firstIndex(of: name).map { pipeline.linearPlan[$0] }, "\(name)")
+            switch plan {
+            case .standardizedLogOdds(source, _, _, _): return "logOdds"
+            case .standardized(source, let logarithm, _, _, _): return logarithm ? "signedLogarithm" : "identity"
+            default: return "\(plan)"
+            }
+        }
+        let expected = [
+            "importer_illicit_rate": "logOdds", "hs6_illicit_rate": "logOdds", "route_illicit_rate": "logOdds",
+            "importer_declaration_count": "signedLogarithm", "importer_mean_revenue": "signedLogarithm",
+            "declared_value": "signedLogarithm", "value_per_kg": "signedLogarithm", "tax_ratio": "signedLogarithm",
+            "trader_tenure_days": "signedLogarithm", "unit_value_log_ratio": "identity",
+            "unit_value_reference_level": "identity", "route_differs": "identity", "month": "identity",
+            "aeo": "identity", "duty_rate": "identity",
+        ]
+        for (name, wanted) in expected { #expect(try transform(of: name) == wanted, "\(name)") }
+        for code in ["hs2_code", "hs6_code", "origin_code", "transport_mode_code"] {
+            #expect(trees.contains(code) && !linear.contains(code), "\(code)")
+        }
+        #expect(linear.contains { $0.hasPrefix("hs2=") } && linear.contains { $0.hasPrefix("transport_mode=") })
+        #expect(!linear.contains { $0.hasPrefix("hs6=") || $0.hasPrefix("origin=") })
     }
 }

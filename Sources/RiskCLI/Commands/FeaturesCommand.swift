@@ -68,8 +68,8 @@ struct FeaturesCommand: ParsableCommand {
         let fit = try FeaturePipeline(configuration: configuration).fit(training)
         let outURL = URL(fileURLWithPath: out)
         let featureSchema = fit.pipeline.schema(for: kind)
-        try FittedFeaturePipeline.writeCSV(fit.matrix(for: kind), ids: training.ids, labels: fit.labels, to: outURL,
-                                           overwrite: force)
+        try FeatureMatrixCSV.write(fit.matrix(for: kind), ids: training.ids, labels: fit.labels, to: out,
+                                   overwrite: force)
         print("wrote \(out): \(training.rowCount) rows × \(featureSchema.columns.count) features")
         try writeSidecar(kind: kind, schema: featureSchema, outURL: outURL)
         if let apply, let applyOut {
@@ -77,8 +77,7 @@ struct FeaturesCommand: ParsableCommand {
             other.data = apply
             let table = try other.read(schema: schema, requireLabel: false).table
             let matrix = try fit.pipeline.transform(table, for: kind, threadCount: threads.threads)
-            try FittedFeaturePipeline.writeCSV(matrix, ids: table.ids, labels: table.labels,
-                                               to: URL(fileURLWithPath: applyOut), overwrite: force)
+            try FeatureMatrixCSV.write(matrix, ids: table.ids, labels: table.labels, to: applyOut, overwrite: force)
             print("wrote \(applyOut): \(table.rowCount) rows")
         }
     }
@@ -100,8 +99,7 @@ extension FeaturesCommand {
         let schema = try schemaURL.map { try DeclarationSchema.load(contentsOf: $0) } ?? bundle.schema
         let table = try input.read(schema: schema, requireLabel: false).table
         let matrix = try bundle.pipeline.transform(table, for: modelKind, threadCount: threads.threads)
-        try FittedFeaturePipeline.writeCSV(matrix, ids: table.ids, labels: table.labels, to: URL(fileURLWithPath: out),
-                                           overwrite: force)
+        try FeatureMatrixCSV.write(matrix, ids: table.ids, labels: table.labels, to: out, overwrite: force)
         print("wrote \(out): \(table.rowCount) rows × \(matrix.columnCount) features (\(modelKind) view of \(model))")
         try writeSidecar(kind: modelKind, schema: bundle.model.featureSchema, outURL: URL(fileURLWithPath: out))
     }

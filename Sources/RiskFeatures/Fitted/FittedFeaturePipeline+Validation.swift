@@ -103,7 +103,7 @@ extension FittedFeaturePipeline {
         // Route codes.
         if let route = keyFields.firstIndex(of: .route) {
             let count = codeCounts[route]
-            if let bad = routePairTable.codes.first(where: { !(0..<Int32(count)).contains($0.value) }) {
+            if let bad = routePairs.first(where: { !(0..<Int32(count)).contains($0.value) }) {
                 throw fail("route pair \(bad.key) has code \(bad.value); expected a code in 0..<\(count) "
                            + "(the route vocabulary).")
             }
@@ -150,15 +150,8 @@ extension FittedFeaturePipeline {
         for (column, plan) in linearPlan.enumerated() {
             let what = "linear column \(column) (\(linearSchema.columns[column].name))"
             switch plan {
-            case .standardizedLogOdds(let source, let median, let mean, let scale):
-                guard (0..<treeSlots.count).contains(source) else {
-                    throw fail("\(what) reads trees column \(source); expected an index in 0..<\(treeSlots.count).")
-                }
-                guard median.isFinite, mean.isFinite, scale.isFinite, scale > 0 else {
-                    throw fail("\(what) has median \(median), mean \(mean) and scale \(scale); expected finite "
-                               + "numbers and a scale > 0.")
-                }
-            case .standardized(let source, _, let median, let mean, let scale):
+            case .standardizedLogOdds(let source, let median, let mean, let scale),
+                 .standardized(let source, _, let median, let mean, let scale):
                 guard (0..<treeSlots.count).contains(source) else {
                     throw fail("\(what) reads trees column \(source); expected an index in 0..<\(treeSlots.count).")
                 }

@@ -22,26 +22,10 @@ package enum Slot: Sendable, Hashable, Codable {
     case count(profile: Int)
     /// The schema's `numeric` role column `roles.numerics[column]`, passed through.
     case numeric(column: Int)
-
-    /// How the linear matrix transforms this column before standardising it.
-    package var linearTransform: LinearTransform {
-        if case .rate = self { return .logOdds }
-        return usesLogarithmInLinear ? .signedLogarithm : .identity
-    }
-
-    /// `true` when the linear matrix takes sign(x)·log1p(|x|) of this column (money, mass, counts, heavy tails).
-    package var usesLogarithmInLinear: Bool {
-        switch self {
-        case .declaredValue, .fobValue, .fobCifRatio, .quantity, .weightKilograms, .quantityPerKilogram, .taxes,
-             .taxRatio, .unitValue, .valuePerKilogram, .traderTenureDays, .meanRevenue, .count:
-            true
-        default:
-            false
-        }
-    }
 }
 
-/// The transform a linear column applies to its trees value before standardising.
+/// The transform a linear column applies to its trees value before standardising (the family that
+/// owns the column chooses it: `FamilyColumn.linear`).
 package enum LinearTransform: Sendable, Hashable {
     /// x clamped to ±1e15.
     case identity
@@ -88,9 +72,9 @@ public struct FittedFeaturePipeline: Sendable, Hashable, Codable {
     package let hasRevenue: Bool
     package let keyFields: [KeyField]
     package let vocabularies: [String: Vocabulary]
-    /// Route codes by (departure country code, origin country code).
-    package let routePairTable: RoutePairTable
-    package var routePairs: [Int64: Int32] { routePairTable.codes }
+    /// Route codes by packed (departure country code, origin country code).
+    @SortedEncoding package internal(set) var routePairTable: [Int64: Int32]
+    package var routePairs: [Int64: Int32] { routePairTable }
     package let profiledFields: [Int]
     package let profiles: [KeyProfile]
     /// Training illicit rate and mean revenue.

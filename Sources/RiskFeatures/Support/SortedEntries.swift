@@ -24,29 +24,23 @@ struct SortedEntries<Key: Codable & Comparable & Hashable, Value: Codable>: Coda
     }
 }
 
-extension UnitValueReference {
-    private enum CodingKeys: String, CodingKey { case pairs, hs6, hs4, hs2, global }
+/// A dictionary stored as `SortedEntries`, so that its encoding is deterministic and its decoding
+/// refuses a damaged table (`UnitValueReference`'s groups, the fitted route codes).
+@propertyWrapper
+package struct SortedEncoding<Key: Codable & Comparable & Hashable & Sendable, Value: Codable & Hashable & Sendable>:
+    Sendable, Hashable, Codable {
+    package var wrappedValue: [Key: Value]
+
+    package init(wrappedValue: [Key: Value]) { self.wrappedValue = wrappedValue }
 
     package init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        pairs = try c.decode(SortedEntries<Int64, ReferenceStatistic>.self, forKey: .pairs)
-            .dictionary(codingPath: c.codingPath)
-        hs6 = try c.decode(SortedEntries<Int32, ReferenceStatistic>.self, forKey: .hs6)
-            .dictionary(codingPath: c.codingPath)
-        hs4 = try c.decode(SortedEntries<Int32, ReferenceStatistic>.self, forKey: .hs4)
-            .dictionary(codingPath: c.codingPath)
-        hs2 = try c.decode(SortedEntries<Int32, ReferenceStatistic>.self, forKey: .hs2)
-            .dictionary(codingPath: c.codingPath)
-        global = try c.decodeIfPresent(ReferenceStatistic.self, forKey: .global)
+        wrappedValue = try decoder.singleValueContainer().decode(SortedEntries<Key, Value>.self)
+            .dictionary(codingPath: decoder.codingPath)
     }
 
     package func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(SortedEntries(pairs), forKey: .pairs)
-        try c.encode(SortedEntries(hs6), forKey: .hs6)
-        try c.encode(SortedEntries(hs4), forKey: .hs4)
-        try c.encode(SortedEntries(hs2), forKey: .hs2)
-        try c.encodeIfPresent(global, forKey: .global)
+        var c = encoder.singleValueContainer()
+        try c.encode(SortedEntries(wrappedValue))
     }
 }
 
@@ -66,22 +60,5 @@ extension Vocabulary {
     package func encode(to encoder: any Encoder) throws {
         var c = encoder.singleValueContainer()
         try c.encode(names)
-    }
-}
-
-/// Route codes by packed (departure, origin) country codes, encoded deterministically.
-package struct RoutePairTable: Sendable, Hashable, Codable {
-    package var codes: [Int64: Int32]
-
-    package init(_ codes: [Int64: Int32]) { self.codes = codes }
-
-    package init(from decoder: any Decoder) throws {
-        codes = try decoder.singleValueContainer().decode(SortedEntries<Int64, Int32>.self)
-            .dictionary(codingPath: decoder.codingPath)
-    }
-
-    package func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(SortedEntries(codes))
     }
 }

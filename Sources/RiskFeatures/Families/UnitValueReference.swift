@@ -41,10 +41,10 @@ package enum ReferenceLevel: Int, Sendable, CaseIterable {
 /// Medians are taken of ln(unit value), which is the log of the median for an odd count
 /// (for an even count, the geometric mean of the two middle prices).
 package struct UnitValueReference: Sendable, Hashable, Codable {
-    package var pairs: [Int64: ReferenceStatistic]
-    package var hs6: [Int32: ReferenceStatistic]
-    package var hs4: [Int32: ReferenceStatistic]
-    package var hs2: [Int32: ReferenceStatistic]
+    @SortedEncoding package var pairs: [Int64: ReferenceStatistic]
+    @SortedEncoding package var hs6: [Int32: ReferenceStatistic]
+    @SortedEncoding package var hs4: [Int32: ReferenceStatistic]
+    @SortedEncoding package var hs2: [Int32: ReferenceStatistic]
     package var global: ReferenceStatistic?
 
     /// The most specific sufficient group for a row's codes (−1 = missing).

@@ -59,9 +59,10 @@ enum ProfileEstimator {
 
     /// K-fold out-of-fold values: a row in fold f sees only rows of the other folds, and so does its
     /// prior. Rows with a missing key get the out-of-fold prior. NaN when the other folds are empty.
+    /// `totals` are the fields' `full` profiles: a fold's statistics are the totals minus its own.
     ///
     /// - Complexity: O(*n* · fields + folds · vocabulary).
-    static func kFold(codes: [[Int32]], vocabularyCounts: [Int], labels: [Float], revenue: [Double]?,
+    static func kFold(codes: [[Int32]], totals: [KeyProfile], labels: [Float], revenue: [Double]?,
                       folds: [Int], foldCount: Int, strength: Double) -> OutOfFoldProfiles {
         let n = labels.count
         var foldRows = [Double](repeating: 0, count: foldCount)
@@ -76,17 +77,17 @@ enum ProfileEstimator {
         let totalRevenue = foldRevenue.reduce(0, +)
         var rates: [[Double]] = []
         var revenues: [[Double]] = []
-        for (field, fieldCodes) in codes.enumerated() {
-            let v = vocabularyCounts[field]
-            var count = [Double](repeating: 0, count: v), sum = count, revenueSum = count
+        for (fieldCodes, total) in zip(codes, totals) {
+            let v = total.count.count
+            let count = total.count, sum = total.labelSum, revenueSum = total.revenueSum ?? []
             var foldCountArray = [Double](repeating: 0, count: v * foldCount)
             var foldSum = foldCountArray, foldRevenueSum = foldCountArray
             for row in 0..<n {
                 let code = Int(fieldCodes[row])
                 guard code >= 0 else { continue }
-                let y = Double(labels[row]), r = revenueValue(revenue, row), at = folds[row] * v + code
-                count[code] += 1; sum[code] += y; revenueSum[code] += r
-                foldCountArray[at] += 1; foldSum[at] += y; foldRevenueSum[at] += r
+                let at = folds[row] * v + code
+                foldCountArray[at] += 1; foldSum[at] += Double(labels[row])
+                foldRevenueSum[at] += revenueValue(revenue, row)
             }
             var rate = [Double](repeating: .nan, count: n)
             var meanRevenue = [Double](repeating: .nan, count: revenue == nil ? 0 : n)
