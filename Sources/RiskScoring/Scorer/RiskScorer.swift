@@ -183,7 +183,7 @@ public struct RiskScorer: Sendable {
                     ParallelLoop.forEachChunk(count: blockCount, threadCount: options.threadCount,
                                               minimumChunk: max(1, 2_048 / blockRows)) { _, blocks in
                         // Buffers reused for every block of the run.
-                        let scratch = FeatureBlockEncoder.Scratch(encoder)
+                        let workspace = ScoringEngine.Workspace(engine, encoder: encoder, explain: explain)
                         var contributions = [Double](repeating: 0, count: explain ? max(1, blockRows * featureCount) : 0)
                         var reasonScratch = ReasonGenerator.Scratch()
                         var evidence = EvidenceReader(pipeline: bundle.pipeline, table: table, prepared: preparedEvidence)
@@ -192,7 +192,7 @@ public struct RiskScorer: Sendable {
                             let scores: ScoringEngine.BlockScores
                             do {
                                 scores = try contributions.withUnsafeMutableBufferPointer { c in
-                                    try engine.scoreBlock(encoder, rows: rows, scratch: scratch,
+                                    try engine.scoreBlock(encoder, rows: rows, workspace: workspace,
                                                           contributions: explain ? c.baseAddress! : nil)
                                 }
                             } catch {

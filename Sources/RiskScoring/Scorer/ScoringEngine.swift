@@ -68,7 +68,7 @@ struct ScoringEngine: Sendable {
     ///     contributions, row-major (the explainer's pass); nil for scores only (the predictor's).
     /// - Throws: The models' errors (`checkShapes` has ruled out the shape ones).
     /// - Complexity: O(rows × model cost); allocates the block, never per row.
-    func scoreBlock(_ encoder: FeatureBlockEncoder, rows: Range<Int>, scratch: FeatureBlockEncoder.Scratch,
+    func scoreBlock(_ encoder: FeatureBlockEncoder, rows: Range<Int>, workspace: Workspace,
                     contributions: UnsafeMutablePointer<Double>?) throws -> BlockScores {
         let count = rows.count, width = featureCount
         let treesOnTheSide = revenue != nil && encoder.kind != .trees
@@ -78,7 +78,8 @@ struct ScoringEngine: Sendable {
                 treesOut, treesInitialized in
                 if count > 0 {
                     encoder.encode(rows: rows, into: out.baseAddress!, columnStride: count,
-                                   trees: treesOnTheSide ? treesOut.baseAddress! : nil, scratch: scratch)
+                                   trees: treesOnTheSide ? treesOut.baseAddress! : nil,
+                                   scratch: workspace.encoding)
                 }
                 treesInitialized = treesOut.count
             }
@@ -89,7 +90,7 @@ struct ScoringEngine: Sendable {
         switch model {
         case .trees(let predictor, let explainer):
             if let contributions {
-                scores.raw = explain(block, explainer, into: contributions)
+                scores.raw = explain(block, explainer, into: contributions, workspace: workspace)
             } else if count == 1 {
                 scores.raw = [values.withUnsafeBufferPointer { predictor.rawScore($0) }]
             } else {
@@ -116,10 +117,11 @@ struct ScoringEngine: Sendable {
         return scores
     }
 
-    /// The explainer's pass: contributions and raw scores together. One row takes the fused row pass
-    /// when every tree is tabulated and the row's patterns were filled, else the block pass.
+    /// The explainer's pass: contributions and raw scores together, on the block itself (no copy).
+    /// One row takes the fused row pass when every tree is tabulated and the row's patterns were
+    /// filled, else the block pass.
     private func explain(_ block: FeatureMatrix, _ explainer: TreeExplainer,
-                         into contributions: UnsafeMutablePointer<Double>) -> [Double] {
+                         into contributions: UnsafeMutablePointer<Double>, workspace: Workspace) -> [Double] {
         let count = block.rowCount
         if count == 1, let fused = block.values.withUnsafeBufferPointer({ row in
             explainer.explainScoringRow(row, into: UnsafeMutableBufferPointer(start: contributions,
@@ -130,10 +132,34 @@ struct ScoringEngine: Sendable {
         var raw = [Double](repeating: 0, count: count)
         block.withUnsafeValues { values in
             raw.withUnsafeMutableBufferPointer { out in
-                explainer.explainRows(values: values.baseAddress, rowCount: count, contributions: contributions,
-                                      rawScores: out.baseAddress!, threadCount: 1)
+                if let columns = values.baseAddress, let space = workspace.explaining {
+                    explainer.explainBlock(columns: columns, columnStride: count, rowCount: count,
+                                           contributions: contributions, rawScores: out.baseAddress!, workspace: space)
+                } else {  // no features: every tree is one leaf
+                    explainer.explainRows(values: nil, rowCount: count, contributions: nil,
+                                          rawScores: out.baseAddress!, threadCount: 1)
+                }
             }
         }
         return raw
+    }
+
+    /// One thread's buffers, reused for every block it scores: the encoder's, and the explainer's
+    /// block workspace when explaining trees.
+    final class Workspace {
+        let encoding: FeatureBlockEncoder.Scratch
+        let explaining: UnsafeMutableRawPointer?
+
+        init(_ engine: ScoringEngine, encoder: FeatureBlockEncoder, explain: Bool) {
+            encoding = FeatureBlockEncoder.Scratch(encoder)
+            if explain, engine.featureCount > 0, case .trees(_, let explainer) = engine.model {
+                explaining = .allocate(byteCount: explainer.blockWorkspaceByteCount(rowCount: engine.blockRowCount),
+                                       alignment: 64)
+            } else {
+                explaining = nil
+            }
+        }
+
+        deinit { explaining?.deallocate() }
     }
 }
