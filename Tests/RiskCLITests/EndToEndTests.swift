@@ -180,7 +180,10 @@ import Testing
         let n = ids.count
         let k = (5 * n + 99) / 100  // ceil(5% × n) in integers
         #expect(n % 20 != 0, "the budget should not be a whole number of rows")
-        #expect(w.scoreLog[kind] == "scored \(n) declarations (\(k) selected) → \(out)\n")
+        // The warnings summary (checked against the jsonl records in `scoreJSONLinesMatchesTheCSV`), then the count.
+        let log = try #require(w.scoreLog[kind]).split(separator: "\n").map(String.init)
+        #expect(log.count == 2 && log[0].hasPrefix("warning: ") && log[0].contains(" of \(n) declarations have input"))
+        #expect(log.last == "scored \(n) declarations (\(k) selected) → \(out)")
         let table = try CSVTable(contentsOf: URL(fileURLWithPath: out))
         #expect(table.header == ["id", "probability", "raw_score", "rank", "lane", "selected", "selection_probability",
                                  "expected_revenue", "reason_1", "reason_2", "reason_3", "reason_codes"])
@@ -220,10 +223,24 @@ import Testing
         let csv = try CSVTable(contentsOf: URL(fileURLWithPath: w.scores(kind)))
         let out = w.path("scores-\(kind).jsonl")
         try? FileManager.default.removeItem(atPath: out)
-        try Riskctl.succeed(["score", "--model", w.model(kind), "--data", w.test, "--out", out, "--format", "jsonl",
-                             "--inspection-rate", "0.05"])
+        let jsonl = try Riskctl.succeed(["score", "--model", w.model(kind), "--data", w.test, "--out", out,
+                                         "--format", "jsonl", "--inspection-rate", "0.05"])
         let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
         #expect(lines.count == csv.rows.count)
+        // One warnings routine: both formats print the same summary, which counts what jsonl lists.
+        let csvOut = w.path("scores-\(kind)-warnings.csv")
+        try? FileManager.default.removeItem(atPath: csvOut)
+        let csvRun = try Riskctl.succeed(["score", "--model", w.model(kind), "--data", w.test, "--out", csvOut,
+                                          "--inspection-rate", "0.05"])
+        func summary(_ run: Riskctl.Result) -> String? {
+            run.standardError.split(separator: "\n").first { $0.contains("input warnings") }.map(String.init)
+        }
+        let listed = try lines.map { try #require(JSONValue.parse($0)["warnings"]?.array).count }
+        let expected = "warning: \(listed.filter { $0 > 0 }.count) of \(lines.count) declarations have input "
+            + "warnings (\(listed.reduce(0, +)) missing, unusable or unseen values; --format jsonl lists them)."
+        #expect(listed.reduce(0, +) > 0, "some warnings to count")
+        #expect(summary(jsonl) == expected)
+        #expect(summary(csvRun) == expected)
         let ids = try csv.column("id"), p = try csv.numbers("probability"), raw = try csv.numbers("raw_score")
         let selected = try csv.column("selected"), rank = try csv.column("rank")
         for (row, line) in lines.enumerated() {

@@ -25,26 +25,54 @@ import Testing
         }
     }
 
-    /// Tables of up to 16 rows are copied into one scratch buffer and prepared kernel tables replace
-    /// the per-call ones: the matrices stay bit-identical, at the size limit and on both sides of it.
+    /// Tables of up to 16 rows are copied into one scratch buffer, and the scorer's block encoder
+    /// (prepared kernel tables, blocks of any size and stride, trees rows on the side) writes the
+    /// rows of the whole-table transform bit for bit, at the size limit and on both sides of it.
     @Test(arguments: FeatureMatrixKind.allCases)
-    func smallTablesAndPreparedTablesGiveTheSameMatrices(kind: FeatureMatrixKind) throws {
+    func smallTablesAndBlockEncodingGiveTheRowsOfTheTransform(kind: FeatureMatrixKind) throws {
         let fit = Self.shared
         let (batch, _) = DeclarationFactory.synthetic(rowCount: 300, seed: 1_103)
         let matrix = try fit.pipeline.transform(batch, for: kind, threadCount: 1)
+        let treesMatrix = try fit.pipeline.transform(batch, for: .trees, threadCount: 1)
         let prepared = PreparedKernelTables(fit.pipeline)
+        /// `table` encoded in blocks of `blockRows` rows (stride `blockRows + 3`), as rows.
+        func blockRows(_ table: DeclarationTable, blockRows: Int) throws -> (rows: [[Float]], trees: [[Float]]) {
+            try fit.pipeline.withBlockEncoder(table, for: kind, prepared: prepared) { encoder in
+                let width = encoder.schema.columns.count, treeWidth = encoder.treeSchema.columns.count
+                let stride = blockRows + 3
+                var block = [Float](repeating: .nan, count: stride * width)
+                var trees = [Float](repeating: .nan, count: stride * treeWidth)
+                let scratch = FeatureBlockEncoder.Scratch(encoder)
+                var rows: [[Float]] = [], treeRows: [[Float]] = []
+                for start in Swift.stride(from: 0, to: encoder.rowCount, by: blockRows) {
+                    let count = min(blockRows, encoder.rowCount - start)
+                    block.withUnsafeMutableBufferPointer { out in
+                        trees.withUnsafeMutableBufferPointer { treesOut in
+                            encoder.encode(rows: start..<(start + count), into: out.baseAddress!, columnStride: stride,
+                                           trees: treesOut.baseAddress!, scratch: scratch)
+                        }
+                    }
+                    for r in 0..<count {
+                        rows.append((0..<width).map { block[$0 * stride + r] })
+                        treeRows.append((0..<treeWidth).map { trees[$0 * stride + r] })
+                    }
+                }
+                return (rows, treeRows)
+            }
+        }
         for size in [1, 2, 16, 17, 64] {
             let rows = Array(stride(from: size, to: 300, by: 7).prefix(size))
             let small = DeclarationFactory.selecting(batch, rows: rows)
             let plain = try fit.pipeline.transform(small, for: kind, threadCount: 1)
-            let withPrepared = try fit.pipeline.transform(small, for: kind, threadCount: 1, prepared: prepared)
-            #expect(bits(plain.values) == bits(withPrepared.values), "size \(size)")
+            let blocks = try blockRows(small, blockRows: 5)
             for (k, row) in rows.enumerated() {
                 #expect(bits(plain.row(k)) == bits(matrix.row(row)), "size \(size), row \(row)")
+                #expect(bits(blocks.rows[k]) == bits(matrix.row(row)), "size \(size), row \(row)")
+                #expect(bits(blocks.trees[k]) == bits(treesMatrix.row(row)), "size \(size), row \(row)")
             }
         }
-        let whole = try fit.pipeline.transform(batch, for: kind, threadCount: 2, prepared: prepared)
-        #expect(bits(whole.values) == bits(matrix.values))
+        let whole = try blockRows(batch, blockRows: 70)
+        for row in 0..<batch.rowCount { #expect(bits(whole.rows[row]) == bits(matrix.row(row)), "row \(row)") }
     }
 
     /// 6,500 rows: enough for three chunks of `ParallelLoop` (minimum chunk 2,048 rows).

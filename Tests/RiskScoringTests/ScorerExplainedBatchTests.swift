@@ -3,12 +3,16 @@ import Foundation
 import Testing
 @testable import RiskScoring
 import RiskDeclarations
+import RiskExplain
+import RiskFeatures
 
-/// `RiskScorer.score(_ table:)` with reasons or explanations takes raw scores and contributions
-/// from one block pass over the trees (`TreeExplainer.explainBlock`) instead of a predict pass
-/// plus a per-row explanation. The oracle is that old path, kept here verbatim: the predictor's
-/// raw scores, then `assessments` explaining each row itself. Every number must match bit for bit
-/// (fingerprints compare bit patterns), for symmetric (tabulated) and leaf-wise (kernel) bundles.
+/// `RiskScorer.score(_ table:)` with reasons or explanations encodes blocks of rows and takes raw
+/// scores and contributions from one block pass over the trees (`ScoringEngine`, through
+/// `TreeExplainer.explainBlock`) instead of transforming the whole table, predicting and explaining
+/// each row. The oracle is that readable path: the whole-table transform, the predictor's raw
+/// scores, `explain(_:into:)` row by row, then the scorer's reason writer and warnings. Every number
+/// must match bit for bit (fingerprints compare bit patterns), for symmetric (tabulated) and
+/// leaf-wise (kernel) bundles.
 @Suite("RiskScorer explained batches")
 struct ScorerExplainedBatchTests {
     /// Small bundles: symmetric trees (depth 4, with the symmetric revenue model) and leaf-wise
@@ -28,31 +32,45 @@ struct ScorerExplainedBatchTests {
             })
         })
 
-    /// The scorer's batch path as it was before the block pass (predict, then explain per row).
+    /// The scorer's batch path without blocks: transform, predict, then explain each row.
     static func predictThenExplain(_ scorer: RiskScorer, _ table: DeclarationTable, options: ScoringOptions) throws
         -> [RiskAssessment] {
-        let matrix = try scorer.bundle.pipeline.transform(table, for: scorer.bundle.model.featureKind,
-                                                          threadCount: options.threadCount)
-        let raw = try scorer.treePredictor!.rawScores(matrix, threadCount: options.threadCount)
-        let probabilities = raw.map { scorer.bundle.calibration.calibrate($0) }
-        var expected: [Double]?
-        if let revenuePredictor = scorer.revenuePredictor {
-            let logRevenue = try revenuePredictor.rawScores(matrix, threadCount: options.threadCount)
-            expected = zip(probabilities, logRevenue).map { RiskScorer.expectedRevenue(probability: $0, logRevenue: $1) }
+        guard case .trees(let predictor, let explainer) = scorer.engine.model else { throw CancellationError() }
+        let matrix = try scorer.bundle.pipeline.transform(table, for: .trees, threadCount: options.threadCount)
+        let raw = try predictor.rawScores(matrix, threadCount: options.threadCount)
+        let logRevenue = try scorer.engine.revenue?.rawScores(matrix, threadCount: options.threadCount)
+        let generator = try scorer.reasonGenerator(options)
+        let warnings = ScoringWarnings(scorer, table: table)
+        var scratch = ReasonGenerator.Scratch()
+        var evidence = EvidenceReader(pipeline: scorer.bundle.pipeline, table: table)
+        return (0..<table.rowCount).map { r in
+            let x = matrix.row(r)
+            var contributions = [Double](repeating: 0, count: x.count)
+            let base = x.withUnsafeBufferPointer { x in
+                contributions.withUnsafeMutableBufferPointer { explainer.explain(x, into: $0) }
+            }
+            let probability = scorer.bundle.calibration.calibrate(raw[r])
+            let (reasons, grouped) = contributions.withUnsafeBufferPointer { c in
+                scorer.reasons(c, raw: raw[r], baseValue: base, row: r, table: table, options: options,
+                               generator: generator, scratch: &scratch, evidence: &evidence)
+            }
+            return RiskAssessment(
+                id: table.ids[r], probability: probability, rawScore: raw[r],
+                expectedRevenue: logRevenue.map { RiskScorer.expectedRevenue(probability: probability, logRevenue: $0[r]) },
+                lane: scorer.bundle.lanes.lane(for: probability), decision: nil, reasons: reasons,
+                explanation: grouped, warnings: options.includeWarnings ? warnings.sentences(row: r) : [])
         }
-        return try scorer.assessments(table, matrix: matrix, raw: raw, probabilities: probabilities,
-                                      expected: expected, decisions: nil, options: options)
     }
 
     @Test(arguments: ["symmetric", "leafWise"], [1, 65, 700])
     func blockPassMatchesPredictThenExplain(kind: String, rowCount: Int) throws {
         let scorer = try RiskScorer(bundle: try Self.bundles[kind]!.get())
-        #expect(scorer.revenuePredictor != nil)
+        #expect(scorer.engine.revenue != nil)
+        guard case .trees(_, let explainer) = scorer.engine.model else { Issue.record("not trees"); return }
         if kind == "symmetric" {
-            #expect(scorer.treeExplainer!.isFullyTabulated)
+            #expect(explainer.isFullyTabulated)
         } else {
-            #expect(scorer.treeExplainer!.tabulatedTreeCount < scorer.treeExplainer!.treeExpectedValues.count,
-                    "some trees on the kernel")
+            #expect(explainer.tabulatedTreeCount < explainer.treeExpectedValues.count, "some trees on the kernel")
         }
         let table = try HardeningFixtures.scoringTable(rowCount: rowCount, seed: UInt64(rowCount), schema: scorer.bundle.schema)
         for (reasons, explanation) in [(3, false), (2, true), (0, true)] {
@@ -68,8 +86,8 @@ struct ScorerExplainedBatchTests {
         }
     }
 
-    /// One declaration at a time (`score(_ declaration:)`, which explains a fully tabulated model
-    /// with `explainScoringRow`) against the same rows in the old predict-then-explain batch.
+    /// One declaration at a time (`score(_ declaration:)`, a block of one, which explains a fully
+    /// tabulated model with `explainScoringRow`) against the same rows predicted then explained.
     @Test(arguments: ["symmetric", "leafWise"])
     func singleDeclarationsMatchPredictThenExplain(kind: String) throws {
         let scorer = try RiskScorer(bundle: try Self.bundles[kind]!.get())

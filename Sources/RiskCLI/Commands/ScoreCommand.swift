@@ -96,61 +96,39 @@ struct ScoreCommand: ParsableCommand {
         let bundle = try modelInput.load()
         let scorer = try RiskScorer(bundle: bundle)
         timer.lap("load model")
-        let policy = try targetingPolicy()
         let input = DeclarationInput(data: data, schema: nil, onBadRow: onBadRow)
-        let rowCount: Int, selectedCount: Int, rejected: [RejectedRow]
-        switch format {
-        case .csv:
-            // Read, score and format one segment of the file per step, in parallel; rank at the end.
-            let scoring = SegmentedCSVScoring(
-                scorer: scorer, writer: ScoreCSVWriter(reasonCount: reasons, hasRevenue: bundle.revenueModel != nil),
-                options: ScoringOptions(reasonCount: reasons, threadCount: 1, includeWarnings: false),
-                threadCount: threads.threads)
-            var summary: SegmentedCSVScoring.Summary?
-            func write(descriptor: Int32, path: String, direct: Bool) throws {
-                let file = SequentialFileWriter(descriptor: descriptor, path: path, direct: direct)
-                summary = try scoring.run(input: dataURL, readOptions: input.readOptions(requireLabel: false),
-                                          policy: policy, timer: &timer) { try file.write($0) }
+        // Both formats read, score and rank through the library's streaming API. jsonl lists each
+        // declaration's warnings; csv has no column for them; both summarise them below.
+        let scoring = SegmentedScoring(
+            scorer: scorer, policy: try targetingPolicy(),
+            options: ScoringOptions(reasonCount: reasons, threadCount: threads.threads,
+                                    includeWarnings: format == .jsonl),
+            readOptions: input.readOptions(requireLabel: false))
+        func run(_ file: SequentialFileWriter) throws -> SegmentedScoring.Summary {
+            switch format {
+            case .csv:
+                let csv = ScoreCSVWriter(reasonCount: reasons, hasRevenue: bundle.revenueModel != nil)
+                return try scoring.write(contentsOf: dataURL, format: csv) { try file.write($0) }
+            case .jsonl:
+                let (assessments, summary) = try scoring.assessments(contentsOf: dataURL)
+                try JSONLWriter.write(assessments, to: file)
+                return summary
+            }
+        }
+        var summary: SegmentedScoring.Summary?
+        if toStandardOutput {
+            let file = SequentialFileWriter(descriptor: STDOUT_FILENO, path: "standard output", direct: false)
+            summary = try run(file)
+            try file.finish()
+        } else {
+            try AtomicFile.write(to: outURL, overwrite: force) { handle in
+                let file = SequentialFileWriter(descriptor: handle.fileDescriptor, path: outURL.path, direct: true)
+                summary = try run(file)
                 try file.finish()
             }
-            if toStandardOutput {
-                try write(descriptor: STDOUT_FILENO, path: "standard output", direct: false)
-            } else {
-                try AtomicFile.write(to: outURL, overwrite: force) { handle in
-                    try write(descriptor: handle.fileDescriptor, path: outURL.path, direct: true)
-                }
-            }
-            input.reportRejected(summary!.rejected)
-            (rowCount, selectedCount, rejected) = (summary!.rowCount, summary!.selectedCount, summary!.rejected)
-        case .jsonl:
-            let read = try input.read(schema: bundle.schema, requireLabel: false)
-            timer.lap("read csv")
-            let assessments = try scorer.score(read.table, policy: policy,
-                                               options: ScoringOptions(reasonCount: reasons,
-                                                                       threadCount: threads.threads))
-            timer.lap("score total")
-            func write(to handle: FileHandle) throws {
-                var buffer = [UInt8]()
-                buffer.reserveCapacity(1 << 20)
-                for a in assessments {
-                    buffer.append(contentsOf: (try jsonLine(ScoredLine(a)) + "\n").utf8)
-                    if buffer.count >= 1 << 20 {
-                        try handle.write(contentsOf: buffer)
-                        buffer.removeAll(keepingCapacity: true)
-                    }
-                }
-                try handle.write(contentsOf: buffer)
-            }
-            if toStandardOutput {
-                try write(to: FileHandle.standardOutput)
-            } else {
-                try AtomicFile.write(to: outURL, overwrite: force, write(to:))
-            }
-            timer.lap("write output")
-            rowCount = assessments.count
-            selectedCount = assessments.reduce(0) { $0 + (($1.decision?.selected ?? false) ? 1 : 0) }
-            rejected = read.rejected
         }
+        let (rowCount, selectedCount, rejected) = (summary!.rowCount, summary!.selectedCount, summary!.rejected)
+        input.reportRejected(rejected)
         if !rejected.isEmpty {
             // Quoted on bytes like the scores (a CRLF or a comma before a combining mark is quoted too).
             var bytes = Array("line,declaration_id,reason\n".utf8)
@@ -164,45 +142,11 @@ struct ScoreCommand: ParsableCommand {
             try AtomicFile.write(Data(bytes), to: rejectURL, overwrite: force || rejects == nil)
             printError("wrote \(rejected.count) rejected row(s) to \(rejectURL.path)")
         }
+        if summary!.warningCount > 0 {
+            printError("warning: \(summary!.declarationsWithWarnings) of \(rowCount) declarations have input warnings "
+                       + "(\(summary!.warningCount) missing, unusable or unseen values; --format jsonl lists them).")
+        }
         printError("scored \(rowCount) declarations (\(selectedCount) selected) → \(toStandardOutput ? "standard output" : out)")
-    }
-}
-
-/// One JSON Lines record of `riskctl score --format jsonl`.
-struct ScoredLine: Encodable {
-    var id: String
-    var probability: Double
-    var raw_score: Double
-    var rank: Int
-    var lane: String
-    var selected: Bool
-    var selection_probability: Double
-    var expected_revenue: Double?
-    var reasons: [ReasonLine]
-    var warnings: [String]
-
-    init(_ a: RiskAssessment) {
-        id = a.id
-        probability = a.probability
-        raw_score = a.rawScore
-        rank = a.decision?.rank ?? 0
-        lane = a.lane.rawValue
-        selected = a.decision?.selected ?? false
-        selection_probability = a.decision?.selectionProbability ?? 0
-        expected_revenue = a.expectedRevenue
-        reasons = a.reasons.map(ReasonLine.init)
-        warnings = a.warnings
-    }
-}
-
-struct ReasonLine: Encodable {
-    var code: String
-    var text: String
-    var value: Double
-    init(_ r: Reason) {
-        code = r.code
-        text = r.text
-        value = r.value
     }
 }
 

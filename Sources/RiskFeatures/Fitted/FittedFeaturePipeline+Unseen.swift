@@ -7,24 +7,18 @@ extension FittedFeaturePipeline {
     ///
     /// - Returns: `(column, value)` pairs in key-field order (HS code, origin, departure, importer,
     ///   declarant, office, entities, categoricals).
-    /// - Complexity: O(key fields) dictionary look-ups.
+    /// - Complexity: O(distinct strings of the table's key columns) look-ups; to ask many rows of
+    ///   one table, the scorer builds the index once (`unseenValueIndex(for:)`).
     public func unseenValues(for table: DeclarationTable, row: Int) -> [(column: String, value: String)] {
         var out: [(column: String, value: String)] = []
-        for field in keyFields where field != .route && field != .hs4 && field != .hs2 {
-            guard let column = roles.textColumn(of: field), let text = table.text[column],
-                  row >= 0, row < text.codes.count, text.codes[row] >= 0,
-                  Int(text.codes[row]) < text.vocabulary.count, let raw = text[row],
-                  let key = KeyText.key(of: field, from: raw),
-                  let vocabulary = vocabularies[field.space] else { continue }
-            if vocabulary.code(of: key) < 0 { out.append((column, raw)) }
-        }
+        unseenValueIndex(for: table).forEach(row: row) { out.append(($0, $1)) }
         return out
     }
 }
 
-/// `FittedFeaturePipeline.unseenValues(for:row:)` for every row of one table, with the look-ups
-/// done once per distinct string of the table instead of once per row: the batch scorer asks
-/// every row, and almost every row has nothing unseen.
+/// The unseen values of every row of one table, with the look-ups done once per distinct string
+/// of the table instead of once per row: the scorer asks every row, and almost every row has
+/// nothing unseen. The one routine behind `unseenValues(for:row:)` and the scorer's warnings.
 package struct UnseenValueIndex: Sendable {
     struct Field: Sendable {
         var column: String
@@ -39,18 +33,15 @@ package struct UnseenValueIndex: Sendable {
     /// `true` when no row of the table has an unseen value.
     package var isEmpty: Bool { fields.isEmpty }
 
-    /// The `(column, value)` pairs of `row`, exactly as `unseenValues(for:row:)` lists them.
-    ///
-    /// - Complexity: O(key fields) array reads; allocates only when a value is unseen.
-    package func values(row: Int) -> [(column: String, value: String)] {
-        var out: [(column: String, value: String)] = []
+    /// Calls `body(column, value)` for each unseen value of `row`, in key-field order. Allocation-free.
+    @inline(__always)
+    package func forEach(row: Int, _ body: (_ column: String, _ value: String) -> Void) {
         for field in fields where row >= 0 && row < field.codes.count {
             let code = field.codes[row]
             if code >= 0, Int(code) < field.unseen.count, field.unseen[Int(code)] {
-                out.append((field.column, field.vocabulary[Int(code)]))
+                body(field.column, field.vocabulary[Int(code)])
             }
         }
-        return out
     }
 }
 

@@ -11,10 +11,9 @@ extension RiskScorer {
         -> [Importance] {
         let matrix = try bundle.pipeline.transform(table, for: bundle.model.featureKind, threadCount: threadCount)
         let contributions: ContributionMatrix
-        if let treeExplainer {
-            contributions = try treeExplainer.contributions(for: matrix, threadCount: threadCount)
-        } else {
-            contributions = try linearExplainer!.contributions(for: matrix, threadCount: threadCount)
+        switch engine.model {
+        case .trees(_, let explainer): contributions = try explainer.contributions(for: matrix, threadCount: threadCount)
+        case .logistic(_, let explainer): contributions = try explainer.contributions(for: matrix, threadCount: threadCount)
         }
         return try GlobalImportance.byGroup(contributions, schema: bundle.model.featureSchema)
     }

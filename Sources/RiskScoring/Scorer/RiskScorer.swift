@@ -44,17 +44,15 @@ public struct ScoringOptions: Sendable, Hashable {
 public struct RiskScorer: Sendable {
     /// The bundle this scorer applies.
     public let bundle: ModelBundle
-    let treePredictor: BoostedTreesPredictor?
-    let treeExplainer: TreeExplainer?
-    let linearExplainer: LinearExplainer?
-    let revenuePredictor: BoostedTreesPredictor?
+    /// The model pass of every scoring call.
+    let engine: ScoringEngine
     let grouping: FeatureGrouping
     /// The reason generator of the default `ScoringOptions`, built once (its catalogue check
     /// compares every code); `nil` when the bundle's catalogue lacks a code (then every call
     /// builds one and throws, as before).
     let defaultGenerator: ReasonGenerator?
     let checkedColumns: [(column: String, role: FieldRole)]
-    /// The feature pipeline's tables, prepared once for every transform of this scorer.
+    /// The feature pipeline's tables, prepared once for every call of this scorer.
     let preparedTables: PreparedKernelTables
     /// The pipeline's side of the evidence look-ups, made once.
     let preparedEvidence: EvidenceReader.Prepared
@@ -67,20 +65,15 @@ public struct RiskScorer: Sendable {
     public init(bundle: ModelBundle) throws {
         let validated = try bundle.validated()
         // Build every part in locals first, so that a throwing step never leaves `self` half-initialised.
-        let predictor: BoostedTreesPredictor?
-        let trees: TreeExplainer?
-        let linear: LinearExplainer?
+        let model: ScoringEngine.Model
         switch bundle.model {
         case .boostedTrees:
             // `validated()` returns the validated trees of a boosted-trees model.
-            predictor = BoostedTreesPredictor(model: validated.trees!)
-            trees = TreeExplainer(model: validated.trees!)
-            linear = nil
-        case .logistic(let model):
-            predictor = nil
-            trees = nil
-            linear = try LinearExplainer(intercept: model.intercept, coefficients: model.coefficients,
-                                         reference: model.featureMeans)
+            model = .trees(BoostedTreesPredictor(model: validated.trees!), TreeExplainer(model: validated.trees!))
+        case .logistic(let logistic):
+            model = .logistic(logistic, try LinearExplainer(intercept: logistic.intercept,
+                                                            coefficients: logistic.coefficients,
+                                                            reference: logistic.featureMeans))
         }
         let defaults = ScoringOptions()
         let generator: ReasonGenerator?
@@ -91,10 +84,9 @@ public struct RiskScorer: Sendable {
             generator = nil
         }
         self.bundle = bundle
-        treePredictor = predictor
-        treeExplainer = trees
-        linearExplainer = linear
-        revenuePredictor = validated.revenue.map { BoostedTreesPredictor(model: $0) }
+        engine = ScoringEngine(model: model, revenue: validated.revenue.map { BoostedTreesPredictor(model: $0) },
+                               schema: bundle.pipeline.schema(for: bundle.model.featureKind),
+                               treeSchema: bundle.pipeline.schema(for: .trees))
         grouping = FeatureGrouping(schema: bundle.model.featureSchema)
         defaultGenerator = generator
         checkedColumns = bundle.schema.fields.filter { $0.role != .ignore }.map { ($0.column, $0.role) }
@@ -109,7 +101,8 @@ public struct RiskScorer: Sendable {
 
     // MARK: - Scoring
 
-    /// Scores one declaration (parsed through the bundle's schema exactly as a CSV row would be).
+    /// Scores one declaration (parsed through the bundle's schema exactly as a CSV row would be):
+    /// a block of one row through the same code as a batch, on the calling thread.
     ///
     /// - Throws: `DeclarationError` naming the declaration id and field when a value cannot be parsed
     ///   (e.g. a non-number customs value); never returns NaN.
@@ -119,51 +112,7 @@ public struct RiskScorer: Sendable {
         let table = try DeclarationTable(declarations: [declaration], schema: bundle.schema, schemaIsValidated: true)
         var single = options
         single.threadCount = 1
-        // The batch path minus its batch machinery: the trees walk the one row directly (same
-        // trees, same order of additions, so the same Doubles as `rawScores`), no block buffers.
-        let kind = bundle.model.featureKind
-        let matrix = try bundle.pipeline.transform(table, for: kind, threadCount: 1, prepared: preparedTables)
-        var row = [Float](repeating: 0, count: matrix.columnCount)
-        row.withUnsafeMutableBufferPointer { matrix.copyRow(0, into: $0) }
-        let raw: Double
-        var fused: [Double]?
-        switch bundle.model {
-        case .boostedTrees:
-            guard matrix.columnCount == treePredictor!.featureCount else {
-                return try score(table, options: single)[0]  // the batch path throws the shape error
-            }
-            // Explaining a fully tabulated model: contributions and raw score in one pass (the same
-            // Doubles as explaining and predicting separately), else the predictor here and the
-            // explainer in `assessments`.
-            if options.reasonCount > 0 || options.includeExplanation, let treeExplainer,
-               matrix.columnCount == treeExplainer.featureCount {
-                var contributions = [Double](repeating: 0, count: matrix.columnCount)
-                let result = row.withUnsafeBufferPointer { x in
-                    contributions.withUnsafeMutableBufferPointer { treeExplainer.explainScoringRow(x, into: $0) }
-                }
-                if let result { fused = contributions }
-                raw = result?.rawScore ?? row.withUnsafeBufferPointer { treePredictor!.rawScore($0) }
-            } else {
-                raw = row.withUnsafeBufferPointer { treePredictor!.rawScore($0) }
-            }
-        case .logistic(let model):
-            raw = try model.rawScores(matrix)[0]  // the fixed-order sum of a batch: bit-identical to it on any CPU
-        }
-        let probability = bundle.calibration.calibrate(raw)
-        var expected: [Double]?
-        if let revenuePredictor {
-            var treesRow = row
-            if kind != .trees {
-                let treesMatrix = try bundle.pipeline.transform(table, for: .trees, threadCount: 1, prepared: preparedTables)
-                treesRow = [Float](repeating: 0, count: treesMatrix.columnCount)
-                treesRow.withUnsafeMutableBufferPointer { treesMatrix.copyRow(0, into: $0) }
-            }
-            guard treesRow.count == revenuePredictor.featureCount else { return try score(table, options: single)[0] }
-            let logRevenue = treesRow.withUnsafeBufferPointer { revenuePredictor.rawScore($0) }
-            expected = [Self.expectedRevenue(probability: probability, logRevenue: logRevenue)]
-        }
-        return try assessments(table, matrix: matrix, raw: [raw], probabilities: [probability], expected: expected,
-                               decisions: nil, options: single, contributions: fused)[0]
+        return try assessments(table, options: single)[0]
     }
 
     /// Scores a batch in input order, in parallel; with a policy, also ranks and selects.
@@ -172,58 +121,21 @@ public struct RiskScorer: Sendable {
     /// - Complexity: O(rows × per-row cost / threads).
     public func score(_ table: DeclarationTable, policy: TargetingPolicy? = nil,
                       options: ScoringOptions = ScoringOptions()) throws -> [RiskAssessment] {
-        let n = table.rowCount
-        guard n > 0 else { return [] }
-        guard table.ids.count == n else {
-            throw ScoringError(.invalidDeclaration, "the table has \(n) rows but \(table.ids.count) ids; expected one "
-                               + "id per row. Build tables with DeclarationReader or DeclarationTable(declarations:schema:).")
-        }
-        var timer = StageTimer()
-        let kind = bundle.model.featureKind
-        let matrix = try bundle.pipeline.transform(table, for: kind, threadCount: options.threadCount,
-                                                     prepared: preparedTables)
-        timer.lap("transform")
-        let raw: [Double]
-        // With explanations, one pass over the trees gives every row's raw score and contributions
-        // (`TreeExplainer.explainBlock`): the Doubles of `rawScores` and of `explain(_:into:)`.
-        var contributions: [Double]?
-        switch bundle.model {
-        case .boostedTrees:
-            if options.reasonCount > 0 || options.includeExplanation, let treeExplainer,
-               matrix.columnCount == treeExplainer.featureCount {
-                let explained = try treeExplainer.contributions(for: matrix, threadCount: options.threadCount)
-                (raw, contributions) = (explained.rawScores, explained.contributions)
-            } else {
-                raw = try treePredictor!.rawScores(matrix, threadCount: options.threadCount)
-            }
-        case .logistic(let model):
-            raw = try model.rawScores(matrix)
-        }
-        timer.lap("predict")
-        let probabilities = raw.map { bundle.calibration.calibrate($0) }
-        timer.lap("calibrate")
-        var expected: [Double]?
-        if let revenuePredictor {
-            let treesMatrix = kind == .trees ? matrix
-                : try bundle.pipeline.transform(table, for: .trees, threadCount: options.threadCount,
-                                                prepared: preparedTables)
-            let logRevenue = try revenuePredictor.rawScores(treesMatrix, threadCount: options.threadCount)
-            expected = zip(probabilities, logRevenue).map { Self.expectedRevenue(probability: $0, logRevenue: $1) }
-        }
-        timer.lap("revenue")
-        var decisions: [TargetingPolicy.Decision]?
+        var assessments = try self.assessments(table, options: options)
         if let policy {
-            let values = policy.rankBy == .expectedRevenue ? (expected ?? probabilities) : probabilities
-            decisions = policy.select(values, tieBreakers: raw)
+            var timer = StageTimer()
+            let decisions = policy.select(
+                probabilities: assessments.map(\.probability),
+                expectedRevenue: engine.revenue == nil ? nil : assessments.map { $0.expectedRevenue! },
+                rawScores: assessments.map(\.rawScore))
+            for r in assessments.indices { assessments[r].decision = decisions[r] }
+            timer.lap("policy")
         }
-        timer.lap("policy")
-        defer { timer.lap("assessments (reasons \(options.reasonCount), warnings \(options.includeWarnings))") }
-        return try assessments(table, matrix: matrix, raw: raw, probabilities: probabilities, expected: expected,
-                               decisions: decisions, options: options, contributions: contributions)
+        return assessments
     }
 
     /// Probability × the revenue model's amount (it predicts log1p(revenue), clamped to [0, 700]
-    /// so that `expm1` stays finite). The one formula of the batch and the single-declaration paths.
+    /// so that `expm1` stays finite).
     static func expectedRevenue(probability: Double, logRevenue: Double) -> Double {
         probability * Foundation.expm1(max(0, min(logRevenue, 700)))
     }
@@ -239,154 +151,112 @@ public struct RiskScorer: Sendable {
                                    minimumShare: options.minimumReasonShare)
     }
 
-    /// One assessment per row of `table` from its predictions, in row order, in parallel.
-    /// `precomputed`: the tree explainer's row-major contributions of every row, when the caller
-    /// computed them with the raw scores (else each row is explained here).
-    func assessments(_ table: DeclarationTable, matrix: FeatureMatrix, raw: [Double], probabilities: [Double],
-                     expected: [Double]?, decisions: [TargetingPolicy.Decision]?,
-                     options: ScoringOptions, contributions precomputed: [Double]? = nil) throws -> [RiskAssessment] {
+    /// One assessment per row of `table`, in row order, without targeting decisions: the rows are
+    /// encoded a block at a time, each block goes through the engine's one model pass, and its rows
+    /// are assessed while the block is in the cache. Threads take runs of blocks; every row is
+    /// computed by the same sequential code whatever the thread count, so the results are too.
+    ///
+    /// - Throws: `ScoringError` for a table without one id per row; the feature pipeline's and the
+    ///   models' shape errors, before any row is scored.
+    func assessments(_ table: DeclarationTable, options: ScoringOptions) throws -> [RiskAssessment] {
         let n = table.rowCount
+        guard n > 0 else { return [] }
+        guard table.ids.count == n else {
+            throw ScoringError(.invalidDeclaration, "the table has \(n) rows but \(table.ids.count) ids; expected one "
+                               + "id per row. Build tables with DeclarationReader or DeclarationTable(declarations:schema:).")
+        }
+        var timer = StageTimer()
+        defer { timer.lap("score (reasons \(options.reasonCount), warnings \(options.includeWarnings))") }
         let generator = try reasonGenerator(options)
         let explain = options.reasonCount > 0 || options.includeExplanation
-        let featureCount = matrix.columnCount
-        let warningSources = options.includeWarnings ? self.warningSources(table) : []
-        // The index pays one look-up per distinct string up front: worth it from a few rows on;
-        // a single declaration asks the pipeline directly (the same pairs, fewer allocations).
-        let unseen = options.includeWarnings && n >= 8 ? bundle.pipeline.unseenValueIndex(for: table) : nil
-        let ids = table.ids, lanes = bundle.lanes
-        // Written in place: no optional wrapper per row and no second pass to unwrap it.
-        let assessments = [RiskAssessment](unsafeUninitializedCapacity: n) { out, initializedCount in
-            ParallelLoop.forEachChunk(count: n, threadCount: options.threadCount, minimumChunk: 256) { _, range in
-                // Buffers reused for every row of the chunk.
-                var row = [Float](repeating: 0, count: explain ? featureCount : 0)
-                var contributions = [Double](repeating: 0, count: explain ? featureCount : 0)
-                var scratch = ReasonGenerator.Scratch()
-                var evidence = EvidenceReader(pipeline: bundle.pipeline, table: table, prepared: preparedEvidence)
-                for r in range {
-                    var reasons: [Reason] = []
-                    var grouped: GroupedExplanation?
-                    if explain {
-                        let base: Double
-                        if let precomputed, let treeExplainer {
-                            let start = r * featureCount
-                            contributions.withUnsafeMutableBufferPointer { c in
-                                _ = c.update(fromContentsOf: precomputed[start..<(start + featureCount)])
+        let engine = self.engine, featureCount = engine.featureCount, blockRows = engine.blockRowCount
+        let warnings = options.includeWarnings ? ScoringWarnings(self, table: table) : nil
+        let ids = table.ids, lanes = bundle.lanes, calibration = bundle.calibration
+        return try bundle.pipeline.withBlockEncoder(table, for: bundle.model.featureKind, prepared: preparedTables) {
+            encoder in
+            try engine.checkShapes()
+            let blockCount = (n + blockRows - 1) / blockRows
+            var failures = [(any Error)?](repeating: nil, count: blockCount)
+            // Written in place: no optional wrapper per row and no second pass to unwrap it.
+            let assessments = [RiskAssessment](unsafeUninitializedCapacity: n) { out, initializedCount in
+                failures.withUnsafeMutableBufferPointer { failures in
+                    ParallelLoop.forEachChunk(count: blockCount, threadCount: options.threadCount,
+                                              minimumChunk: max(1, 2_048 / blockRows)) { _, blocks in
+                        // Buffers reused for every block of the run.
+                        let workspace = ScoringEngine.Workspace(engine, encoder: encoder, explain: explain)
+                        var contributions = [Double](repeating: 0, count: explain ? max(1, blockRows * featureCount) : 0)
+                        var reasonScratch = ReasonGenerator.Scratch()
+                        var evidence = EvidenceReader(pipeline: bundle.pipeline, table: table, prepared: preparedEvidence)
+                        for block in blocks {
+                            let rows = (block * blockRows)..<min(n, (block + 1) * blockRows)
+                            let scores: ScoringEngine.BlockScores
+                            do {
+                                scores = try contributions.withUnsafeMutableBufferPointer { c in
+                                    try engine.scoreBlock(encoder, rows: rows, workspace: workspace,
+                                                          contributions: explain ? c.baseAddress! : nil)
+                                }
+                            } catch {
+                                failures[block] = error
+                                for r in rows {
+                                    (out.baseAddress! + r).initialize(to: RiskAssessment(
+                                        id: ids[r], probability: .nan, rawScore: .nan, expectedRevenue: nil,
+                                        lane: .red, decision: nil, reasons: [], explanation: nil, warnings: []))
+                                }
+                                continue
                             }
-                            base = treeExplainer.baseValue
-                        } else {
-                            row.withUnsafeMutableBufferPointer { matrix.copyRow(r, into: $0) }
-                            base = row.withUnsafeBufferPointer { x in
-                                contributions.withUnsafeMutableBufferPointer { c in
-                                    self.treeExplainer?.explain(x, into: c) ?? self.linearExplainer!.explain(x, into: c)
+                            contributions.withUnsafeBufferPointer { all in
+                                for (k, r) in rows.enumerated() {
+                                    let raw = scores.raw[k]
+                                    let probability = calibration.calibrate(raw)
+                                    var reasons: [Reason] = []
+                                    var grouped: GroupedExplanation?
+                                    if explain {
+                                        (reasons, grouped) = self.reasons(
+                                            UnsafeBufferPointer(rebasing: all[(k * featureCount)..<((k + 1) * featureCount)]),
+                                            raw: raw, baseValue: engine.baseValue, row: r, table: table,
+                                            options: options, generator: generator, scratch: &reasonScratch,
+                                            evidence: &evidence)
+                                    }
+                                    (out.baseAddress! + r).initialize(to: RiskAssessment(
+                                        id: ids[r], probability: probability, rawScore: raw,
+                                        expectedRevenue: scores.logRevenue.map {
+                                            Self.expectedRevenue(probability: probability, logRevenue: $0[k])
+                                        },
+                                        lane: lanes.lane(for: probability), decision: nil, reasons: reasons,
+                                        explanation: grouped, warnings: warnings?.sentences(row: r) ?? []))
                                 }
                             }
                         }
-                        // `reasonCount` is a maximum: the generator may append an AEO reason beyond
-                        // its `maximumCount`, which would give `--reasons 3` four reasons.
-                        if options.includeExplanation {
-                            let explanation = Explanation(baseValue: base, contributions: contributions,
-                                                          rawScore: raw[r])
-                            grouped = try? GroupedExplanation(explanation, grouping: grouping)
-                            if let grouped, options.reasonCount > 0 {
-                                reasons = Array(generator.reasons(
-                                    for: grouped, evidence: bundle.pipeline.evidence(for: table, row: r))
-                                    .prefix(options.reasonCount))
-                            }
-                        } else if options.reasonCount > 0 && featureCount == grouping.featureCount {
-                            // Same reasons without the grouped explanation or an evidence dictionary:
-                            // typed facts of the chosen groups only, formatted into the sentences.
-                            reasons = contributions.withUnsafeBufferPointer { c in
-                                generator.reasons(contributions: c, grouping: grouping, scratch: &scratch,
-                                                  evidence: &evidence, row: r)
-                            }
-                            if reasons.count > options.reasonCount { reasons.removeLast(reasons.count - options.reasonCount) }
-                        }
                     }
-                    var rowWarnings: [String] = []
-                    if options.includeWarnings {
-                        rowWarnings = warnings(warningSources, row: r)
-                        if let unseen {
-                            if !unseen.isEmpty { appendUnseenWarnings(unseen, row: r, to: &rowWarnings) }
-                        } else {
-                            for (column, value) in bundle.pipeline.unseenValues(for: table, row: r) {
-                                rowWarnings.append(Self.unseenWarning(column: column, value: value))
-                            }
-                        }
-                    }
-                    let probability = probabilities[r]
-                    (out.baseAddress! + r).initialize(to: RiskAssessment(
-                        id: ids[r], probability: probability, rawScore: raw[r],
-                        expectedRevenue: expected?[r], lane: lanes.lane(for: probability),
-                        decision: decisions?[r], reasons: reasons,
-                        explanation: options.includeExplanation ? grouped : nil,
-                        warnings: rowWarnings))
                 }
+                initializedCount = n
             }
-            initializedCount = n
-        }
-        return assessments
-    }
-
-    /// Appends the identifier and category values of row `r` never seen in training, each with how
-    /// it was handled (the text `unseenValues(for:row:)` gave before the index; one allocation each).
-    func appendUnseenWarnings(_ index: UnseenValueIndex, row r: Int, to out: inout [String]) {
-        for (column, value) in index.values(row: r) {
-            out.append(Self.unseenWarning(column: column, value: value))
+            if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
+            return assessments
         }
     }
 
-    /// "importer_id \"IM1\" was not seen in training; scored with the training prior (no history)."
-    static func unseenWarning(column: String, value: String) -> String {
-        let tail = "\" was not seen in training; scored with the training prior (no history)."
-        var text = ""
-        text.reserveCapacity(column.utf8.count + value.utf8.count + tail.utf8.count + 2)
-        text += column
-        text += " \""
-        text += value
-        text += tail
-        return text
-    }
-
-    /// A checked column of a batch, looked up once per batch rather than once per row.
-    struct WarningSource {
-        var column: String
-        var role: FieldRole
-        var numbers: [Double]?
-        var codes: [Int32]?
-    }
-
-    func warningSources(_ table: DeclarationTable) -> [WarningSource] {
-        checkedColumns.map { column, role in
-            role.isNumeric ? WarningSource(column: column, role: role, numbers: table.numbers[column] ?? [], codes: nil)
-                           : WarningSource(column: column, role: role, numbers: nil,
-                                           codes: table.text[column]?.codes ?? [])
+    /// The reasons of one row (and its grouped explanation with `includeExplanation`) from its
+    /// contributions.
+    func reasons(_ contributions: UnsafeBufferPointer<Double>, raw: Double, baseValue: Double, row r: Int,
+                         table: DeclarationTable, options: ScoringOptions, generator: ReasonGenerator,
+                         scratch: inout ReasonGenerator.Scratch, evidence: inout EvidenceReader)
+        -> (reasons: [Reason], explanation: GroupedExplanation?) {
+        // `reasonCount` is a maximum: the generator may append an AEO reason beyond
+        // its `maximumCount`, which would give `--reasons 3` four reasons.
+        if options.includeExplanation {
+            let explanation = Explanation(baseValue: baseValue, contributions: Array(contributions), rawScore: raw)
+            let grouped = try? GroupedExplanation(explanation, grouping: grouping)
+            guard let grouped, options.reasonCount > 0 else { return ([], grouped) }
+            return (Array(generator.reasons(for: grouped, evidence: bundle.pipeline.evidence(for: table, row: r))
+                        .prefix(options.reasonCount)), grouped)
         }
-    }
-
-    /// Missing or unusable inputs of row `r`, each with how it was handled, in schema order.
-    ///
-    /// A quantity or customs value ≤ 0 leaves the ratios divided by it undefined; the feature
-    /// pipeline scores those ratios as missing (Docs/FeatureEngineering.md), and the warning says so.
-    func warnings(_ sources: [WarningSource], row r: Int) -> [String] {
-        var out: [String] = []
-        for source in sources {
-            let column = source.column
-            if let numbers = source.numbers {
-                guard r < numbers.count else { continue }
-                let value = numbers[r]
-                if value.isNaN {
-                    out.append(treePredictor != nil
-                               ? "\(column) is missing; scored as missing (trees learned a direction for it)."
-                               : "\(column) is missing; scored as missing (imputed with the training median).")
-                } else if value <= 0, source.role == .quantity {
-                    out.append("\(column) is \(value); the unit value is undefined and scored as missing.")
-                } else if value <= 0, source.role == .customsValue {
-                    out.append("\(column) is \(value); the tax and FOB ratios are undefined and scored as missing.")
-                }
-            } else if let codes = source.codes, r < codes.count, codes[r] < 0 {
-                out.append("\(column) is missing; scored as an unseen value (the training prior).")
-            }
-        }
-        return out
+        guard options.reasonCount > 0, contributions.count == grouping.featureCount else { return ([], nil) }
+        // Same reasons without the grouped explanation or an evidence dictionary:
+        // typed facts of the chosen groups only, formatted into the sentences.
+        var reasons = generator.reasons(contributions: contributions, grouping: grouping, scratch: &scratch,
+                                        evidence: &evidence, row: r)
+        if reasons.count > options.reasonCount { reasons.removeLast(reasons.count - options.reasonCount) }
+        return (reasons, nil)
     }
 }

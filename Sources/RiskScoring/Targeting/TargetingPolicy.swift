@@ -66,6 +66,20 @@ public struct TargetingPolicy: Sendable, Hashable, Codable {
         public var selectionProbability: Double
     }
 
+    /// The decisions of a scored batch: every way of scoring ranks by this rule (`RiskScorer.score`
+    /// with a policy, `SegmentedScoring`). The ranking value is the probability, or the expected
+    /// revenue under `.expectedRevenue` when the model has a revenue head (else the probability);
+    /// ties go to the higher raw score (`select(_:tieBreakers:)`).
+    ///
+    /// - Parameters:
+    ///   - probabilities: Calibrated probabilities, one per declaration, in batch order.
+    ///   - expectedRevenue: Expected revenues in the same order, or nil without a revenue head.
+    ///   - rawScores: Raw scores in the same order.
+    /// - Complexity: O(*n*), as `select(_:tieBreakers:)`.
+    public func select(probabilities: [Double], expectedRevenue: [Double]?, rawScores: [Double]) -> [Decision] {
+        select(rankBy == .expectedRevenue ? (expectedRevenue ?? probabilities) : probabilities, tieBreakers: rawScores)
+    }
+
     /// Selects from `values` (one ranking value per declaration, higher = riskier).
     ///
     /// Rank-based selection takes the highest values; among equal values the higher tie-breaker

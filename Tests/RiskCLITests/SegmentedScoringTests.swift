@@ -3,10 +3,11 @@ import Foundation
 @testable import RiskCLI
 import Testing
 
-/// `riskctl score`'s segmented CSV path against scoring the whole table at once (the path it
-/// replaced, kept here as the oracle): byte-identical files at every segment size and thread count,
-/// for both model kinds, every ranking key and budget, and with rejected rows.
-@Suite struct SegmentedCSVScoringTests {
+/// The library's streaming API (`SegmentedScoring`, behind both formats of `riskctl score`) against
+/// scoring the whole table at once (the path it replaced, kept here as the oracle): byte-identical
+/// CSV files and equal assessments at every segment size and thread count, for both model kinds,
+/// every ranking key and budget, and with rejected rows.
+@Suite struct SegmentedScoringTests {
     /// The former `riskctl score --format csv`: read everything, score the table with the policy, write.
     static func wholeTable(_ scorer: RiskScorer, input: URL, policy: TargetingPolicy, reasons: Int,
                            readOptions: DeclarationReadOptions) throws -> (bytes: [UInt8], rejected: [RejectedRow]) {
@@ -22,16 +23,15 @@ import Testing
 
     static func segmented(_ scorer: RiskScorer, input: URL, policy: TargetingPolicy, reasons: Int,
                           readOptions: DeclarationReadOptions, segmentByteCount: Int,
-                          threads: Int) throws -> (bytes: [UInt8], summary: SegmentedCSVScoring.Summary) {
-        var scoring = SegmentedCSVScoring(
-            scorer: scorer, writer: ScoreCSVWriter(reasonCount: reasons, hasRevenue: scorer.bundle.revenueModel != nil),
-            options: ScoringOptions(reasonCount: reasons, threadCount: 1, includeWarnings: false), threadCount: threads)
-        scoring.segmentByteCount = segmentByteCount
+                          threads: Int) throws -> (bytes: [UInt8], summary: SegmentedScoring.Summary) {
+        let scoring = SegmentedScoring(
+            scorer: scorer, policy: policy,
+            options: ScoringOptions(reasonCount: reasons, threadCount: threads, includeWarnings: false),
+            readOptions: readOptions, segmentByteCount: segmentByteCount)
         var bytes: [UInt8] = []
-        var timer = StageTimer()
-        let summary = try scoring.run(input: input, readOptions: readOptions, policy: policy, timer: &timer) {
-            bytes += $0
-        }
+        let summary = try scoring.write(
+            contentsOf: input, format: ScoreCSVWriter(reasonCount: reasons, hasRevenue: scorer.bundle.revenueModel != nil)
+        ) { bytes += $0 }
         return (bytes, summary)
     }
 
@@ -58,6 +58,35 @@ import Testing
                     #expect(got.summary.rowCount == expected.bytes.filter { $0 == 10 }.count - 1)
                 }
             }
+        }
+    }
+
+    /// `assessments(contentsOf:)` (the jsonl path) gives the whole table's assessments with their
+    /// decisions and warnings, and the warning summary counts exactly the warnings the assessments
+    /// list — the same counts when the sentences are not asked for (the csv path).
+    @Test(arguments: Workspace.kinds)
+    func assessmentsAndWarningCountsAreThoseOfTheWholeTable(kind: String) throws {
+        let w = try Workspace.shared()
+        let scorer = try RiskScorer(contentsOf: URL(fileURLWithPath: w.model(kind)))
+        let input = URL(fileURLWithPath: w.test)
+        let policy = Self.policies[1]
+        let read = try DeclarationReader.read(contentsOf: input, schema: scorer.bundle.schema,
+                                              options: DeclarationReadOptions(requireLabel: false))
+        let expected = try scorer.score(read.table, policy: policy, options: ScoringOptions(reasonCount: 2, threadCount: 2))
+        #expect(expected.contains { !$0.warnings.isEmpty }, "some warnings to compare")
+        for (size, threads) in [(1 << 21, 2), (20_000, 3)] {
+            let scoring = SegmentedScoring(scorer: scorer, policy: policy,
+                                           options: ScoringOptions(reasonCount: 2, threadCount: threads),
+                                           segmentByteCount: size)
+            let (got, summary) = try scoring.assessments(contentsOf: input)
+            #expect(got == expected, "\(kind), segment \(size)")
+            #expect(summary.warningCount == expected.reduce(0) { $0 + $1.warnings.count })
+            #expect(summary.declarationsWithWarnings == expected.filter { !$0.warnings.isEmpty }.count)
+            #expect(summary.selectedCount == expected.filter { $0.decision?.selected == true }.count)
+            let csv = try Self.segmented(scorer, input: input, policy: policy, reasons: 2,
+                                         readOptions: DeclarationReadOptions(requireLabel: false),
+                                         segmentByteCount: size, threads: threads)
+            #expect(csv.summary == summary, "the same warnings summary without their sentences")
         }
     }
 

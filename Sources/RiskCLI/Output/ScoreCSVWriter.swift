@@ -6,7 +6,7 @@ import Glibc
 #endif
 
 /// The CSV text of `riskctl score`, built as bytes, field by field into the caller's buffer. A row
-/// is written in three parts (before, the decision fields, after) so that `SegmentedCSVScoring` can
+/// is written in three parts (before, the decision fields, after) so that `SegmentedScoring` can
 /// format rows before the batch is ranked and add rank and selection at the end.
 ///
 /// The bytes are those of the former `String`-per-field formatting (fields quoted per RFC 4180 and
@@ -15,7 +15,7 @@ import Glibc
 /// quoted when its *bytes* contain `,` `"` CR or LF. The `Character`-based check missed a CRLF pair
 /// (one grapheme, equal to neither "\n" nor "\r") and a comma or quote followed by a combining mark,
 /// which left such an id or reason unquoted and broke the row.
-struct ScoreCSVWriter {
+struct ScoreCSVWriter: ScoredRowFormat {
     /// Reason columns (`--reasons`).
     var reasonCount: Int
     /// Whether the model has a revenue head (adds `expected_revenue`).
