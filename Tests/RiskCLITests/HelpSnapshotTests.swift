@@ -99,6 +99,9 @@ import Testing
           --rejects <file>        Where skipped rows are listed (with --on-bad-row
                                   skip).
           --force                 Replace an existing output file.
+          --audit <file>          Append one hash-chained record per decision to this
+                                  audit log (created when absent; `riskctl audit
+                                  verify` checks it).
           --threads <n>           Worker threads (results do not depend on it).
                                   Default: all cores.
           --version               Show the version.

@@ -42,6 +42,10 @@ struct ScoreCommand: ParsableCommand {
     var rejects: String?
     @Flag(name: .long, help: "Replace an existing output file.")
     var force = false
+    @Option(name: .long, help: ArgumentHelp(
+        "Append one hash-chained record per decision to this audit log (created when absent; "
+            + "`riskctl audit verify` checks it).", valueName: "file"))
+    var audit: String?
     @OptionGroup var threads: ThreadOptions
 
     enum OutputFormat: String, ExpressibleByArgument { case csv, jsonl }
@@ -104,7 +108,34 @@ struct ScoreCommand: ParsableCommand {
             options: ScoringOptions(reasonCount: reasons, threadCount: threads.threads,
                                     includeWarnings: format == .jsonl),
             readOptions: input.readOptions(requireLabel: false))
+        // An audit log is checked before any work: a broken chain is never extended.
+        let auditLog = audit.map { AuditLog(url: URL(fileURLWithPath: $0)) }
+        if let auditLog, FileManager.default.fileExists(atPath: auditLog.url.path) { _ = try AuditLog.verify(auditLog.url) }
+        var audited: [RiskAssessment] = []
         func run(_ file: SequentialFileWriter) throws -> SegmentedScoring.Summary {
+            if auditLog != nil {
+                // The audit needs every decision: keep the assessments, then format them.
+                let (assessments, summary) = try scoring.assessments(contentsOf: dataURL)
+                switch format {
+                case .csv:
+                    let csv = ScoreCSVWriter(reasonCount: reasons, hasRevenue: bundle.revenueModel != nil)
+                    var bytes = csv.header()
+                    for a in assessments {
+                        csv.appendLeading(a, to: &bytes)
+                        csv.appendDecision(a.decision, lane: a.lane, to: &bytes)
+                        csv.appendTrailing(a, to: &bytes)
+                        if bytes.count >= 1 << 20 {
+                            try file.write(bytes)
+                            bytes.removeAll(keepingCapacity: true)
+                        }
+                    }
+                    try file.write(bytes)
+                case .jsonl:
+                    try JSONLWriter.write(assessments, to: file)
+                }
+                audited = assessments
+                return summary
+            }
             switch format {
             case .csv:
                 let csv = ScoreCSVWriter(reasonCount: reasons, hasRevenue: bundle.revenueModel != nil)
@@ -126,6 +157,18 @@ struct ScoreCommand: ParsableCommand {
                 summary = try run(file)
                 try file.finish()
             }
+        }
+        if let auditLog {
+            let checksum = SHA256.hex(of: try Data(contentsOf: modelURL))
+            let time = ISO8601DateFormatter().string(from: Date())
+            let records = audited.map { a in
+                AuditRecord(id: a.id, time: time, bundleChecksum: checksum, bundleVersion: bundle.metadata.libraryVersion,
+                            probability: a.probability, rawScore: a.rawScore, lane: a.lane.rawValue,
+                            selected: a.decision?.selected, selectionProbability: a.decision?.selectionProbability,
+                            reasonCodes: a.reasons.map(\.code))
+            }
+            let last = try auditLog.append(records)
+            printError("appended \(records.count) audit record(s) to \(auditLog.url.path) (last hash \(last))")
         }
         let (rowCount, selectedCount, rejected) = (summary!.rowCount, summary!.selectedCount, summary!.rejected)
         input.reportRejected(rejected)
