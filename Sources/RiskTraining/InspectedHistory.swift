@@ -105,3 +105,17 @@ struct InspectedHistory {
         return Self.weights(probabilities, clip: clip)
     }
 }
+
+extension DeclarationTable {
+    /// The inspected declarations of a selected history (a schema with an `inspected` role), with
+    /// the `inspected` and `selection_probability` roles turned into `ignore`: the rows training
+    /// learns from (Docs/Feedback.md). nil when the table is not a selected history.
+    ///
+    /// - Throws: `TrainingError` `.invalidData` when no row was inspected, or an inspected row has
+    ///   no selection probability (naming its line and id).
+    /// - Complexity: O(rows × columns).
+    public func inspectedRows() throws -> DeclarationTable? {
+        try InspectedHistory.inspectedRows(of: self)
+    }
+}
+

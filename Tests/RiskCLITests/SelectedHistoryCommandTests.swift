@@ -64,3 +64,20 @@ import Testing
         #expect(three.standardError.contains("--model is given 3 times; expected one bundle, or two to compare."))
     }
 }
+
+/// `features` on a selected history fits on the inspected rows, as `train` does.
+@Suite struct SelectedHistoryFeaturesTests {
+    @Test func featuresFitOnTheInspectedRows() throws {
+        let w = try Workspace.shared()
+        let history = w.path("features-history.csv"), schema = w.path("features-history.schema.json")
+        try Riskctl.succeed(["synth", "--rows", "3000", "--seed", "8", "--out", history, "--inspection-policy", "random",
+                             "--inspection-rate", "0.5", "--force"])
+        let result = try Riskctl.succeed(["features", "--data", history, "--schema", schema, "--out",
+                                          w.path("features-history-matrix.csv"), "--force"])
+        let inspected = try CSVTable(contentsOf: URL(fileURLWithPath: history))
+        let column = inspected.header.firstIndex(of: "inspected")!
+        let count = inspected.rows.filter { $0[column] == "1" }.count
+        #expect(result.standardError.contains("fitting on its \(count) inspected declarations of 3000"))
+        #expect(result.standardOutput.contains(": \(count) rows × "))
+    }
+}

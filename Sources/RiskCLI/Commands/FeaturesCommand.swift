@@ -61,7 +61,13 @@ struct FeaturesCommand: ParsableCommand {
             try checkOutput(applyOut, inputs: inputs + [URL(fileURLWithPath: out)], force: force)
         }
         let schema = try DeclarationSchema.load(contentsOf: schemaURL)
-        let training = try input.read(schema: schema, requireLabel: true).table
+        var training = try input.read(schema: schema, requireLabel: true).table
+        // A selected history: the pipeline learns from the inspected rows, as `train` does.
+        if let inspected = try training.inspectedRows() {
+            printError("warning: \(input.data) is a selected history: fitting on its \(inspected.rowCount) inspected "
+                       + "declarations of \(training.rowCount) (Docs/Feedback.md).")
+            training = inspected
+        }
         var configuration = FeaturePipelineConfiguration()
         configuration.randomSeed = seed
         configuration.threadCount = threads.threads
