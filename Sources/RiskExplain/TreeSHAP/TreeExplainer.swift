@@ -103,16 +103,7 @@ public struct TreeExplainer: Sendable {
     /// Number of features a row must have.
     public var featureCount: Int { featureSchema.columns.count }
 
-    /// Validates `model` (`BoostedTreesModel.validated()`, the one validation of a tree model) and
-    /// builds its explainer (see `init(model:)` for a validated model).
-    ///
-    /// - Throws: `RiskTreesError` `.invalidModel` when the model breaks an invariant or a `ModelLimits` bound.
-    /// - Complexity: O(total nodes · *D*).
-    public init(model: BoostedTreesModel) throws {
-        self.init(model: try model.validated())
-    }
-
-    /// Flattens a validated model and precomputes cover ratios and each tree's expected value.
+    /// Flattens a model (valid by construction: see `BoostedTreesModel`) and precomputes cover ratios and each tree's expected value.
     ///
     /// The algorithm is chosen here: the quadrature algorithm (O(*T* · *N* · *D*) per row, see
     /// Docs/Explanations.md) when no root-to-leaf path has more than 32 distinct features and its
@@ -122,19 +113,13 @@ public struct TreeExplainer: Sendable {
     /// which bounds the recursion of the plan builder and of both kernels and the per-row workspace).
     ///
     /// - Complexity: O(total nodes · *D*).
-    public init(model: ValidatedBoostedTreesModel) {
+    public init(model: BoostedTreesModel) {
         self.init(model: model, allowQuadrature: true, allowTables: true)
-    }
-
-    /// Validates `model` and builds its explainer with the algorithms allowed (tests compare them).
-    package init(model: BoostedTreesModel, allowQuadrature: Bool, allowTables: Bool = true) throws {
-        self.init(model: try model.validated(), allowQuadrature: allowQuadrature, allowTables: allowTables)
     }
 
     /// Same as `init(model:)`; `allowQuadrature: false` forces the path recursion and
     /// `allowTables: false` the kernel for every tree (tests compare them).
-    package init(model validated: ValidatedBoostedTreesModel, allowQuadrature: Bool, allowTables: Bool = true) {
-        let model = validated.model
+    package init(model: BoostedTreesModel, allowQuadrature: Bool, allowTables: Bool = true) {
         let featureCount = model.featureCount
         var nodes: [Node] = []
         nodes.reserveCapacity(model.trees.reduce(0) { $0 + $1.nodeCount })
@@ -148,7 +133,7 @@ public struct TreeExplainer: Sendable {
             categoryWords += tree.categoryWords
             expected.append(flat.expectedValue)
         }
-        let maximumDepth = validated.maximumDepth
+        let maximumDepth = model.maximumDepth
         self.featureSchema = model.featureSchema
         self.baseScore = model.baseScore
         self.treeExpectedValues = expected

@@ -65,16 +65,16 @@ public struct RiskScorer: Sendable {
     ///
     /// - Throws: `BundleError` when the bundle fails validation.
     public init(bundle: ModelBundle) throws {
-        let validated = try bundle.validated()
+        try bundle.validate()
         // Build every part in locals first, so that a throwing step never leaves `self` half-initialised.
         let predictor: BoostedTreesPredictor?
         let trees: TreeExplainer?
         let linear: LinearExplainer?
         switch bundle.model {
-        case .boostedTrees:
-            // `validated()` returns the validated trees of a boosted-trees model.
-            predictor = BoostedTreesPredictor(model: validated.trees!)
-            trees = TreeExplainer(model: validated.trees!)
+        case .boostedTrees(let model):
+            // A `BoostedTreesModel` is valid by construction: nothing to check again.
+            predictor = BoostedTreesPredictor(model: model)
+            trees = TreeExplainer(model: model)
             linear = nil
         case .logistic(let model):
             predictor = nil
@@ -94,7 +94,7 @@ public struct RiskScorer: Sendable {
         treePredictor = predictor
         treeExplainer = trees
         linearExplainer = linear
-        revenuePredictor = validated.revenue.map { BoostedTreesPredictor(model: $0) }
+        revenuePredictor = bundle.revenueModel.map { BoostedTreesPredictor(model: $0) }
         grouping = FeatureGrouping(schema: bundle.model.featureSchema)
         defaultGenerator = generator
         checkedColumns = bundle.schema.fields.filter { $0.role != .ignore }.map { ($0.column, $0.role) }

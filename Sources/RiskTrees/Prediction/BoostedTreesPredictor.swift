@@ -45,21 +45,12 @@ public struct BoostedTreesPredictor: Sendable {
     public let objective: ObjectiveKind
     public let featureCount: Int
 
-    /// Validates `model` (`BoostedTreesModel.validated()`) and lays it out.
-    ///
-    /// - Throws: `RiskTreesError` `.invalidModel` when the model breaks an invariant or a `ModelLimits` bound.
-    /// - Complexity: O(total nodes).
-    public init(model: BoostedTreesModel) throws {
-        self.init(model: try model.validated())
-    }
-
-    /// Lays out a validated model. Each tree's category words are copied once and its categorical
-    /// nodes point into them, so the layout holds at most the model's own words however many nodes
-    /// share a bitset.
+    /// Lays out a model (valid by construction: see `BoostedTreesModel`). Each tree's category words
+    /// are copied once and its categorical nodes point into them, so the layout holds at most the
+    /// model's own words however many nodes share a bitset.
     ///
     /// - Complexity: O(total nodes + category words).
-    public init(model validated: ValidatedBoostedTreesModel) {
-        let model = validated.model
+    public init(model: BoostedTreesModel) {
         var nodes: [Node] = [], values: [Double] = [], starts: [Int32] = [], counts: [Int32] = []
         var words: [UInt64] = [], roots: [Int32] = []
         let nodeCount = model.trees.reduce(0) { $0 + $1.nodeCount }
