@@ -306,7 +306,7 @@ struct ExplainBlockTests {
     /// Whether `row`'s answer pattern in some tabulated tree is marked as never produced.
     static func hasForgottenPattern(_ explainer: TreeExplainer, row: [Float]) -> Bool {
         guard let tables = explainer.tables else { return false }
-        for tree in 0..<explainer.roots.count where tables.tableOfTree[tree] >= 0 {
+        for tree in 0..<explainer.forest.roots.count where tables.tableOfTree[tree] >= 0 {
             let table = tables.tables[Int(tables.tableOfTree[tree])]
             if !tables.filled[table.maskStart + pattern(explainer, tree: tree, row: row)] { return true }
         }
@@ -321,7 +321,7 @@ struct ExplainBlockTests {
         for q in 0..<Int(table.questionCount) {
             let question = tables.questions[Int(table.questionStart) + q]
             let goesLeft = withUnsafePointer(to: UInt64(0)) { none in
-                explainer.categoryWords.withUnsafeBufferPointer { words in
+                explainer.forest.categoryWords.withUnsafeBufferPointer { words in
                     question.goesLeft(row[Int(question.feature)], categoryWords: words.baseAddress ?? none)
                 }
             }

@@ -54,7 +54,7 @@ struct PredictionTests {
         let model = try BoostedTreesModel(trees: [.leaf(value: 0.5, cover: 1), tree, tree], baseScore: 0.25,
                                       objective: .logistic, featureSchema: .numeric(count: 1))
         let predictor = BoostedTreesPredictor(model: model)
-        #expect(predictor.categoryWords.count == 2 * words)
+        #expect(predictor.forest.categoryWords.count == 2 * words)
         for code in [0, 1, 2, 3, 64, 65, 1_000, 65_535, 65_536, -1] as [Float] + [.nan, 2.5] {
             let row = [code]
             let expected = model.oracleRawScore(row)

@@ -65,7 +65,7 @@ extension TreeExplainer {
         guard featureCount > 0, let valuesBase = values, let outBase = contributions else {
             // No features: every tree is a single leaf, and the walk reads nothing of the row.
             var none = Float(0)
-            let score = rawScore(row: &none)
+            let score = forest.rawScore(row: &none)
             rawScores.update(repeating: score, count: rowCount)
             return
         }

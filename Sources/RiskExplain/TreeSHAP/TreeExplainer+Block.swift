@@ -78,8 +78,8 @@ extension TreeExplainer {
             return UnsafePointer(out)
         }
 
-        nodes.withUnsafeBufferPointer { nodeBuffer in
-        categoryWords.withUnsafeBufferPointer { words in
+        let roots = forest.roots
+        forest.withLayout { layout in
             /// Trees `range` for row `r` by the kernel (on a row-major copy of the row's contributions,
             /// so that its additions are exactly those of `accumulate`) and a leaf walk.
             func runKernel(_ range: Range<Int>, row r: Int) {
@@ -93,15 +93,11 @@ extension TreeExplainer {
                     for f in 0..<width { phi[f &* count &+ r] = own[f] }
                 }
                 var score = rawScores[r]
-                for tree in range {
-                    score += Self.leafValue(root: roots[tree], nodes: nodeBuffer, row: x, categoryWords: words)
-                }
+                for tree in range { score += layout.leafValue(root: roots[tree], row: x) }
                 rawScores[r] = score
             }
             if let tables {
-                // A model without categorical questions has no category words (nil base): point at
-                // something valid, never read (only a categorical question reads it).
-                let wordBase = words.baseAddress ?? UnsafePointer(bitPattern: MemoryLayout<UInt64>.alignment)!
+                let wordBase = layout.categoryWords
                 tables.codeSlotOfFeature.withUnsafeBufferPointer { codeSlotBuffer in
                 let codeSlots = codeSlotBuffer.baseAddress!
                 // Categorical values as integer codes, once per block (`blockCategoryCodes`).
@@ -136,7 +132,6 @@ extension TreeExplainer {
             } else {
                 for r in 0..<count { runKernel(0..<roots.count, row: r) }
             }
-        }
         }
         // Row-major out.
         if rowMajor { return }
