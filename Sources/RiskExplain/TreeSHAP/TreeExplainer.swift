@@ -11,7 +11,7 @@ import RiskTrees
 /// for Tree Ensembles", the definition used by `shap.TreeExplainer(feature_perturbation:
 /// "tree_path_dependent")`, XGBoost's `pred_contribs` and LightGBM's `pred_contrib`.
 ///
-/// The branch a row takes ("hot" child) follows `RegressionTree.goesLeft`: a missing value (NaN)
+/// The branch a row takes ("hot" child) follows `CompiledForest.Layout.goesLeft`: a missing value (NaN)
 /// goes the learned missing direction, a numeric value goes left when `x <= threshold`, a
 /// categorical code goes left when its bit is set (unseen codes go right).
 ///
@@ -51,11 +51,26 @@ public struct TreeExplainer: Sendable {
     /// Bytes of per-call workspace `accumulate` needs (path elements or quadrature vectors).
     package let workspaceByteCount: Int
     /// Exact contributions tabulated by answer pattern for trees that ask few distinct questions
-    /// (symmetric trees, small trees); nil when none is (see ShapTables.swift).
+    /// (symmetric trees, small trees); nil when none is (see PatternTables/).
     package internal(set) var tables: ShapTables?
 
     /// Number of trees explained by table lookup rather than by the kernel.
     public var tabulatedTreeCount: Int { tables?.tabulatedTreeCount ?? 0 }
+
+    /// How one tree's contributions are computed, chosen once per tree when the explainer is built.
+    package enum TreeAlgorithm: Sendable, Hashable {
+        /// Exact contributions looked up by the row's answer pattern (`PatternTables/`), computed
+        /// at build time by the model's kernel; a pattern no row was expected to produce falls back
+        /// to the kernel.
+        case patternTable
+        /// Gauss–Legendre quadrature (`Quadrature/`).
+        case quadrature
+        /// Lundberg et al.'s path recursion (`Reference/`).
+        case pathRecursion
+    }
+
+    /// The algorithm of each tree, in tree order.
+    package private(set) var treeAlgorithms: [TreeAlgorithm]
 
     /// How contributions are computed; both give the same values (to ~1e-13 relative, tested).
     package enum Algorithm: Sendable, Hashable {
@@ -116,10 +131,14 @@ public struct TreeExplainer: Sendable {
         } else {
             self.workspaceByteCount = pathCapacity * MemoryLayout<PathElement>.stride
         }
+        // The tables are built by running the kernel on representative rows, so they come last.
+        let kernel: TreeAlgorithm = plan == nil ? .pathRecursion : .quadrature
+        self.treeAlgorithms = [TreeAlgorithm](repeating: kernel, count: forest.roots.count)
         self.tables = nil
         if allowTables && featureCount > 0 {
             let tables = ShapTables(explainer: self)
             self.tables = tables.tabulatedTreeCount > 0 ? tables : nil
+            self.treeAlgorithms = tables.tableOfTree.map { $0 >= 0 ? .patternTable : kernel }
         }
     }
 

@@ -190,40 +190,6 @@ struct TreeShapKernel {
 }
 
 extension TreeExplainer {
-    /// Adds every tree's contributions for `row` to `phi` (tabulated trees by table lookup, the
-    /// others with the chosen algorithm), using `workspace` (`workspaceByteCount` bytes, 64-byte
-    /// aligned). Pointers must be valid; `phi` is not cleared.
-    package func accumulate(row: UnsafePointer<Float>, phi: UnsafeMutablePointer<Double>,
-                            workspace: UnsafeMutableRawPointer) {
-        accumulateTrees(0..<forest.roots.count, useTables: tables != nil, row: row, phi: phi, workspace: workspace)
-    }
-
-    /// Adds tree `tree`'s contributions for `row` to `phi`, always with the kernel (what the tables hold).
-    package func accumulateTree(_ tree: Int, row: UnsafePointer<Float>, phi: UnsafeMutablePointer<Double>,
-                                workspace: UnsafeMutableRawPointer) {
-        accumulateTrees(tree..<(tree + 1), useTables: false, row: row, phi: phi, workspace: workspace)
-    }
-
-    func accumulateTrees(_ trees: Range<Int>, useTables: Bool, row: UnsafePointer<Float>,
-                         phi: UnsafeMutablePointer<Double>, workspace: UnsafeMutableRawPointer) {
-        let tables = useTables ? self.tables : nil
-        guard let plan = quadrature else {
-            let path = workspace.bindMemory(to: PathElement.self, capacity: pathCapacity)
-            accumulateByPathRecursion(trees, tables: tables, row: row, phi: phi, path: path)
-            return
-        }
-        switch plan.laneCount {
-        case 2: accumulateByQuadrature(plan, as: SIMD2<Double>.self, trees: trees, tables: tables, row: row, phi: phi,
-                                       workspace: workspace)
-        case 4: accumulateByQuadrature(plan, as: SIMD4<Double>.self, trees: trees, tables: tables, row: row, phi: phi,
-                                       workspace: workspace)
-        case 8: accumulateByQuadrature(plan, as: SIMD8<Double>.self, trees: trees, tables: tables, row: row, phi: phi,
-                                       workspace: workspace)
-        default: accumulateByQuadrature(plan, as: SIMD16<Double>.self, trees: trees, tables: tables, row: row,
-                                        phi: phi, workspace: workspace)
-        }
-    }
-
     /// Adds the contributions of `trees` for `row` to `phi` by the path recursion (tabulated trees
     /// by lookup when `tables` is given), using `path` as workspace (`pathCapacity` elements).
     func accumulateByPathRecursion(_ trees: Range<Int>, tables: ShapTables?, row: UnsafePointer<Float>,
@@ -242,49 +208,5 @@ extension TreeExplainer {
                 if let tables { ShapTableLookup.with(tables) { run($0) } } else { run(nil) }
             }
         }
-    }
-
-    /// Writes the contribution of every feature of `row` into `contributions` and returns the base value.
-    ///
-    /// Allocation-free: the workspace (`workspaceByteCount` bytes) is a stack buffer. `baseValue + Σ contributions` equals the model's raw score for `row` up to rounding.
-    ///
-    /// - Parameters:
-    ///   - row: The row's feature values in schema order (`featureCount` values; NaN = missing).
-    ///   - contributions: Receives `featureCount` values (overwritten, not accumulated).
-    /// - Returns: `baseValue`.
-    /// - Precondition: both buffers hold at least `featureCount` elements.
-    /// - Complexity: O(*T* · *N* · *D*) with the quadrature, O(*T* · *L* · *D*²) with the path recursion.
-    public func explain(_ row: UnsafeBufferPointer<Float>, into contributions: UnsafeMutableBufferPointer<Double>)
-        -> Double {
-        precondition(row.count >= featureCount,
-                     "row has \(row.count) values; the model expects \(featureCount) features")
-        precondition(contributions.count >= featureCount,
-                     "contributions has room for \(contributions.count) values; expected \(featureCount)")
-        guard featureCount > 0 else { return baseValue }
-        let phi = contributions.baseAddress!
-        phi.update(repeating: 0, count: featureCount)
-        withUnsafeTemporaryAllocation(byteCount: workspaceByteCount, alignment: 64) { workspace in
-            accumulate(row: row.baseAddress!, phi: phi, workspace: workspace.baseAddress!)
-        }
-        return baseValue
-    }
-
-    /// The explanation of one row (allocates the contributions array).
-    ///
-    /// - Parameter row: `featureCount` values in schema order (NaN = missing).
-    /// - Returns: Base value, one contribution per feature, and the model's raw score.
-    /// - Precondition: `row.count == featureCount`.
-    /// - Complexity: O(*T* · *N* · *D*) with the quadrature, O(*T* · *L* · *D*²) with the path recursion.
-    public func explain(_ row: [Float]) -> Explanation {
-        precondition(row.count == featureCount, "row has \(row.count) values; the model expects \(featureCount)")
-        var contributions = [Double](repeating: 0, count: featureCount)
-        let raw = row.withUnsafeBufferPointer { rowBuffer in
-            contributions.withUnsafeMutableBufferPointer { out in
-                _ = explain(rowBuffer, into: out)
-            }
-            // With no features every tree is a single leaf: its output is its expected value.
-            return featureCount == 0 ? baseValue : forest.rawScore(row: rowBuffer.baseAddress!)
-        }
-        return Explanation(baseValue: baseValue, contributions: contributions, rawScore: raw)
     }
 }

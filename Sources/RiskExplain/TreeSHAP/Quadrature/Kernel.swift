@@ -1,6 +1,6 @@
 import RiskTrees
 
-/// One row through the quadrature plan (see QuadraturePlan.swift for the derivation).
+/// One row through the quadrature plan (see Quadrature/Plan.swift for the derivation).
 ///
 /// `Vector` holds the values of a polynomial at the plan's Gauss–Legendre nodes. Pointers are
 /// valid for one `accumulate` call; nothing is allocated.
@@ -26,7 +26,7 @@ struct QuadratureKernel<Vector: SIMD> where Vector.Scalar == Double {
         base.loadUnaligned(fromByteOffset: index &* MemoryLayout<Vector>.stride, as: Vector.self)
     }
 
-    /// Same rule as `RegressionTree.goesLeft` and `TreeShapKernel.goesLeft`.
+    /// Same rule as `CompiledForest.Layout.goesLeft`, on the plan's copy of the split.
     @inline(__always)
     func goesLeft(_ node: QuadratureNode) -> Bool {
         let x = row[Int(node.feature)]
