@@ -31,8 +31,8 @@ public struct BoostedTreesPredictor: Sendable {
     /// - Complexity: O(trees × depth).
     public func rawScore(_ row: UnsafeBufferPointer<Float>) -> Double {
         precondition(row.count >= featureCount, "row has \(row.count) values; the model needs \(featureCount)")
-        var none = Float.nan
-        return forest.rawScore(row: row.baseAddress ?? UnsafePointer(&none))
+        // An empty row (a model of no features) has a nil base: point at a value never read.
+        return withUnsafePointer(to: Float.nan) { forest.rawScore(row: row.baseAddress ?? $0) }
     }
 
     /// The probability (logistic) or prediction (squared error) of one row. Allocation-free.
