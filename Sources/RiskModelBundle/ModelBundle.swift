@@ -136,20 +136,10 @@ public struct ModelBundle: Sendable, Hashable, Codable {
     /// - Throws: `BundleError` `.invalidContent` naming the part and the bad value.
     /// - Complexity: O(bundle size), iterative; nothing sized by the bundle is allocated before the
     ///   size is checked.
+    ///
+    /// Tree models validate themselves when made or decoded (`BoostedTreesModel`): checked here are
+    /// the parts around them (schema, pipeline, feature counts, calibration, lanes, reasons).
     public func validate() throws {
-        _ = try validated()
-    }
-
-    /// What `validated()` proves, for building a scorer without checking again.
-    package struct ValidatedModels: Sendable {
-        /// The risk model when it is boosted trees.
-        package var trees: ValidatedBoostedTreesModel?
-        /// The revenue model, if any.
-        package var revenue: ValidatedBoostedTreesModel?
-    }
-
-    /// `validate()`, returning the validated tree models that the predictor and TreeSHAP are built from.
-    package func validated() throws -> ValidatedModels {
         do {
             try schema.validate(source: "schema")
         } catch let error as DeclarationError {
@@ -175,26 +165,17 @@ public struct ModelBundle: Sendable, Hashable, Codable {
                               + "the feature pipeline produces \(expected.columns.count) (or their names differ); "
                               + "the bundle was assembled from parts of different trainings.")
         }
-        var models = ValidatedModels()
-        do {
-            switch model {
-            case .boostedTrees(let trees):
-                models.trees = try trees.validated(limits: Self.limits)
-            case .logistic(let linear):
+        if case .logistic(let linear) = model {
+            do {
                 _ = try LogisticModel(intercept: linear.intercept, coefficients: linear.coefficients,
                                       featureMeans: linear.featureMeans, featureSchema: linear.featureSchema)
+            } catch {
+                throw BundleError(.invalidContent, "model: " + BundleDocument.describe(error))
             }
-        } catch {
-            throw BundleError(.invalidContent, "model: " + BundleDocument.describe(error))
         }
         if let revenue = revenueModel {
             guard revenue.featureSchema == pipeline.schema(for: .trees) else {
                 throw BundleError(.invalidContent, "the revenue model's features differ from the pipeline's.")
-            }
-            do {
-                models.revenue = try revenue.validated(limits: Self.limits)
-            } catch {
-                throw BundleError(.invalidContent, "revenueModel: " + BundleDocument.describe(error))
             }
         }
         try Self.validate(calibration)
@@ -209,7 +190,6 @@ public struct ModelBundle: Sendable, Hashable, Codable {
         } catch {
             throw BundleError(.invalidContent, "reasons: " + BundleDocument.describe(error))
         }
-        return models
     }
 
     static func validate(_ calibration: Calibration) throws {

@@ -39,7 +39,7 @@ import Testing
         let model = try Self.deepBundle(depth: 28_000, in: w)
         let trained = try ModelBundle.load(contentsOf: URL(fileURLWithPath: w.model("gbt")))
         guard case .boostedTrees(let trees) = trained.model else { throw CocoaError(.featureUnsupported) }
-        let expected = "error: deep-28000.json: model: tree \(trees.trees.count): node 513 is 257 levels deep, over "
+        let expected = "error: deep-28000.json: content.model.boosted_trees.trees[\(trees.trees.count)]: node 513 is 257 levels deep, over "
             + "the limit of 256 (ModelLimits.maximumDepth). Retrain with a smaller maximumDepth.\n"
         let inspect = try Riskctl.run(["inspect", "--model", model])
         #expect(inspect.exitCode == 1)

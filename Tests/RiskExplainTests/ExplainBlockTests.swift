@@ -131,7 +131,7 @@ struct ExplainBlockTests {
             row.withUnsafeMutableBufferPointer { matrix.copyRow(r, into: $0) }
             row.withUnsafeBufferPointer { x in
                 phi.withUnsafeMutableBufferPointer { _ = explainer.explain(x, into: $0) }
-                raw.append(model.rawScore(x))
+                raw.append(model.oracleRawScore(Array(x)))
             }
             for f in 0..<width { contributions[r * width + f] = phi[f] }
         }
@@ -217,7 +217,7 @@ struct ExplainBlockTests {
             trees.append(symmetric.trees[k])
             if k % 2 == 0 { trees.append(leafWise.trees[k]) } else { trees += leafWise.trees[k...].prefix(2) }
         }
-        let model = BoostedTreesModel(trees: trees, baseScore: symmetric.baseScore, objective: .logistic,
+        let model = try BoostedTreesModel(trees: trees, baseScore: symmetric.baseScore, objective: .logistic,
                                       featureSchema: symmetric.featureSchema)
         for (quadrature, tables) in [(true, true), (false, true)] {
             let explainer = try TreeExplainer(model: model, allowQuadrature: quadrature, allowTables: tables)
@@ -282,7 +282,7 @@ struct ExplainBlockTests {
         try Self.checkBitIdentical(explainer, model, data, seed: seed, rowCounts: [1, 65, 200])
         // The same with a kernel tree appended (blocks then keep contributions row by row).
         let leafWise = try Self.train(data, growth: .leafWise, iterations: 1, depth: nil, leaves: 24)
-        let mixed = BoostedTreesModel(trees: model.trees + leafWise.trees, baseScore: model.baseScore,
+        let mixed = try BoostedTreesModel(trees: model.trees + leafWise.trees, baseScore: model.baseScore,
                                       objective: .logistic, featureSchema: model.featureSchema)
         var mixedExplainer = try TreeExplainer(model: mixed)
         #expect(!mixedExplainer.isFullyTabulated)
@@ -306,7 +306,7 @@ struct ExplainBlockTests {
     /// Whether `row`'s answer pattern in some tabulated tree is marked as never produced.
     static func hasForgottenPattern(_ explainer: TreeExplainer, row: [Float]) -> Bool {
         guard let tables = explainer.tables else { return false }
-        for tree in 0..<explainer.roots.count where tables.tableOfTree[tree] >= 0 {
+        for tree in 0..<explainer.forest.roots.count where tables.tableOfTree[tree] >= 0 {
             let table = tables.tables[Int(tables.tableOfTree[tree])]
             if !tables.filled[table.maskStart + pattern(explainer, tree: tree, row: row)] { return true }
         }
@@ -321,7 +321,7 @@ struct ExplainBlockTests {
         for q in 0..<Int(table.questionCount) {
             let question = tables.questions[Int(table.questionStart) + q]
             let goesLeft = withUnsafePointer(to: UInt64(0)) { none in
-                explainer.categoryWords.withUnsafeBufferPointer { words in
+                explainer.forest.categoryWords.withUnsafeBufferPointer { words in
                     question.goesLeft(row[Int(question.feature)], categoryWords: words.baseAddress ?? none)
                 }
             }
@@ -333,11 +333,11 @@ struct ExplainBlockTests {
     /// A model without features (every tree a single leaf): raw scores only.
     @Test func modelWithoutFeatures() throws {
         let leaf = { (value: Double) in
-            RegressionTree(leftChild: [-1], rightChild: [-1], splitFeature: [-1], threshold: [0], binThreshold: [0],
+            try! RegressionTree(leftChild: [-1], rightChild: [-1], splitFeature: [-1], threshold: [0], binThreshold: [0],
                            missingGoesLeft: [false], categoryStart: [0], categoryWordCount: [0], categoryWords: [],
                            value: [value], cover: [1], gain: [0])
         }
-        let model = BoostedTreesModel(trees: [leaf(0.1), leaf(-0.3), leaf(0.7)], baseScore: 0.2, objective: .logistic,
+        let model = try BoostedTreesModel(trees: [leaf(0.1), leaf(-0.3), leaf(0.7)], baseScore: 0.2, objective: .logistic,
                                       featureSchema: FeatureSchema(columns: []))
         let explainer = try TreeExplainer(model: model)
         let matrix = FeatureMatrix(rowCount: 5, schema: FeatureSchema(columns: []))

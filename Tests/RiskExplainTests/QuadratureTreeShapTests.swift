@@ -69,7 +69,7 @@ struct QuadratureTreeShapTests {
     @Test(arguments: [(1, 2), (4, 2), (5, 4), (8, 4), (9, 8), (16, 8), (17, 16), (32, 16), (33, 0)])
     func laneCountFollowsDistinctFeatures(distinct: Int, lanes: Int) throws {
         let featureCount = 34
-        let model = BoostedTreesModel(trees: [Self.caterpillar(distinct: distinct, repeatFirst: false),
+        let model = try BoostedTreesModel(trees: [Self.caterpillar(distinct: distinct, repeatFirst: false),
                                               Self.caterpillar(distinct: min(distinct, 3), repeatFirst: true)],
                                       baseScore: 0.25, objective: .logistic,
                                       featureSchema: .numeric(count: featureCount))
@@ -131,7 +131,7 @@ struct QuadratureTreeShapTests {
             cover[node] = cover[Int(left[node])] + cover[Int(right[node])]
         }
         let n = left.count
-        return RegressionTree(leftChild: left, rightChild: right, splitFeature: feature,
+        return try! RegressionTree(leftChild: left, rightChild: right, splitFeature: feature,
                               threshold: [Float](repeating: 0, count: n), binThreshold: [UInt8](repeating: 0, count: n),
                               missingGoesLeft: missingLeft, categoryStart: [Int32](repeating: 0, count: n),
                               categoryWordCount: [Int32](repeating: 0, count: n), categoryWords: [],

@@ -55,7 +55,7 @@ struct ShapTablesTests {
                 cover[node] = cover[Int(left[node])] + cover[Int(right[node])]
             }
         }
-        return RegressionTree(leftChild: left, rightChild: right, splitFeature: feature, threshold: threshold,
+        return try! RegressionTree(leftChild: left, rightChild: right, splitFeature: feature, threshold: threshold,
                               binThreshold: [UInt8](repeating: 0, count: nodeCount), missingGoesLeft: missingLeft,
                               categoryStart: catStart, categoryWordCount: catCount, categoryWords: words,
                               value: value, cover: cover, gain: [Double](repeating: 0, count: nodeCount))
@@ -65,7 +65,7 @@ struct ShapTablesTests {
         var generator = SeededGenerator(seed: seed)
         let schema = RandomTrees.schema(featureCount: featureCount)
         let trees = (0..<treeCount).map { _ in symmetricTree(schema: schema, depth: depth, generator: &generator) }
-        return BoostedTreesModel(trees: trees, baseScore: generator.nextGaussian(), objective: .logistic,
+        return try! BoostedTreesModel(trees: trees, baseScore: generator.nextGaussian(), objective: .logistic,
                                  featureSchema: schema)
     }
 
@@ -133,7 +133,7 @@ struct ShapTablesTests {
     /// one of 11 is not (and is explained by the kernel, matching the path recursion).
     @Test(arguments: [(10, 1), (11, 0)])
     func questionLimit(distinct: Int, tabulated: Int) throws {
-        let model = BoostedTreesModel(trees: [QuadratureTreeShapTests.caterpillar(distinct: distinct, repeatFirst: false)],
+        let model = try BoostedTreesModel(trees: [QuadratureTreeShapTests.caterpillar(distinct: distinct, repeatFirst: false)],
                                       baseScore: 0, objective: .logistic, featureSchema: .numeric(count: 12))
         let explainer = try TreeExplainer(model: model)
         #expect(explainer.tabulatedTreeCount == tabulated)
@@ -154,20 +154,21 @@ struct ShapTablesTests {
     func missingAndInfiniteValuesInNumericTables(threshold: Float) throws {
         var generator = SeededGenerator(seed: 21)
         let schema = FeatureSchema.numeric(count: 2)
-        var tree = Self.symmetricTree(schema: schema, depth: 2, generator: &generator)
+        var arrays = TreeArrays(Self.symmetricTree(schema: schema, depth: 2, generator: &generator))
         for node in 0..<3 {
-            tree.splitFeature[node] = node == 0 ? 0 : 1
-            tree.threshold[node] = node == 0 ? threshold : -1
-            tree.missingGoesLeft[node] = node != 0
+            arrays.splitFeature[node] = node == 0 ? 0 : 1
+            arrays.threshold[node] = node == 0 ? threshold : -1
+            arrays.missingGoesLeft[node] = node != 0
         }
-        let model = BoostedTreesModel(trees: [tree], baseScore: 0.5, objective: .logistic, featureSchema: schema)
         guard threshold.isFinite else {
-            #expect(throws: RiskTreesError(.invalidModel, "tree 0: node 0: threshold is inf; expected a finite number.")) {
-                try TreeExplainer(model: model)
+            #expect(throws: RiskTreesError(.invalidModel, "node 0: threshold is inf; expected a finite number.")) {
+                try arrays.tree()
             }
             return
         }
-        let explainer = try TreeExplainer(model: model)
+        let model = try BoostedTreesModel(trees: [try arrays.tree()], baseScore: 0.5, objective: .logistic,
+                                          featureSchema: schema)
+        let explainer = TreeExplainer(model: model)
         #expect(explainer.tabulatedTreeCount == 1)
         let values: [Float] = [.nan, .infinity, -.infinity, 0.25, -1, 3, -7]
         for a in values {
@@ -190,15 +191,16 @@ struct ShapTablesTests {
     @Test func repeatedQuestionsShareABit() throws {
         var generator = SeededGenerator(seed: 12)
         let schema = FeatureSchema.numeric(count: 3)
-        var tree = Self.symmetricTree(schema: schema, depth: 3, generator: &generator)
+        var arrays = TreeArrays(Self.symmetricTree(schema: schema, depth: 3, generator: &generator))
         // Make levels 0 and 2 ask feature 0 (thresholds 0.5 and -0.5), level 1 feature 1.
         for node in 0..<7 {
-            tree.splitFeature[node] = node == 0 ? 0 : node < 3 ? 1 : 0
-            tree.threshold[node] = node == 0 ? 0.5 : node < 3 ? 0 : -0.5
-            tree.categoryWordCount[node] = 0
-            tree.missingGoesLeft[node] = true
+            arrays.splitFeature[node] = node == 0 ? 0 : node < 3 ? 1 : 0
+            arrays.threshold[node] = node == 0 ? 0.5 : node < 3 ? 0 : -0.5
+            arrays.categoryWordCount[node] = 0
+            arrays.missingGoesLeft[node] = true
         }
-        let model = BoostedTreesModel(trees: [tree], baseScore: 0, objective: .logistic, featureSchema: schema)
+        let model = try BoostedTreesModel(trees: [try arrays.tree()], baseScore: 0, objective: .logistic,
+                                          featureSchema: schema)
         let explainer = try TreeExplainer(model: model)
         let shape = try #require(ShapTables.shape(of: 0, root: 0, explainer: explainer))
         #expect(shape.questions.count == 3)

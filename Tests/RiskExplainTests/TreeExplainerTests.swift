@@ -69,7 +69,7 @@ struct TreeExplainerTests {
 
     /// A single-leaf tree contributes nothing and its value is part of the base value.
     @Test func singleLeafTreeGoesToBaseValue() throws {
-        let model = BoostedTreesModel(trees: [.leaf(value: 0.25, cover: 3)], baseScore: -1,
+        let model = try BoostedTreesModel(trees: [.leaf(value: 0.25, cover: 3)], baseScore: -1,
                                       objective: .logistic, featureSchema: .numeric(count: 2))
         let explanation = try TreeExplainer(model: model).explain([1, .nan])
         #expect(explanation == Explanation(baseValue: -0.75, contributions: [0, 0], rawScore: -0.75))
@@ -79,63 +79,54 @@ struct TreeExplainerTests {
     /// E = (3·1 + 1·(−1))/4 = 0.5; a row going left gets φ₀ = 1 − 0.5, a missing value φ₀ = −1 − 0.5.
     @Test(arguments: [(Float(0), 0.5), (Float(2), -1.5), (Float.nan, -1.5)])
     func stumpByHand(x: Float, expected: Double) throws {
-        let tree = RegressionTree(leftChild: [1, -1, -1], rightChild: [2, -1, -1], splitFeature: [0, -1, -1],
+        let tree = try RegressionTree(leftChild: [1, -1, -1], rightChild: [2, -1, -1], splitFeature: [0, -1, -1],
                                   threshold: [0.5, 0, 0], binThreshold: [0, 0, 0], missingGoesLeft: [false, false, false],
                                   categoryStart: [0, 0, 0], categoryWordCount: [0, 0, 0], categoryWords: [],
                                   value: [0, 1, -1], cover: [4, 3, 1], gain: [1, 0, 0])
-        let model = BoostedTreesModel(trees: [tree], baseScore: 0, objective: .logistic, featureSchema: .numeric(count: 2))
+        let model = try BoostedTreesModel(trees: [tree], baseScore: 0, objective: .logistic, featureSchema: .numeric(count: 2))
         let explanation = try TreeExplainer(model: model).explain([x, 7])
         #expect(explanation.baseValue == 0.5)
         // The quadrature algorithm sums the Shapley integral at Gauss nodes: a few ulps of rounding.
         #expect(abs(explanation.contributions[0] - expected) <= 1e-15 * 4 && explanation.contributions[1] == 0)
     }
 
-    /// The explainer validates an unvalidated model with the one tree validation
-    /// (`BoostedTreesModel.validated()`), whose messages it passes on; it checks nothing itself.
-    @Test func rejectsCorruptTrees() throws {
-        var tree = RegressionTree(leftChild: [1, -1, -1], rightChild: [5, -1, -1], splitFeature: [0, -1, -1],
-                                  threshold: [0, 0, 0], binThreshold: [0, 0, 0], missingGoesLeft: [true, true, true],
-                                  categoryStart: [0, 0, 0], categoryWordCount: [0, 0, 0], categoryWords: [],
-                                  value: [0, 1, 2], cover: [2, 1, 1], gain: [0, 0, 0])
+    /// The explainer is built from a model, which cannot be made from a broken tree: the tree
+    /// (or, for split features, the model) refuses it with the one validation's message.
+    @Test func corruptTreesNeverReachTheExplainer() throws {
+        var arrays = TreeArrays(try RegressionTree(
+            leftChild: [1, -1, -1], rightChild: [2, -1, -1], splitFeature: [0, -1, -1], threshold: [0, 0, 0],
+            binThreshold: [0, 0, 0], missingGoesLeft: [true, true, true], categoryStart: [0, 0, 0],
+            categoryWordCount: [0, 0, 0], categoryWords: [], value: [0, 1, 2], cover: [2, 1, 1], gain: [0, 0, 0]))
         let schema = FeatureSchema.numeric(count: 1)
-        func message(_ tree: RegressionTree) -> String? {
-            let model = BoostedTreesModel(trees: [.leaf(value: 0, cover: 1), tree], baseScore: 0, objective: .logistic,
-                                          featureSchema: schema)
-            let validation: String?
+        func message(_ arrays: TreeArrays) -> String? {
             do {
-                try model.validate()
-                validation = nil
-            } catch {
-                validation = "\(error)"
-            }
-            do {
-                _ = try TreeExplainer(model: model)
+                _ = try BoostedTreesModel(trees: [.leaf(value: 0, cover: 1), try arrays.tree()], baseScore: 0,
+                                          objective: .logistic, featureSchema: schema)
                 return nil
-            } catch let error as RiskTreesError {
-                #expect(error.message == validation)
-                return error.message
             } catch {
                 return "\(error)"
             }
         }
-        #expect(message(tree) == "tree 1: node 0: rightChild is 5; expected −1 for a leaf or a node index in 1..<3.")
-        tree.rightChild = [1, -1, -1]
-        #expect(message(tree) == "tree 1: node 1 is reached twice (again from node 0); a tree has no cycles or shared "
+        arrays.rightChild = [5, -1, -1]
+        #expect(message(arrays) == "node 0: rightChild is 5; expected −1 for a leaf or a node index in 1..<3.")
+        arrays.rightChild = [1, -1, -1]
+        #expect(message(arrays) == "node 1 is reached twice (again from node 0); a tree has no cycles or shared "
                 + "children.")
-        tree.rightChild = [2, -1, -1]
-        tree.splitFeature = [3, -1, -1]
-        #expect(message(tree) == "tree 1: node 0: splitFeature is 3; expected a feature index in 0..<1.")
-        tree.splitFeature = [0, -1, -1]
-        tree.cover = [2, -1, 1]
-        #expect(message(tree) == "tree 1: node 1: cover is -1.0; expected a finite number ≥ 0.")
-        tree.cover = [2, 1]
-        #expect(message(tree) == "tree 1: tree has 3 entries in leftChild but 2 in cover; every per-node array needs "
+        arrays.rightChild = [2, -1, -1]
+        arrays.splitFeature = [3, -1, -1]
+        #expect(message(arrays) == "tree 1: node 0: splitFeature is 3; expected a feature index in 0..<1.")
+        arrays.splitFeature = [0, -1, -1]
+        arrays.cover = [2, -1, 1]
+        #expect(message(arrays) == "node 1: cover is -1.0; expected a finite number ≥ 0.")
+        arrays.cover = [2, 1]
+        #expect(message(arrays) == "tree has 3 entries in leftChild but 2 in cover; every per-node array needs "
                 + "one entry per node.")
-        tree.cover = [2, 1, 1]
-        #expect(message(tree) == nil)
+        arrays.cover = [2, 1, 1]
+        #expect(message(arrays) == nil)
+        let tree = try arrays.tree()
         let matrix = FeatureMatrix(rowCount: 2, schema: .numeric(count: 3))
-        let explainer = try TreeExplainer(model: BoostedTreesModel(trees: [tree], baseScore: 0, objective: .logistic,
-                                                                  featureSchema: schema))
+        let explainer = TreeExplainer(model: try BoostedTreesModel(trees: [tree], baseScore: 0, objective: .logistic,
+                                                                   featureSchema: schema))
         #expect(throws: RiskExplainError(.shapeMismatch, "The feature matrix has 3 columns; the model expects 1. "
                                          + "Build the matrix with the model's feature pipeline.")) {
             try explainer.contributions(for: matrix, threadCount: 1)

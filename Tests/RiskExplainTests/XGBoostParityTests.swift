@@ -55,7 +55,7 @@ struct XGBoostParityTests {
             threshold[i] = Float(try #require(node.split_condition)).nextDown
             missingLeft[i] = node.missing.flatMap { index[$0] } == yes
         }
-        return RegressionTree(leftChild: left, rightChild: right, splitFeature: feature, threshold: threshold,
+        return try RegressionTree(leftChild: left, rightChild: right, splitFeature: feature, threshold: threshold,
                               binThreshold: [UInt8](repeating: 0, count: n), missingGoesLeft: missingLeft,
                               categoryStart: [Int32](repeating: 0, count: n),
                               categoryWordCount: [Int32](repeating: 0, count: n), categoryWords: [],
@@ -72,7 +72,7 @@ struct XGBoostParityTests {
         let fixture = try Self.loadFixture()
         let trees = try fixture.trees.map(Self.regressionTree)
         let p = Double(Float(fixture.base_score))
-        let model = BoostedTreesModel(trees: trees, baseScore: log(p / (1 - p)), objective: .logistic,
+        let model = try BoostedTreesModel(trees: trees, baseScore: log(p / (1 - p)), objective: .logistic,
                                       featureSchema: .numeric(count: 5))
         let explainer = try TreeExplainer(model: model)
         #expect(fixture.rows.count == 50)

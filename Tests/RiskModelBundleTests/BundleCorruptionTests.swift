@@ -106,7 +106,7 @@ import Testing
         }
         let error = rejection(try ReferenceBundles.wrap(content))
         #expect(error?.code == .invalidContent)
-        #expect(error?.message == "m.json: model: tree 0: node \(node): leftChild is \(tree.nodeCount); expected −1 "
+        #expect(error?.message == "m.json: content.model.boosted_trees.trees[0]: node \(node): leftChild is \(tree.nodeCount); expected −1 "
                 + "for a leaf or a node index in 1..<\(tree.nodeCount).")
     }
 
@@ -125,7 +125,7 @@ import Testing
         }
         let error = rejection(try ReferenceBundles.wrap(content))
         #expect(error?.code == .invalidContent)
-        #expect(error?.message == "m.json: model: tree 0: node \(parent) is reached twice (again from node \(child)); "
+        #expect(error?.message == "m.json: content.model.boosted_trees.trees[0]: node \(parent) is reached twice (again from node \(child)); "
                 + "a tree has no cycles or shared children.")
     }
 
@@ -136,7 +136,7 @@ import Testing
             t["cover"] = Array((t["cover"] as! [Double]).dropLast())
         }
         let error = rejection(try ReferenceBundles.wrap(content))
-        #expect(error?.message == "m.json: model: tree 0: tree has \(tree.nodeCount) entries in leftChild but "
+        #expect(error?.message == "m.json: content.model.boosted_trees.trees[0]: tree has \(tree.nodeCount) entries in leftChild but "
                 + "\(tree.nodeCount - 1) in cover; every per-node array needs one entry per node.")
     }
 
@@ -152,7 +152,7 @@ import Testing
             t["splitFeature"] = feature
         }
         let error = rejection(try ReferenceBundles.wrap(content))
-        #expect(error?.message == "m.json: model: tree 0: node 0: splitFeature is \(features); expected a feature "
+        #expect(error?.message == "m.json: content.model.boosted_trees: tree 0: node 0: splitFeature is \(features); expected a feature "
                 + "index in 0..<\(features).")
     }
 

@@ -24,15 +24,21 @@ struct HardeningBundleLimitsTests {
         return try JSONSerialization.data(withJSONObject: content, options: [.sortedKeys])
     }
 
-    /// `tree` as bundle JSON.
-    static func json(_ tree: RegressionTree) throws -> Any {
-        try JSONSerialization.jsonObject(with: JSONEncoder().encode(tree))
+    /// A tree as bundle JSON (a hostile tree cannot be a `RegressionTree`: trees validate when made).
+    static func treeJSON(left: [Int32], right: [Int32], feature: [Int32], threshold: [Float], missingGoesLeft: [Bool],
+                         categoryWordCount: [Int32], categoryWords: [UInt64], value: [Double],
+                         cover: [Double]) -> [String: Any] {
+        let n = left.count
+        return ["leftChild": left, "rightChild": right, "splitFeature": feature, "threshold": threshold,
+                "binThreshold": [Int](repeating: 0, count: n), "missingGoesLeft": missingGoesLeft,
+                "categoryStart": [Int](repeating: 0, count: n), "categoryWordCount": categoryWordCount,
+                "categoryWords": categoryWords, "value": value, "cover": cover,
+                "gain": [Double](repeating: 0, count: n)]
     }
 
-    /// Appends `tree` to the model's trees.
-    static func appending(_ tree: RegressionTree) throws -> (inout [String: Any]) throws -> Void {
-        let tree = try json(tree)
-        return { content in
+    /// Appends `tree` (bundle JSON) to the model's trees.
+    static func appending(_ tree: [String: Any]) -> (inout [String: Any]) throws -> Void {
+        { content in
             content = HardeningBundleTests.edited(content, trees.split(separator: ".")[...]) { ($0 as! [Any]) + [tree] }
                 as! [String: Any]
         }
@@ -40,7 +46,7 @@ struct HardeningBundleLimitsTests {
 
     /// A chain: internal node k (index 2k, k < depth) splits feature k mod `features`, its left
     /// child is a leaf, its right child the next internal node; the deepest leaf is `depth` levels down.
-    static func chain(depth: Int, features: Int, value: Double = 0.001) -> RegressionTree {
+    static func chain(depth: Int, features: Int, value: Double = 0.001) -> [String: Any] {
         let n = 2 * depth + 1
         var left = [Int32](repeating: -1, count: n), right = left, feature = left
         var threshold = [Float](repeating: 0, count: n), cover = [Double](repeating: 1, count: n)
@@ -52,28 +58,23 @@ struct HardeningBundleLimitsTests {
             cover[2 * k] = Double(depth - k + 1)
             cover[2 * k + 2] = Double(depth - k)
         }
-        return RegressionTree(leftChild: left, rightChild: right, splitFeature: feature, threshold: threshold,
-                              binThreshold: [UInt8](repeating: 0, count: n),
-                              missingGoesLeft: (0..<n).map { $0 % 4 == 0 },
-                              categoryStart: [Int32](repeating: 0, count: n),
-                              categoryWordCount: [Int32](repeating: 0, count: n), categoryWords: [],
-                              value: (0..<n).map { Double($0 % 5) * value }, cover: cover,
-                              gain: [Double](repeating: 0, count: n))
+        return treeJSON(left: left, right: right, feature: feature, threshold: threshold,
+                        missingGoesLeft: (0..<n).map { $0 % 4 == 0 }, categoryWordCount: [Int32](repeating: 0, count: n),
+                        categoryWords: [], value: (0..<n).map { Double($0 % 5) * value }, cover: cover)
     }
 
     /// A complete tree of `internalCount` splits (children of i at 2i + 1, 2i + 2), every split on
     /// feature 0 asking the same shared bitset of `words` words.
-    static func sharedBitsetTree(internalCount: Int, words: Int) -> RegressionTree {
+    static func sharedBitsetTree(internalCount: Int, words: Int) -> [String: Any] {
         let n = 2 * internalCount + 1
         let isSplit = (0..<n).map { $0 < internalCount }
-        return RegressionTree(
-            leftChild: (0..<n).map { isSplit[$0] ? Int32(2 * $0 + 1) : -1 },
-            rightChild: (0..<n).map { isSplit[$0] ? Int32(2 * $0 + 2) : -1 },
-            splitFeature: isSplit.map { $0 ? 0 : -1 }, threshold: [Float](repeating: 0, count: n),
-            binThreshold: [UInt8](repeating: 0, count: n), missingGoesLeft: [Bool](repeating: false, count: n),
-            categoryStart: [Int32](repeating: 0, count: n), categoryWordCount: isSplit.map { $0 ? Int32(words) : 0 },
-            categoryWords: (0..<words).map { UInt64($0 % 3) }, value: [Double](repeating: 0.001, count: n),
-            cover: [Double](repeating: 1, count: n), gain: [Double](repeating: 0, count: n))
+        return treeJSON(left: (0..<n).map { isSplit[$0] ? Int32(2 * $0 + 1) : -1 },
+                        right: (0..<n).map { isSplit[$0] ? Int32(2 * $0 + 2) : -1 },
+                        feature: isSplit.map { $0 ? 0 : -1 }, threshold: [Float](repeating: 0, count: n),
+                        missingGoesLeft: [Bool](repeating: false, count: n),
+                        categoryWordCount: isSplit.map { $0 ? Int32(words) : 0 },
+                        categoryWords: (0..<words).map { UInt64($0 % 3) }, value: [Double](repeating: 0.001, count: n),
+                        cover: [Double](repeating: 1, count: n))
     }
 
     /// Expects `content`, sealed, to be refused with exactly `message` (one line) by decoding, by
@@ -97,7 +98,16 @@ struct HardeningBundleLimitsTests {
             try ModelBundle.load(contentsOf: file)
         }
         #expect(loaded?.message == "hostile.json: " + message, sourceLocation: sourceLocation)
-        let unvalidated = try JSONDecoder().decode(ModelBundle.self, from: content)
+        // Decoded outside `ModelBundle` (Foundation's decoder): a hostile tree model refuses to be
+        // decoded at all (it validates in `init(from:)`); anything else, the scorer refuses.
+        let unvalidated: ModelBundle
+        do {
+            unvalidated = try JSONDecoder().decode(ModelBundle.self, from: content)
+        } catch let error as DecodingError {
+            // Foundation's path drops the sentence's final period, as for its own decoding errors.
+            #expect(BundleDocument.describe(error) + "." == message, sourceLocation: sourceLocation)
+            return
+        }
         let scorer = #expect(throws: BundleError.self, sourceLocation: sourceLocation) {
             try RiskScorer(bundle: unvalidated)
         }
@@ -122,7 +132,7 @@ struct HardeningBundleLimitsTests {
         let limit = ModelBundle.limits.maximumDepth
         let content = try Self.hostileContent(Self.appending(Self.chain(depth: 28_000, features: features)))
         // Internal node k sits at depth k; the left child of node 2·limit is the first one too deep.
-        try Self.expectRefused(content, "model: tree \(treeIndex): node \(2 * limit + 1) is \(limit + 1) levels deep, "
+        try Self.expectRefused(content, "content.model.boosted_trees.trees[\(treeIndex)]: node \(2 * limit + 1) is \(limit + 1) levels deep, "
                                + "over the limit of \(limit) (ModelLimits.maximumDepth). Retrain with a smaller "
                                + "maximumDepth.")
     }
@@ -167,7 +177,7 @@ struct HardeningBundleLimitsTests {
                 as! [String: Any]
         }
         let perSplit = ModelBundle.limits.maximumCategoryWordsPerSplit
-        try Self.expectRefused(content, "model: tree 0: node 0: categoryWordCount is \(words), over the limit of "
+        try Self.expectRefused(content, "content.model.boosted_trees.trees[0]: node 0: categoryWordCount is \(words), over the limit of "
                                + "\(perSplit) words per split (ModelLimits.maximumCategoryWordsPerSplit, category "
                                + "codes below \(perSplit * 64)).")
     }
@@ -182,7 +192,7 @@ struct HardeningBundleLimitsTests {
             total + (0..<tree.nodeCount).reduce(0) { $0 + (tree.isLeaf($1) ? 0 : Int(tree.categoryWordCount[$1])) }
         }
         let content = try Self.hostileContent(Self.appending(Self.sharedBitsetTree(internalCount: splits, words: words)))
-        try Self.expectRefused(content, "model: the categorical splits of trees 0...\(model.trees.count) reference "
+        try Self.expectRefused(content, "content.model.boosted_trees: the categorical splits of trees 0...\(model.trees.count) reference "
                                + "\(before + splits * words) category words (a shared bitset counts once per split), "
                                + "over the limit of \(ModelBundle.limits.maximumCategoryWordCount) "
                                + "(ModelLimits.maximumCategoryWordCount).")
@@ -191,7 +201,7 @@ struct HardeningBundleLimitsTests {
     // MARK: - Features
 
     /// 65,553 features, consistent between the pipeline's trees schema and the model (≈ 9 MB): used
-    /// to fail a precondition of the predictor; refused before the pipeline is even checked.
+    /// to fail a precondition of the predictor; refused while decoding, before the pipeline is checked.
     @Test func tooManyConsistentFeaturesAreRefused() throws {
         let count = 65_553
         let content = try Self.hostileContent { content in
@@ -206,8 +216,9 @@ struct HardeningBundleLimitsTests {
                     as! [String: Any]
             }
         }
-        try Self.expectRefused(content, "pipeline: the trees schema has \(count) features, over the limit of "
-                               + "\(ModelBundle.limits.maximumFeatureCount) (ModelLimits.maximumFeatureCount).")
+        // The model is decoded (and refuses itself) before the pipeline is checked.
+        try Self.expectRefused(content, "content.model.boosted_trees: the model reads \(count) features, over the limit "
+                               + "of \(ModelBundle.limits.maximumFeatureCount) (ModelLimits.maximumFeatureCount).")
     }
 
     // MARK: - Forest and leaf values
@@ -215,7 +226,7 @@ struct HardeningBundleLimitsTests {
     /// A model without trees used to load and score every declaration the same.
     @Test func emptyForestIsRefused() throws {
         let content = try Self.hostileContent(HardeningBundleTests.set(Self.trees, to: [Any]()))
-        try Self.expectRefused(content, "model: the model has no trees; expected at least one (a model without trees "
+        try Self.expectRefused(content, "content.model.boosted_trees: the model has no trees; expected at least one (a model without trees "
                                + "scores every row the same). Retrain.")
     }
 
@@ -232,7 +243,7 @@ struct HardeningBundleLimitsTests {
                 } as! [String: Any]
             }
         }
-        try Self.expectRefused(content, "model: |baseScore| plus the largest |leaf value| of every tree is inf, over "
+        try Self.expectRefused(content, "content.model.boosted_trees: |baseScore| plus the largest |leaf value| of every tree is inf, over "
                                + "the limit of 1000000000000.0 (ModelLimits.maximumRawScoreMagnitude); raw scores "
                                + "could overflow.")
     }
@@ -242,7 +253,7 @@ struct HardeningBundleLimitsTests {
         let bundle = try HardeningBundleTests.bundle(.boostedTrees)
         try #require(bundle.revenueModel != nil)
         let content = try Self.hostileContent(HardeningBundleTests.set("revenueModel.trees", to: [Any]()))
-        try Self.expectRefused(content, "revenueModel: the model has no trees; expected at least one (a model without "
+        try Self.expectRefused(content, "content.revenueModel: the model has no trees; expected at least one (a model without "
                                + "trees scores every row the same). Retrain.")
     }
 }

@@ -76,23 +76,23 @@ struct HardeningBundleTests {
         let p = "model bundle: "
         return [
             Edit(name: "split feature 10^9", family: .boostedTrees, apply: set("\(trees).0.splitFeature.0", to: 1_000_000_000),
-                 expectedMessage: p + "model: tree 0: node 0: splitFeature is 1000000000; expected a feature index in 0..<FEATURES."),
+                 expectedMessage: p + "content.model.boosted_trees: tree 0: node 0: splitFeature is 1000000000; expected a feature index in 0..<FEATURES."),
             Edit(name: "bitset of 10^9 words", family: .boostedTrees,
                  apply: set("\(trees).0.categoryWordCount.0", to: 1_000_000_000),
-                 expectedMessage: p + "model: tree 0: node 0: category bitset 0..<1000000000 is outside categoryWords (WORDS words)."),
+                 expectedMessage: p + "content.model.boosted_trees.trees[0]: node 0: category bitset 0..<1000000000 is outside categoryWords (WORDS words)."),
             Edit(name: "cycle", family: .boostedTrees, apply: { cycle($0) },
                  expectedMessage:
-                    p + "model: tree 0: node 1 is reached twice (again from node 1); a tree has no cycles or shared children."),
+                    p + "content.model.boosted_trees.trees[0]: node 1 is reached twice (again from node 1); a tree has no cycles or shared children."),
             Edit(name: "per-node arrays of different lengths", family: .boostedTrees,
                  apply: dropLast("\(trees).0.threshold"), expectedMessage:
-                    p + "model: tree 0: tree has 15 entries in leftChild but 14 in threshold; every per-node array needs one entry per node."),
+                    p + "content.model.boosted_trees.trees[0]: tree has 15 entries in leftChild but 14 in threshold; every per-node array needs one entry per node."),
             Edit(name: "infinite leaf value", family: .boostedTrees, apply: set("\(trees).0.value.0", to: 123_456.789),
                  textReplacements: [("123456.789", "1e999")], expectedMessage:
                     p + "content.model.boosted_trees.trees[0].value[0] is 1e999, beyond the finite range of Double; "
                     + "expected a finite number this field can hold (byte OFFSET)."),
             Edit(name: "negative cover", family: .boostedTrees, apply: set("\(trees).0.cover.0", to: -1),
                  expectedMessage:
-                    p + "model: tree 0: node 0: cover is -1.0; expected a finite number ≥ 0."),
+                    p + "content.model.boosted_trees.trees[0]: node 0: cover is -1.0; expected a finite number ≥ 0."),
             Edit(name: "unknown model kind", family: .boostedTrees, apply: set("model.kind", to: "forest"),
                  expectedMessage:
                     p + "content.model.kind: unknown model kind \"forest\"; expected \"boosted_trees\" or \"logistic\"."),

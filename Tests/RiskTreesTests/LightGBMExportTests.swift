@@ -113,7 +113,7 @@ struct LightGBMExportTests {
         let all = Self.boundaryRows(model, rows)
         #expect(all.count > rows.rowCount + 30)
         for row in all {
-            let expected = row.withUnsafeBufferPointer { model.rawScore($0) }
+            let expected = model.oracleRawScore(row)
             // LightGBM given the floats themselves (numpy float32) …
             #expect(oracle.rawScore(row.map(Double.init)) == expected, "row \(row)")
             // … or the shortest decimals a CSV holds, parsed as doubles.
@@ -140,22 +140,27 @@ struct LightGBMExportTests {
 
     @Test func baseScoreAndSingleLeafTreesAreCarried() throws {
         let schema = FeatureSchema(columns: [FeatureColumn(name: "a")])
-        let model = BoostedTreesModel(trees: [.leaf(value: 0.25, cover: 10), .leaf(value: -0.125, cover: 10)],
+        let model = try BoostedTreesModel(trees: [.leaf(value: 0.25, cover: 10), .leaf(value: -0.125, cover: 10)],
                                       baseScore: -2.5, objective: .logistic, featureSchema: schema)
         let oracle = try LightGBMTextOracle(try model.lightGBMModelText())
         #expect(oracle.rawScore([1]) == (-2.5 + 0.25) + -0.125)
-        let empty = BoostedTreesModel(trees: [], baseScore: 0.5, objective: .squaredError, featureSchema: schema)
-        let text = try empty.lightGBMModelText()
+        let squared = try BoostedTreesModel(trees: [.leaf(value: 0, cover: 0)], baseScore: 0.5,
+                                            objective: .squaredError, featureSchema: schema)
+        let text = try squared.lightGBMModelText()
         #expect(try LightGBMTextOracle(text).rawScore([0]) == 0.5)
         #expect(text.contains("objective=regression\n"))
     }
 
     @Test func refusesACategoricalSplitThatSendsMissingValuesLeft() throws {
         let (model, _) = try PredictionTests.modelAndRows(seed: 2)
-        var edited = model
-        let t = try #require(edited.trees.firstIndex { tree in (0..<tree.nodeCount).contains { tree.isCategoricalSplit($0) } })
-        let node = try #require((0..<edited.trees[t].nodeCount).first { edited.trees[t].isCategoricalSplit($0) })
-        edited.trees[t].missingGoesLeft[node] = true
+        let t = try #require(model.trees.firstIndex { tree in (0..<tree.nodeCount).contains { tree.isCategoricalSplit($0) } })
+        let node = try #require((0..<model.trees[t].nodeCount).first { model.trees[t].isCategoricalSplit($0) })
+        var arrays = TreeArrays(model.trees[t])
+        arrays.missingGoesLeft[node] = true
+        var trees = model.trees
+        trees[t] = try arrays.tree()
+        let edited = try BoostedTreesModel(trees: trees, baseScore: model.baseScore, objective: model.objective,
+                                           featureSchema: model.featureSchema)
         let error = try #require(throws: BoostedTreesModel.LightGBMExportError.self) { try edited.lightGBMModelText() }
         #expect(error.message == "tree \(t) node \(node): a categorical split sends missing values left; "
                 + "LightGBM's format always sends them right.")

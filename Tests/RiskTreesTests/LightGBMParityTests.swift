@@ -61,6 +61,5 @@ struct LightGBMParityTests {
         // so check the one statistic it pins: the base score is the log-odds of the training prior.
         let prior = Double(train.labels.reduce(0, +)) / Double(train.rowCount)
         #expect(abs(result.model.baseScore - log(prior / (1 - prior))) < 1e-12)
-        try result.model.validate()
     }
 }

@@ -138,8 +138,8 @@ struct SymmetricTreeTests {
         configuration.growthPolicy = .symmetric
         configuration.maximumDepth = 5
         let model = try BoostedTrees(configuration: configuration).fit(data).model
-        let predictor = try BoostedTreesPredictor(model: model)
-        #expect(predictor.symmetric != nil)
+        let predictor = BoostedTreesPredictor(model: model)
+        #expect(predictor.forest.symmetric != nil)
         // Rows: the training rows, plus rows made of every threshold, NaN and ±∞.
         var rows = (0..<300).map { r in (0..<5).map { data.features[r, $0] } }
         let thresholds = model.trees.flatMap { tree in tree.threshold.indices.filter { !tree.isLeaf($0) }
@@ -155,7 +155,7 @@ struct SymmetricTreeTests {
             })
         }
         let matrix = try FeatureMatrix(rows: rows, schema: model.featureSchema)
-        let expected = rows.map { row in row.withUnsafeBufferPointer { model.rawScore($0) } }
+        let expected = rows.map { model.oracleRawScore($0) }
         for threads in [1, 3] {
             #expect(try predictor.rawScores(matrix, threadCount: threads) == expected, "threads \(threads)")
         }
@@ -166,7 +166,7 @@ struct SymmetricTreeTests {
         configuration.growthPolicy = .leafWise
         configuration.maximumDepth = nil
         #expect(try BoostedTreesPredictor(model: BoostedTrees(configuration: configuration).fit(data).model)
-                    .symmetric == nil)
+                    .forest.symmetric == nil)
     }
 
     /// Categorical questions in a symmetric forest: the table path reads the category bitsets and
@@ -185,14 +185,14 @@ struct SymmetricTreeTests {
         configuration.maximumDepth = 3
         let model = try BoostedTrees(configuration: configuration).fit(try Dataset(features: matrix, labels: labels)).model
         #expect(model.trees.contains { tree in tree.categoryWordCount.contains { $0 > 0 } }, "a categorical question")
-        let predictor = try BoostedTreesPredictor(model: model)
-        #expect(predictor.symmetric?.hasCategoricalQuestions == true)
+        let predictor = BoostedTreesPredictor(model: model)
+        #expect(predictor.forest.symmetric?.hasCategoricalQuestions == true)
         var rows = (0..<200).map { r in (0..<3).map { matrix[r, $0] } }
         for code: Float in [-1, 0, -0.0, 1, 2, 3, 4, 7, 2.5, 300, 3e9, -3e9, 63.9, 64, .nan, .infinity, -.infinity] {
             rows.append([0.3, .nan, code])
             rows.append([-2, 1, code])
         }
-        let expected = rows.map { row in row.withUnsafeBufferPointer { model.rawScore($0) } }
+        let expected = rows.map { model.oracleRawScore($0) }
         let test = try FeatureMatrix(rows: rows, schema: model.featureSchema)
         for threads in [1, 2] { #expect(try predictor.rawScores(test, threadCount: threads) == expected) }
         for (row, score) in zip(rows, expected) {

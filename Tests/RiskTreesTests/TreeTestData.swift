@@ -122,3 +122,59 @@ extension TreeTestData {
         return try! Dataset(features: matrix, labels: [0, 1, 0, 1])
     }
 }
+
+/// A tree's arrays, to edit in a test and make a (validated) tree of again: trees are immutable
+/// and validate when made.
+struct TreeArrays {
+    var leftChild, rightChild, splitFeature: [Int32]
+    var threshold: [Float]
+    var binThreshold: [UInt8]
+    var missingGoesLeft: [Bool]
+    var categoryStart, categoryWordCount: [Int32]
+    var categoryWords: [UInt64]
+    var value, cover, gain: [Double]
+
+    init(_ tree: RegressionTree) {
+        (leftChild, rightChild, splitFeature) = (tree.leftChild, tree.rightChild, tree.splitFeature)
+        (threshold, binThreshold, missingGoesLeft) = (tree.threshold, tree.binThreshold, tree.missingGoesLeft)
+        (categoryStart, categoryWordCount, categoryWords) = (tree.categoryStart, tree.categoryWordCount,
+                                                             tree.categoryWords)
+        (value, cover, gain) = (tree.value, tree.cover, tree.gain)
+    }
+
+    func tree(limits: ModelLimits = .standard) throws -> RegressionTree {
+        try RegressionTree(leftChild: leftChild, rightChild: rightChild, splitFeature: splitFeature,
+                           threshold: threshold, binThreshold: binThreshold, missingGoesLeft: missingGoesLeft,
+                           categoryStart: categoryStart, categoryWordCount: categoryWordCount,
+                           categoryWords: categoryWords, value: value, cover: cover, gain: gain, limits: limits)
+    }
+}
+
+extension RegressionTree {
+    /// The readable routing rule (the test oracle of `CompiledForest`): a missing value goes the
+    /// learned direction, a numeric value left when `x <= threshold`, a categorical code left when
+    /// its bit is set (codes outside the bitset go right).
+    func goesLeft(_ node: Int, _ x: Float) -> Bool {
+        if x.isNaN { return missingGoesLeft[node] }
+        if categoryWordCount[node] == 0 { return x <= threshold[node] }
+        guard x >= 0, x < Float(categoryWordCount[node]) * 64 else { return false }
+        let code = Int(x)
+        return (categoryWords[Int(categoryStart[node]) + code / 64] >> UInt64(code % 64)) & 1 == 1
+    }
+
+    /// The readable walk from the root to the row's leaf (the oracle of the compiled walks).
+    func predict(_ row: [Float]) -> Double {
+        var node = 0
+        while leftChild[node] >= 0 {
+            node = Int(goesLeft(node, row[Int(splitFeature[node])]) ? leftChild[node] : rightChild[node])
+        }
+        return value[node]
+    }
+}
+
+extension BoostedTreesModel {
+    /// The oracle raw score: `baseScore` plus each tree's readable walk, in tree order.
+    func oracleRawScore(_ row: [Float]) -> Double {
+        trees.reduce(baseScore) { $0 + $1.predict(row) }
+    }
+}

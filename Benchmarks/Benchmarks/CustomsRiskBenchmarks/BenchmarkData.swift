@@ -131,9 +131,7 @@ let symmetricModel: BoostedTreesModel = {
 }()
 
 /// The symmetric model's explainer (every tree tabulated).
-let symmetricExplainer: TreeExplainer = {
-    do { return try TreeExplainer(model: symmetricModel) } catch { fatalError("TreeExplainer: \(error)") }
-}()
+let symmetricExplainer: TreeExplainer = TreeExplainer(model: symmetricModel)
 
 /// A full bundle with the symmetric trees (cached between processes).
 let symmetricBundle = trainedBundle(file: "bundle-100000-200xsym6.json", trees: symmetricTreesConfiguration())
@@ -203,14 +201,10 @@ func splitCSVLine(_ line: String) -> [String] {
 }
 
 /// The comparison model flattened for prediction (built once per process, outside any measurement).
-let comparisonPredictor: BoostedTreesPredictor = {
-    do { return try BoostedTreesPredictor(model: comparisonModel) } catch { fatalError("BoostedTreesPredictor: \(error)") }
-}()
+let comparisonPredictor: BoostedTreesPredictor = BoostedTreesPredictor(model: comparisonModel)
 
 /// The comparison model's TreeSHAP explainer.
-let comparisonExplainer: TreeExplainer = {
-    do { return try TreeExplainer(model: comparisonModel) } catch { fatalError("TreeExplainer: \(error)") }
-}()
+let comparisonExplainer: TreeExplainer = TreeExplainer(model: comparisonModel)
 
 /// A scorer over `scoringBundle`.
 let benchmarkScorer: RiskScorer = {

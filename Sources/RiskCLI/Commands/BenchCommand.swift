@@ -56,7 +56,7 @@ struct BenchCommand: ParsableCommand {
             if let saveModel {
                 try AtomicFile.write(Data(try jsonLine(model).utf8), to: URL(fileURLWithPath: saveModel))
             }
-            let predictor = try BoostedTreesPredictor(model: model)
+            let predictor = BoostedTreesPredictor(model: model)
             var scores: [Double] = []
             let predictTime = try clock.measure { scores = try predictor.predictions(test.matrix, threadCount: threads.threads) }
             let auc = try rocAUC(scores: scores, labels: test.labels)
@@ -82,7 +82,7 @@ struct BenchCommand: ParsableCommand {
             if shapRows > 0 {
                 let rows = Array(0..<min(shapRows, test.matrix.rowCount))
                 let subset = test.matrix.selectingRows(rows)
-                let explainer = try TreeExplainer(model: model)
+                let explainer = TreeExplainer(model: model)
                 let shapTime = try clock.measure { _ = try explainer.contributions(for: subset, threadCount: threads.threads) }
                 out["shap_rows_per_s"] = Double(rows.count) / seconds(shapTime)
                 // One declaration explained (single thread), median of 200.

@@ -11,7 +11,7 @@ import RiskTrees
 /// for Tree Ensembles", the definition used by `shap.TreeExplainer(feature_perturbation:
 /// "tree_path_dependent")`, XGBoost's `pred_contribs` and LightGBM's `pred_contrib`.
 ///
-/// The branch a row takes ("hot" child) follows `RegressionTree.goesLeft`: a missing value (NaN)
+/// The branch a row takes ("hot" child) follows `CompiledForest.Layout.goesLeft`: a missing value (NaN)
 /// goes the learned missing direction, a numeric value goes left when `x <= threshold`, a
 /// categorical code goes left when its bit is set (unseen codes go right).
 ///
@@ -27,30 +27,6 @@ import RiskTrees
 ///   ≈ *D*/2 lanes), O(*T* · *L* · *D*²) with the path recursion (*L* leaves, depth *D*); no
 ///   allocation per row (the workspace lives on the stack).
 public struct TreeExplainer: Sendable {
-    /// One node of the flattened ensemble, with what TreeSHAP needs precomputed.
-    package struct Node: Sendable {
-        /// Absolute index of the left child in `nodes`, or -1 for a leaf.
-        var leftChild: Int32
-        /// Absolute index of the right child in `nodes`, or -1 for a leaf.
-        var rightChild: Int32
-        /// Split feature (internal nodes).
-        var feature: Int32
-        /// Number of 64-bit words of the category bitset; 0 for numeric splits.
-        var categoryWordCount: Int32
-        /// Start of the category bitset in `categoryWords`.
-        var categoryStart: Int32
-        /// Numeric threshold: go left when `x <= threshold`.
-        var threshold: Float
-        /// Direction of a missing value.
-        var missingGoesLeft: Bool
-        /// Leaf output (raw-score units, learning rate included).
-        var value: Double
-        /// `cover(left) / cover(node)`: the share of training mass going left (0 when the node has no cover).
-        var leftFraction: Double
-        /// `cover(right) / cover(node)`.
-        var rightFraction: Double
-    }
-
     /// Schema of the rows this explainer accepts.
     public let featureSchema: FeatureSchema
     /// Expected raw score: `baseScore + Σ_t E[tree_t]`, each tree's expectation taken over its
@@ -63,9 +39,9 @@ public struct TreeExplainer: Sendable {
     /// Deepest root-to-leaf path over all trees, in edges.
     public let maximumDepth: Int
 
-    package let nodes: [Node]
-    package let categoryWords: [UInt64]
-    package let roots: [Int32]
+    /// The model's compiled layout, the one TreeSHAP and prediction read (nodes, cover ratios,
+    /// category bitsets, leaf values).
+    package let forest: CompiledForest
     /// Path elements the recursion needs: (D + 2)(D + 3)/2 plus the root's parent slot.
     package let pathCapacity: Int
     /// `1 / k` for `k` in `0...maximumDepth + 2` (entry 0 is 0, never used).
@@ -75,11 +51,26 @@ public struct TreeExplainer: Sendable {
     /// Bytes of per-call workspace `accumulate` needs (path elements or quadrature vectors).
     package let workspaceByteCount: Int
     /// Exact contributions tabulated by answer pattern for trees that ask few distinct questions
-    /// (symmetric trees, small trees); nil when none is (see ShapTables.swift).
+    /// (symmetric trees, small trees); nil when none is (see PatternTables/).
     package internal(set) var tables: ShapTables?
 
     /// Number of trees explained by table lookup rather than by the kernel.
     public var tabulatedTreeCount: Int { tables?.tabulatedTreeCount ?? 0 }
+
+    /// How one tree's contributions are computed, chosen once per tree when the explainer is built.
+    package enum TreeAlgorithm: Sendable, Hashable {
+        /// Exact contributions looked up by the row's answer pattern (`PatternTables/`), computed
+        /// at build time by the model's kernel; a pattern no row was expected to produce falls back
+        /// to the kernel.
+        case patternTable
+        /// Gauss–Legendre quadrature (`Quadrature/`).
+        case quadrature
+        /// Lundberg et al.'s path recursion (`Reference/`).
+        case pathRecursion
+    }
+
+    /// The algorithm of each tree, in tree order.
+    package private(set) var treeAlgorithms: [TreeAlgorithm]
 
     /// How contributions are computed; both give the same values (to ~1e-13 relative, tested).
     package enum Algorithm: Sendable, Hashable {
@@ -103,129 +94,83 @@ public struct TreeExplainer: Sendable {
     /// Number of features a row must have.
     public var featureCount: Int { featureSchema.columns.count }
 
-    /// Validates `model` (`BoostedTreesModel.validated()`, the one validation of a tree model) and
-    /// builds its explainer (see `init(model:)` for a validated model).
-    ///
-    /// - Throws: `RiskTreesError` `.invalidModel` when the model breaks an invariant or a `ModelLimits` bound.
-    /// - Complexity: O(total nodes · *D*).
-    public init(model: BoostedTreesModel) throws {
-        self.init(model: try model.validated())
-    }
-
-    /// Flattens a validated model and precomputes cover ratios and each tree's expected value.
+    /// Builds the explainer on the model's `CompiledForest` and precomputes each tree's expected value.
     ///
     /// The algorithm is chosen here: the quadrature algorithm (O(*T* · *N* · *D*) per row, see
     /// Docs/Explanations.md) when no root-to-leaf path has more than 32 distinct features and its
     /// precomputed plan fits in `quadratureByteBudget`; otherwise the path recursion
     /// (O(*T* · *L* · *D*²) per row, no precomputation). Both compute the same values. Nothing is
-    /// checked again: the validation bounds every size used here (depth ≤ `ModelLimits.maximumDepth`,
-    /// which bounds the recursion of the plan builder and of both kernels and the per-row workspace).
+    /// checked again: a `BoostedTreesModel` is valid by construction, which bounds every size used
+    /// here (depth ≤ `ModelLimits.maximumDepth` bounds the recursion of the plan builder and of both
+    /// kernels and the per-row workspace).
     ///
     /// - Complexity: O(total nodes · *D*).
-    public init(model: ValidatedBoostedTreesModel) {
+    public init(model: BoostedTreesModel) {
         self.init(model: model, allowQuadrature: true, allowTables: true)
-    }
-
-    /// Validates `model` and builds its explainer with the algorithms allowed (tests compare them).
-    package init(model: BoostedTreesModel, allowQuadrature: Bool, allowTables: Bool = true) throws {
-        self.init(model: try model.validated(), allowQuadrature: allowQuadrature, allowTables: allowTables)
     }
 
     /// Same as `init(model:)`; `allowQuadrature: false` forces the path recursion and
     /// `allowTables: false` the kernel for every tree (tests compare them).
-    package init(model validated: ValidatedBoostedTreesModel, allowQuadrature: Bool, allowTables: Bool = true) {
-        let model = validated.model
+    package init(model: BoostedTreesModel, allowQuadrature: Bool, allowTables: Bool = true) {
+        let forest = CompiledForest(model: model)
         let featureCount = model.featureCount
-        var nodes: [Node] = []
-        nodes.reserveCapacity(model.trees.reduce(0) { $0 + $1.nodeCount })
-        var categoryWords: [UInt64] = []
-        var roots: [Int32] = []
-        var expected: [Double] = []
-        for tree in model.trees {
-            let flat = Self.flatten(tree, nodeOffset: nodes.count, wordOffset: categoryWords.count)
-            roots.append(Int32(nodes.count))
-            nodes += flat.nodes
-            categoryWords += tree.categoryWords
-            expected.append(flat.expectedValue)
-        }
-        let maximumDepth = validated.maximumDepth
+        let expected = Self.expectedValues(forest)
+        let maximumDepth = forest.maximumDepth
         self.featureSchema = model.featureSchema
         self.baseScore = model.baseScore
         self.treeExpectedValues = expected
         self.baseValue = expected.reduce(model.baseScore, +)
         self.maximumDepth = maximumDepth
-        self.nodes = nodes
-        self.categoryWords = categoryWords
-        self.roots = roots
+        self.forest = forest
         self.pathCapacity = (maximumDepth + 2) * (maximumDepth + 3) / 2 + 1
         self.reciprocals = (0...(maximumDepth + 2)).map { $0 == 0 ? 0 : 1 / Double($0) }
-        let plan = allowQuadrature ? Self.quadraturePlan(nodes: nodes, roots: roots, featureCount: featureCount)
-            : nil
+        let plan = allowQuadrature ? Self.quadraturePlan(forest: forest, featureCount: featureCount) : nil
         self.quadrature = plan
         if let plan {
             self.workspaceByteCount = (maximumDepth + 1) * (plan.laneCount * 8 + 1)
         } else {
             self.workspaceByteCount = pathCapacity * MemoryLayout<PathElement>.stride
         }
+        // The tables are built by running the kernel on representative rows, so they come last.
+        let kernel: TreeAlgorithm = plan == nil ? .pathRecursion : .quadrature
+        self.treeAlgorithms = [TreeAlgorithm](repeating: kernel, count: forest.roots.count)
         self.tables = nil
         if allowTables && featureCount > 0 {
             let tables = ShapTables(explainer: self)
             self.tables = tables.tabulatedTreeCount > 0 ? tables : nil
+            self.treeAlgorithms = tables.tableOfTree.map { $0 >= 0 ? .patternTable : kernel }
         }
     }
 
     /// The quadrature plan when paths have at most 32 distinct features and the plan fits the budget.
-    private static func quadraturePlan(nodes: [Node], roots: [Int32], featureCount: Int) -> QuadraturePlan? {
+    private static func quadraturePlan(forest: CompiledForest, featureCount: Int) -> QuadraturePlan? {
         guard featureCount > 0 else { return nil }
-        let distinct = QuadraturePlan.maximumDistinctFeatures(nodes: nodes, roots: roots, featureCount: featureCount)
+        let distinct = QuadraturePlan.maximumDistinctFeatures(forest: forest)
         guard let lanes = QuadraturePlan.laneCount(distinctFeatures: distinct) else { return nil }
         // Upper bound before building: every non-root edge a repeated one.
-        let bound = nodes.count * (MemoryLayout<QuadratureNode>.stride + 8 * lanes + 16 * lanes)
+        let bound = forest.nodes.count * (MemoryLayout<QuadratureNode>.stride + 8 * lanes + 16 * lanes)
         guard bound <= quadratureByteBudget else { return nil }
-        return QuadraturePlan(nodes: nodes, roots: roots, featureCount: featureCount, laneCount: lanes,
-                              maximumDistinctFeatures: distinct)
+        return QuadraturePlan(forest: forest, laneCount: lanes, maximumDistinctFeatures: distinct)
     }
 
-    /// Converts one tree of a validated model to absolute-index nodes and computes its expected value.
-    private static func flatten(_ tree: RegressionTree, nodeOffset: Int, wordOffset: Int)
-        -> (nodes: [Node], expectedValue: Double) {
-        let count = tree.leftChild.count
-        var nodes = [Node](repeating: Node(leftChild: -1, rightChild: -1, feature: -1, categoryWordCount: 0,
-                                           categoryStart: 0, threshold: 0, missingGoesLeft: false, value: 0,
-                                           leftFraction: 0, rightFraction: 0), count: count)
-        var preorder: [Int] = []
-        preorder.reserveCapacity(count)
-        var stack = [0]
-        while let node = stack.popLast() {
-            preorder.append(node)
-            let left = Int(tree.leftChild[node]), right = Int(tree.rightChild[node])
-            if left < 0 {
-                nodes[node].value = tree.value[node]
-                continue
+    /// Each tree's expected value by the recursion TreeSHAP uses, E(node) = Σ fraction(child) · E(child),
+    /// bottom-up: in the compiled layout a node's children come after it (breadth-first per tree).
+    private static func expectedValues(_ forest: CompiledForest) -> [Double] {
+        var expectation = [Double](repeating: 0, count: forest.nodes.count)
+        return forest.roots.indices.map { tree in
+            let root = Int(forest.roots[tree])
+            let end = tree + 1 < forest.roots.count ? Int(forest.roots[tree + 1]) : forest.nodes.count
+            for i in (root..<end).reversed() {
+                let node = forest.nodes[i]
+                if node.isLeaf {
+                    expectation[i] = forest.values[i]
+                } else {
+                    let left = Int(node.leftChild)
+                    expectation[i] = forest.coverFractions[left] * expectation[left]
+                        + forest.coverFractions[left + 1] * expectation[left + 1]
+                }
             }
-            let cover = tree.cover[node]
-            let words = Int(tree.categoryWordCount[node])
-            nodes[node] = Node(
-                leftChild: Int32(nodeOffset + left), rightChild: Int32(nodeOffset + right),
-                feature: tree.splitFeature[node], categoryWordCount: Int32(words),
-                categoryStart: Int32(words == 0 ? 0 : wordOffset + Int(tree.categoryStart[node])),
-                threshold: tree.threshold[node], missingGoesLeft: tree.missingGoesLeft[node], value: 0,
-                leftFraction: cover > 0 ? tree.cover[left] / cover : 0,
-                rightFraction: cover > 0 ? tree.cover[right] / cover : 0)
-            stack.append(right)
-            stack.append(left)
+            return expectation[root]
         }
-        // Expected value by the same recursion TreeSHAP uses: E(node) = Σ fraction(child) · E(child).
-        var expectation = [Double](repeating: 0, count: count)
-        for node in preorder.reversed() {
-            let n = nodes[node]
-            if n.leftChild < 0 {
-                expectation[node] = n.value
-            } else {
-                expectation[node] = n.leftFraction * expectation[Int(n.leftChild) - nodeOffset]
-                    + n.rightFraction * expectation[Int(n.rightChild) - nodeOffset]
-            }
-        }
-        return (nodes, expectation[0])
     }
 }

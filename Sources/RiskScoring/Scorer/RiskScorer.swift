@@ -63,13 +63,13 @@ public struct RiskScorer: Sendable {
     ///
     /// - Throws: `BundleError` when the bundle fails validation.
     public init(bundle: ModelBundle) throws {
-        let validated = try bundle.validated()
+        try bundle.validate()
         // Build every part in locals first, so that a throwing step never leaves `self` half-initialised.
         let model: ScoringEngine.Model
         switch bundle.model {
-        case .boostedTrees:
-            // `validated()` returns the validated trees of a boosted-trees model.
-            model = .trees(BoostedTreesPredictor(model: validated.trees!), TreeExplainer(model: validated.trees!))
+        case .boostedTrees(let trees):
+            // A `BoostedTreesModel` is valid by construction: nothing to check again.
+            model = .trees(BoostedTreesPredictor(model: trees), TreeExplainer(model: trees))
         case .logistic(let logistic):
             model = .logistic(logistic, try LinearExplainer(intercept: logistic.intercept,
                                                             coefficients: logistic.coefficients,
@@ -84,7 +84,7 @@ public struct RiskScorer: Sendable {
             generator = nil
         }
         self.bundle = bundle
-        engine = ScoringEngine(model: model, revenue: validated.revenue.map { BoostedTreesPredictor(model: $0) },
+        engine = ScoringEngine(model: model, revenue: bundle.revenueModel.map { BoostedTreesPredictor(model: $0) },
                                schema: bundle.pipeline.schema(for: bundle.model.featureKind),
                                treeSchema: bundle.pipeline.schema(for: .trees))
         grouping = FeatureGrouping(schema: bundle.model.featureSchema)

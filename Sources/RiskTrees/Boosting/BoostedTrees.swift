@@ -152,10 +152,7 @@ public struct BoostedTrees: Sendable {
                     grower.grow(rows: rows, features: features, gradients: g.baseAddress!, hessians: h.baseAddress!)
                 }
             }
-            let tree = grower.exportTree()
-            #if DEBUG
-            do { try tree.validate(featureCount: featureCount) } catch { preconditionFailure("\(error)") }
-            #endif
+            let tree = try grower.exportTree()
             trees.append(tree)
             Self.addLeafValues(grower: grower, scores: &scores)
             if let rows {
@@ -184,7 +181,7 @@ public struct BoostedTrees: Sendable {
         }
         let iterationsRun = trees.count
         let keep = validation != nil && configuration.earlyStoppingRounds != nil ? bestIteration : iterationsRun
-        let model = BoostedTreesModel(trees: Array(trees.prefix(keep)), baseScore: baseScore, objective: objective,
+        let model = try BoostedTreesModel(trees: Array(trees.prefix(keep)), baseScore: baseScore, objective: objective,
                                       featureSchema: training.features.schema)
         let report = TrainingReport(iterationsRun: iterationsRun, bestIteration: keep, stoppedEarly: stoppedEarly,
                                     validationMetric: metric, trainingLossHistory: trainingLossHistory,

@@ -6,7 +6,10 @@ extension TreeGrower {
     /// Numeric splits get `threshold = upperBounds[binThreshold]` (so `x <= threshold ⇔ bin <=
     /// binThreshold`); categorical splits get a bitset of the codes whose bins went left (the
     /// missing bin becomes `missingGoesLeft`).
-    package func exportTree() -> RegressionTree {
+    ///
+    /// - Throws: `RiskTreesError` `.invalidModel` if the grown tree breaks an invariant (a bug) or a
+    ///   `ModelLimits` bound.
+    package func exportTree() throws -> RegressionTree {
         let count = nodes.count
         var leftChild = [Int32](repeating: -1, count: count), rightChild = [Int32](repeating: -1, count: count)
         var splitFeature = [Int32](repeating: -1, count: count), threshold = [Float](repeating: 0, count: count)
@@ -43,7 +46,7 @@ extension TreeGrower {
                 threshold[i] = mapper.threshold(afterBin: Int(split.binThreshold))
             }
         }
-        return RegressionTree(leftChild: leftChild, rightChild: rightChild, splitFeature: splitFeature,
+        return try RegressionTree(leftChild: leftChild, rightChild: rightChild, splitFeature: splitFeature,
                               threshold: threshold, binThreshold: binThreshold, missingGoesLeft: missingGoesLeft,
                               categoryStart: categoryStart, categoryWordCount: categoryWordCount,
                               categoryWords: categoryWords, value: value, cover: cover, gain: gain)

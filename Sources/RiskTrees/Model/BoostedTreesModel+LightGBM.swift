@@ -38,8 +38,7 @@ extension BoostedTreesModel {
         out += "objective=" + (objective == .logistic ? "binary sigmoid:1" : "regression") + "\n"
         out += "feature_names=" + Self.lightGBMFeatureNames(featureSchema.names).joined(separator: " ") + "\n"
         out += "feature_infos=" + featureSchema.columns.map { _ in "none" }.joined(separator: " ") + "\n\n"
-        let written = trees.isEmpty ? [RegressionTree.leaf(value: 0, cover: 0)] : trees
-        for (index, tree) in written.enumerated() {
+        for (index, tree) in trees.enumerated() {
             out += try Self.lightGBMTree(tree, index: index, addingToLeaves: index == 0 ? baseScore : 0)
         }
         out += "end of trees\n\nparameters:\n[boosting: gbdt]\n"

@@ -1,5 +1,6 @@
-/// Upper bounds on every size a tree model implies, checked by `BoostedTreesModel.validated(limits:)`
-/// before anything is built from the model (predictor layout, TreeSHAP plans and tables).
+/// Upper bounds on every size a tree model implies, checked when a `RegressionTree` or
+/// `BoostedTreesModel` is made or decoded, before anything is built from it (predictor layout,
+/// TreeSHAP plans and tables).
 ///
 /// A model file is untrusted input: a bundle re-sealed with a correct checksum is as trusted as any
 /// other, so each size it implies is bounded here, and the structures built from a validated model

@@ -1,35 +1,31 @@
 extension RegressionTree {
-    /// What `validatedShape(featureCount:limits:)` measured of a valid tree.
-    package struct Shape: Sendable {
+    /// What the validation measured of a valid tree.
+    package struct Shape: Sendable, Hashable {
         /// Depth of the deepest leaf (root = 0).
-        package var depth: Int
+        package var depth = 0
         /// Σ over categorical splits of their bitset length in words.
-        package var referencedCategoryWords: Int
+        package var referencedCategoryWords = 0
+        /// Longest bitset of one categorical split, in words.
+        package var widestBitset = 0
         /// Largest |value| of a leaf.
-        package var largestLeafMagnitude: Double
+        package var largestLeafMagnitude = 0.0
     }
 
-    /// Checks every structural invariant of the tree and the per-tree bounds of `limits`.
+    /// Checks every structural invariant of the tree and the per-tree bounds of `limits`, and
+    /// measures its shape. Run by every initialiser: a `RegressionTree` value is valid.
     ///
     /// Checked: every per-node array has one entry per node; there is a root; at most
     /// `limits.maximumNodesPerTree` nodes and `limits.maximumCategoryWordCount` category words; a
     /// node has both children or none (a leaf has −1/−1); child indices lie in `1..<nodeCount`;
     /// every node is reached exactly once from the root (no cycles, no shared or orphan nodes) and
-    /// lies at most `limits.maximumDepth` levels deep; split features lie in `0..<featureCount`;
-    /// numeric thresholds, values and covers are finite (covers ≥ 0); categorical bitsets lie
-    /// inside `categoryWords` and have at most `limits.maximumCategoryWordsPerSplit` words.
+    /// lies at most `limits.maximumDepth` levels deep; numeric thresholds, values and covers are
+    /// finite (covers ≥ 0); categorical bitsets lie inside `categoryWords` and have at most
+    /// `limits.maximumCategoryWordsPerSplit` words. Split features are checked by `BoostedTreesModel`
+    /// against its feature count.
     ///
-    /// - Parameters:
-    ///   - featureCount: Number of features of the rows the tree will see.
-    ///   - limits: The size bounds (default `ModelLimits.standard`).
     /// - Throws: `RiskTreesError` `.invalidModel` naming the node and the broken rule or limit.
     /// - Complexity: O(nodes), iterative (no recursion), allocating only after the node count is checked.
-    public func validate(featureCount: Int, limits: ModelLimits = .standard) throws {
-        _ = try validatedShape(featureCount: featureCount, limits: limits)
-    }
-
-    /// `validate(featureCount:limits:)`, returning what it measured.
-    package func validatedShape(featureCount: Int, limits: ModelLimits) throws -> Shape {
+    func measuredShape(limits: ModelLimits) throws -> Shape {
         let n = leftChild.count
         let lengths: [(String, Int)] = [
             ("rightChild", rightChild.count), ("splitFeature", splitFeature.count), ("threshold", threshold.count),
@@ -42,15 +38,12 @@ extension RegressionTree {
                                + "every per-node array needs one entry per node.")
         }
         guard n > 0 else { throw Self.invalid("tree has no nodes; a tree needs at least a root leaf.") }
-        guard n <= limits.maximumNodesPerTree else {
-            throw Self.invalid("tree has \(n) nodes, over the limit of \(limits.maximumNodesPerTree) nodes per tree "
-                               + "(ModelLimits.maximumNodesPerTree). Retrain with a smaller maximumLeafCount.")
-        }
+        guard n <= limits.maximumNodesPerTree else { throw Self.tooManyNodes(n, limits: limits) }
         guard categoryWords.count <= limits.maximumCategoryWordCount else {
             throw Self.invalid("categoryWords has \(categoryWords.count) words, over the limit of "
                                + "\(limits.maximumCategoryWordCount) (ModelLimits.maximumCategoryWordCount).")
         }
-        var shape = Shape(depth: 0, referencedCategoryWords: 0, largestLeafMagnitude: 0)
+        var shape = Shape()
         for i in 0..<n {
             let left = Int(leftChild[i]), right = Int(rightChild[i])
             guard value[i].isFinite else {
@@ -71,11 +64,6 @@ extension RegressionTree {
                 throw Self.invalid("node \(i): \(side) is \(child); expected −1 for a leaf or a node index "
                                    + "in 1..<\(n).")
             }
-            let feature = Int(splitFeature[i])
-            guard (0..<featureCount).contains(feature) else {
-                throw Self.invalid("node \(i): splitFeature is \(feature); expected a feature index in "
-                                   + "0..<\(featureCount).")
-            }
             let start = Int(categoryStart[i]), words = Int(categoryWordCount[i])
             if words == 0 {
                 guard threshold[i].isFinite else {
@@ -87,12 +75,10 @@ extension RegressionTree {
                                        + "categoryWords (\(categoryWords.count) words).")
                 }
                 guard words <= limits.maximumCategoryWordsPerSplit else {
-                    throw Self.invalid("node \(i): categoryWordCount is \(words), over the limit of "
-                                       + "\(limits.maximumCategoryWordsPerSplit) words per split "
-                                       + "(ModelLimits.maximumCategoryWordsPerSplit, category codes below "
-                                       + "\(limits.maximumCategoryWordsPerSplit * 64)).")
+                    throw Self.invalid("node \(i): categoryWordCount is \(words), " + Self.overBitsetLimit(limits))
                 }
                 shape.referencedCategoryWords += words
+                shape.widestBitset = max(shape.widestBitset, words)
             }
         }
         // Every node reached exactly once from the root, none deeper than the limit.
@@ -108,9 +94,7 @@ extension RegressionTree {
                                        + "a tree has no cycles or shared children.")
                 }
                 guard Int(depth) < limits.maximumDepth else {
-                    throw Self.invalid("node \(child) is \(depth + 1) levels deep, over the limit of "
-                                       + "\(limits.maximumDepth) (ModelLimits.maximumDepth). Retrain with a smaller "
-                                       + "maximumDepth.")
+                    throw Self.invalid("node \(child) is \(depth + 1) levels deep, " + Self.overDepthLimit(limits))
                 }
                 reached[Int(child)] = true
                 stack.append((child, depth + 1))
@@ -122,97 +106,19 @@ extension RegressionTree {
         return shape
     }
 
-    private static func invalid(_ message: String) -> RiskTreesError { RiskTreesError(.invalidModel, message) }
+    static func invalid(_ message: String) -> RiskTreesError { RiskTreesError(.invalidModel, message) }
 
-    /// Depth of the deepest leaf (root = 0). O(nodes).
-    public var depth: Int {
-        var best = 0
-        var stack = [(0, 0)]
-        while let (node, d) = stack.popLast() {
-            best = max(best, d)
-            if leftChild[node] >= 0 {
-                stack.append((Int(leftChild[node]), d + 1))
-                stack.append((Int(rightChild[node]), d + 1))
-            }
-        }
-        return best
-    }
-}
-
-extension BoostedTreesModel {
-    /// Checks the base score, the model-wide limits and every tree against the feature schema.
-    ///
-    /// Model-wide, before any tree is walked: a finite base score; at least one tree (an empty forest
-    /// would score every declaration the same); at most `limits.maximumTreeCount` trees,
-    /// `limits.maximumTotalNodeCount` nodes, `limits.maximumFeatureCount` features and
-    /// `limits.maximumCategoryWordCount` category words stored. Then every tree
-    /// (`RegressionTree.validate(featureCount:limits:)`), the category words referenced by all
-    /// splits, and `|baseScore| + Σ_trees max |leaf|` ≤ `limits.maximumRawScoreMagnitude`, so every
-    /// raw score the model can give is finite.
-    ///
-    /// - Parameter limits: The size bounds (default `ModelLimits.standard`).
-    /// - Returns: The model, marked as validated: what `BoostedTreesPredictor` and `TreeExplainer` are built from.
-    /// - Throws: `RiskTreesError` `.invalidModel`; for a broken tree the message starts with `tree <index>: `.
-    /// - Complexity: O(total nodes), iterative; allocates O(nodes of one tree) after the sizes are checked.
-    public func validated(limits: ModelLimits = .standard) throws -> ValidatedBoostedTreesModel {
-        func invalid(_ message: String) -> RiskTreesError { RiskTreesError(.invalidModel, message) }
-        guard baseScore.isFinite else {
-            throw invalid("baseScore is \(baseScore); expected a finite number.")
-        }
-        guard !trees.isEmpty else {
-            throw invalid("the model has no trees; expected at least one (a model without trees scores every row the "
-                          + "same). Retrain.")
-        }
-        guard trees.count <= limits.maximumTreeCount else {
-            throw invalid("the model has \(trees.count) trees, over the limit of \(limits.maximumTreeCount) "
-                          + "(ModelLimits.maximumTreeCount).")
-        }
-        guard featureCount <= limits.maximumFeatureCount else {
-            throw invalid("the model reads \(featureCount) features, over the limit of \(limits.maximumFeatureCount) "
-                          + "(ModelLimits.maximumFeatureCount).")
-        }
-        var nodeCount = 0, storedWords = 0
-        for tree in trees {
-            nodeCount += tree.leftChild.count
-            storedWords += tree.categoryWords.count
-        }
-        guard nodeCount <= limits.maximumTotalNodeCount else {
-            throw invalid("the trees have \(nodeCount) nodes in total, over the limit of "
-                          + "\(limits.maximumTotalNodeCount) (ModelLimits.maximumTotalNodeCount).")
-        }
-        guard storedWords <= limits.maximumCategoryWordCount else {
-            throw invalid("the trees store \(storedWords) category words in total, over the limit of "
-                          + "\(limits.maximumCategoryWordCount) (ModelLimits.maximumCategoryWordCount).")
-        }
-        var referencedWords = 0, magnitude = abs(baseScore), deepest = 0
-        for (index, tree) in trees.enumerated() {
-            let shape: RegressionTree.Shape
-            do {
-                shape = try tree.validatedShape(featureCount: featureCount, limits: limits)
-            } catch let error as RiskTreesError {
-                throw RiskTreesError(error.code, "tree \(index): \(error.message)")
-            }
-            referencedWords += shape.referencedCategoryWords
-            guard referencedWords <= limits.maximumCategoryWordCount else {
-                throw invalid("the categorical splits of trees 0...\(index) reference \(referencedWords) category "
-                              + "words (a shared bitset counts once per split), over the limit of "
-                              + "\(limits.maximumCategoryWordCount) (ModelLimits.maximumCategoryWordCount).")
-            }
-            magnitude += shape.largestLeafMagnitude
-            deepest = max(deepest, shape.depth)
-        }
-        guard magnitude <= limits.maximumRawScoreMagnitude else {
-            throw invalid("|baseScore| plus the largest |leaf value| of every tree is \(magnitude), over the limit of "
-                          + "\(limits.maximumRawScoreMagnitude) (ModelLimits.maximumRawScoreMagnitude); raw scores "
-                          + "could overflow.")
-        }
-        return ValidatedBoostedTreesModel(model: self, limits: limits, maximumDepth: deepest)
+    static func tooManyNodes(_ count: Int, limits: ModelLimits) -> RiskTreesError {
+        invalid("tree has \(count) nodes, over the limit of \(limits.maximumNodesPerTree) nodes per tree "
+                + "(ModelLimits.maximumNodesPerTree). Retrain with a smaller maximumLeafCount.")
     }
 
-    /// `validated(limits:)` without keeping the result.
-    ///
-    /// - Throws: `RiskTreesError` `.invalidModel` (see `validated(limits:)`).
-    public func validate(limits: ModelLimits = .standard) throws {
-        _ = try validated(limits: limits)
+    static func overDepthLimit(_ limits: ModelLimits) -> String {
+        "over the limit of \(limits.maximumDepth) (ModelLimits.maximumDepth). Retrain with a smaller maximumDepth."
+    }
+
+    static func overBitsetLimit(_ limits: ModelLimits) -> String {
+        "over the limit of \(limits.maximumCategoryWordsPerSplit) words per split (ModelLimits.maximumCategoryWordsPerSplit, "
+            + "category codes below \(limits.maximumCategoryWordsPerSplit * 64))."
     }
 }

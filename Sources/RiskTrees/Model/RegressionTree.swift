@@ -1,39 +1,52 @@
-/// An immutable regression tree stored as parallel arrays, one entry per node.
+/// An immutable, validated regression tree stored as parallel arrays, one entry per node.
 ///
 /// Node 0 is the root. A node is a leaf when `leftChild[i] == -1` (then `rightChild[i] == -1`).
 /// Routing of an internal node `i` on a feature value `x`:
 /// - `x` is NaN (missing): go left when `missingGoesLeft[i]`, else right;
-/// - numeric split (`categoryRange[i]` empty): go left when `x <= threshold[i]`;
+/// - numeric split (`categoryWordCount[i] == 0`): go left when `x <= threshold[i]`;
 /// - categorical split: `x` is an integer code `c`; go left when bit `c` of the node's category
 ///   bitset is set (`categoryWords[categoryStart[i] ..< categoryStart[i] + categoryWordCount[i]]`);
 ///   codes beyond the bitset (unseen) go right.
+///
+/// Validity is part of the type: every way to make a tree (decoding, the package initialiser)
+/// checks the structural invariants and the per-tree bounds of `ModelLimits`
+/// (`RegressionTree+Invariants.swift`), so a value of this type is always a finite, acyclic tree.
+/// Split features are checked against the feature count by `BoostedTreesModel`, which knows it.
+/// Rows are routed by `CompiledForest`, built from a `BoostedTreesModel`.
 public struct RegressionTree: Sendable, Hashable, Codable {
-    public package(set) var leftChild: [Int32]
-    public package(set) var rightChild: [Int32]
-    public package(set) var splitFeature: [Int32]
+    public let leftChild: [Int32]
+    public let rightChild: [Int32]
+    public let splitFeature: [Int32]
     /// Raw-space threshold of numeric splits: go left when `x <= threshold`.
-    public package(set) var threshold: [Float]
+    public let threshold: [Float]
     /// Bin threshold used while training (left when `bin <= binThreshold`); informational after.
-    public package(set) var binThreshold: [UInt8]
-    public package(set) var missingGoesLeft: [Bool]
+    public let binThreshold: [UInt8]
+    public let missingGoesLeft: [Bool]
     /// Start of the node's category bitset in `categoryWords` (0 for numeric splits).
-    public package(set) var categoryStart: [Int32]
+    public let categoryStart: [Int32]
     /// Number of 64-bit words in the node's category bitset (0 for numeric splits and leaves).
-    public package(set) var categoryWordCount: [Int32]
+    public let categoryWordCount: [Int32]
     /// Concatenated category bitsets of all categorical splits.
-    public package(set) var categoryWords: [UInt64]
+    public let categoryWords: [UInt64]
     /// Leaf output (already multiplied by the learning rate); for internal nodes, the value the
     /// node would have as a leaf.
-    public package(set) var value: [Double]
+    public let value: [Double]
     /// Σ hessian of the training rows reaching the node (TreeSHAP uses it as the node weight).
-    public package(set) var cover: [Double]
+    public let cover: [Double]
     /// Loss reduction of the split (0 for leaves).
-    public package(set) var gain: [Double]
+    public let gain: [Double]
+    /// What the validation measured (depth, bitset words, largest leaf); set once, by `init`.
+    package private(set) var shape: Shape
 
+    /// Validates the arrays and makes a tree of them.
+    ///
+    /// - Throws: `RiskTreesError` `.invalidModel` naming the node and the broken rule or limit (see
+    ///   `RegressionTree+Invariants.swift`).
+    /// - Complexity: O(nodes), iterative.
     package init(leftChild: [Int32], rightChild: [Int32], splitFeature: [Int32], threshold: [Float],
                  binThreshold: [UInt8], missingGoesLeft: [Bool], categoryStart: [Int32],
                  categoryWordCount: [Int32], categoryWords: [UInt64], value: [Double], cover: [Double],
-                 gain: [Double]) {
+                 gain: [Double], limits: ModelLimits = .standard) throws {
         self.leftChild = leftChild
         self.rightChild = rightChild
         self.splitFeature = splitFeature
@@ -46,13 +59,45 @@ public struct RegressionTree: Sendable, Hashable, Codable {
         self.value = value
         self.cover = cover
         self.gain = gain
+        self.shape = Shape()
+        self.shape = try measuredShape(limits: limits)
     }
 
-    /// A tree with a single leaf of value `value`.
+    /// A tree with a single leaf of value `value` (finite, `cover` finite and ≥ 0).
     package static func leaf(value: Double, cover: Double) -> RegressionTree {
-        RegressionTree(leftChild: [-1], rightChild: [-1], splitFeature: [-1], threshold: [0], binThreshold: [0],
-                       missingGoesLeft: [false], categoryStart: [0], categoryWordCount: [0], categoryWords: [],
-                       value: [value], cover: [cover], gain: [0])
+        // swiftlint:disable:next force_try
+        try! RegressionTree(leftChild: [-1], rightChild: [-1], splitFeature: [-1], threshold: [0], binThreshold: [0],
+                            missingGoesLeft: [false], categoryStart: [0], categoryWordCount: [0], categoryWords: [],
+                            value: [value], cover: [cover], gain: [0])
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case leftChild, rightChild, splitFeature, threshold, binThreshold, missingGoesLeft, categoryStart
+        case categoryWordCount, categoryWords, value, cover, gain
+    }
+
+    /// Decodes the arrays and validates them with `ModelLimits.standard`.
+    ///
+    /// - Throws: `DecodingError.dataCorrupted` at the tree's coding path whose description is the
+    ///   validation's one-line message (node, broken rule, bad value).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        do {
+            try self.init(
+                leftChild: c.decode([Int32].self, forKey: .leftChild), rightChild: c.decode([Int32].self, forKey: .rightChild),
+                splitFeature: c.decode([Int32].self, forKey: .splitFeature),
+                threshold: c.decode([Float].self, forKey: .threshold),
+                binThreshold: c.decode([UInt8].self, forKey: .binThreshold),
+                missingGoesLeft: c.decode([Bool].self, forKey: .missingGoesLeft),
+                categoryStart: c.decode([Int32].self, forKey: .categoryStart),
+                categoryWordCount: c.decode([Int32].self, forKey: .categoryWordCount),
+                categoryWords: c.decode([UInt64].self, forKey: .categoryWords),
+                value: c.decode([Double].self, forKey: .value), cover: c.decode([Double].self, forKey: .cover),
+                gain: c.decode([Double].self, forKey: .gain))
+        } catch let error as RiskTreesError {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.message,
+                                                    underlyingError: error))
+        }
     }
 
     /// Number of nodes.
@@ -61,6 +106,9 @@ public struct RegressionTree: Sendable, Hashable, Codable {
     /// Number of leaves.
     public var leafCount: Int { leftChild.reduce(0) { $0 + ($1 < 0 ? 1 : 0) } }
 
+    /// Depth of the deepest leaf (root = 0). O(1).
+    public var depth: Int { shape.depth }
+
     /// `true` when `node` is a leaf.
     @inlinable
     public func isLeaf(_ node: Int) -> Bool { leftChild[node] < 0 }
@@ -68,36 +116,4 @@ public struct RegressionTree: Sendable, Hashable, Codable {
     /// `true` when `node` splits on a category set.
     @inlinable
     public func isCategoricalSplit(_ node: Int) -> Bool { categoryWordCount[node] > 0 }
-
-    /// Whether a row with feature value `x` at internal node `node` goes to the left child.
-    @inlinable
-    public func goesLeft(_ node: Int, _ x: Float) -> Bool {
-        if x.isNaN { return missingGoesLeft[node] }
-        let words = Int(categoryWordCount[node])
-        if words == 0 { return x <= threshold[node] }
-        return categoryWords.withUnsafeBufferPointer {
-            categorySetContains(x, start: Int(categoryStart[node]), wordCount: words, words: $0.baseAddress!)
-        }
-    }
-
-    /// The leaf reached by `row` (feature values indexed by feature number).
-    @inlinable
-    public func leafIndex(for row: UnsafeBufferPointer<Float>) -> Int {
-        var node = 0
-        while leftChild[node] >= 0 {
-            node = Int(goesLeft(node, row[Int(splitFeature[node])]) ? leftChild[node] : rightChild[node])
-        }
-        return node
-    }
-
-    /// The output of the tree for `row`. O(depth).
-    @inlinable
-    public func predict(_ row: UnsafeBufferPointer<Float>) -> Double {
-        value[leafIndex(for: row)]
-    }
-
-    /// The output of the tree for `row`. O(depth).
-    public func predict(_ row: [Float]) -> Double {
-        row.withUnsafeBufferPointer { predict($0) }
-    }
 }

@@ -1,31 +1,17 @@
 import RiskData
 
 extension BoostedTreesModel {
-    /// The raw score (log-odds for `.logistic`) of one row, walking the trees' own arrays.
-    /// Allocation-free. For many calls, build a `BoostedTreesPredictor` once (faster layout).
-    ///
-    /// - Precondition: `row.count >= featureCount`.
-    /// - Complexity: O(trees × depth).
-    public func rawScore(_ row: UnsafeBufferPointer<Float>) -> Double {
-        precondition(row.count >= featureCount, "row has \(row.count) values; the model needs \(featureCount)")
-        var sum = baseScore
-        for tree in trees { sum += tree.predict(row) }
-        return sum
-    }
-
     /// Raw scores of every row of `matrix`, in parallel over rows on `threadCount` threads.
     ///
-    /// - Throws: `RiskTreesError` `.invalidModel` when the model fails validation, `.shapeMismatch`
-    ///   when the matrix has the wrong number of columns.
-    /// - Complexity: O(rows × trees × depth) plus O(nodes) to validate and lay the forest out.
+    /// - Throws: `RiskTreesError` `.shapeMismatch` when the matrix has the wrong number of columns.
+    /// - Complexity: O(rows × trees × depth) plus O(nodes) to lay the forest out.
     public func rawScores(_ matrix: FeatureMatrix, threadCount: Int = ParallelLoop.processorCount) throws -> [Double] {
         try BoostedTreesPredictor(model: self).rawScores(matrix, threadCount: threadCount)
     }
 
     /// Probabilities (`.logistic`) or predictions (`.squaredError`) of every row of `matrix`.
     ///
-    /// - Throws: `RiskTreesError` `.invalidModel` when the model fails validation, `.shapeMismatch`
-    ///   when the matrix has the wrong number of columns.
+    /// - Throws: `RiskTreesError` `.shapeMismatch` when the matrix has the wrong number of columns.
     public func probabilities(_ matrix: FeatureMatrix, threadCount: Int = ParallelLoop.processorCount) throws
         -> [Double] {
         try BoostedTreesPredictor(model: self).predictions(matrix, threadCount: threadCount)

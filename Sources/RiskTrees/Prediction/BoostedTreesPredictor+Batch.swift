@@ -14,8 +14,7 @@ extension BoostedTreesPredictor {
     /// buffer that stays in L1, then trees are the outer loop and each tree routes every row of the
     /// block level by level (`routeBlock`), so the tree's nodes stay hot and the rows' walks are
     /// independent (their loads overlap). Threads take contiguous runs of blocks. Each row's score is
-    /// `baseScore` plus the trees' leaf values added in tree order: bit-identical to
-    /// `rawScore(_:)` and to `BoostedTreesModel.rawScore(_:)`, whatever `threadCount` is.
+    /// `baseScore` plus the trees' leaf values added in tree order, whatever `threadCount` is.
     ///
     /// - Throws: `RiskTreesError` `.shapeMismatch` when the matrix has the wrong number of columns.
     /// - Complexity: O(rows × trees × depth).
@@ -28,8 +27,9 @@ extension BoostedTreesPredictor {
         var out = [Double](repeating: baseScore, count: n)
         if n == 0 { return out }
         let blockCount = (n + blockSize - 1) / blockSize
-        withLayout { layout in
-        roots.withUnsafeBufferPointer { roots in
+        let symmetric = forest.symmetric
+        forest.withLayout { layout in
+        forest.roots.withUnsafeBufferPointer { roots in
         matrix.withUnsafeValues { matrixValues in
         out.withUnsafeMutableBufferPointer { output in
             // Two blocks at least per thread: below that, waking a thread costs more than it saves.
@@ -77,7 +77,7 @@ extension BoostedTreesPredictor {
     }
 }
 
-extension BoostedTreesPredictor.Layout {
+extension CompiledForest.Layout {
     /// Adds the leaf value of the tree at `root` to `scores[r]` for every row `r < count` of a block
     /// stored column-major (`columns[feature * stride + r]`).
     ///
@@ -92,7 +92,7 @@ extension BoostedTreesPredictor.Layout {
                     current: UnsafeMutablePointer<Int32>, walking: UnsafeMutablePointer<UInt64>,
                     scores: UnsafeMutablePointer<Double>) {
         let rootNode = nodes[Int(root)]
-        if rootNode.flags & BoostedTreesPredictor.leafFlag != 0 {
+        if rootNode.isLeaf {
             let value = values[Int(root)]
             for r in 0..<count { scores[r] += value }
             return
@@ -111,18 +111,17 @@ extension BoostedTreesPredictor.Layout {
                 let node = nodes[i]
                 let x = columns[Int(node.feature) &* stride &+ r]
                 let goRight: Bool
-                if node.flags & BoostedTreesPredictor.categoricalFlag == 0 {
+                if !node.isCategorical {
                     // NaN fails both comparisons: it goes right with `!(x <= t)` and left with `x > t`.
-                    goRight = node.flags & BoostedTreesPredictor.missingLeftFlag != 0
-                        ? x > node.threshold : !(x <= node.threshold)
+                    goRight = node.missingGoesLeft ? x > node.threshold : !(x <= node.threshold)
                 } else {
-                    goRight = !categoryGoesLeft(node: i, flags: node.flags, x: x)
+                    goRight = !goesLeft(i, node, x)
                 }
                 let child = node.leftChild &+ (goRight ? 1 : 0)
                 current[r] = child
                 walking[kept] = UInt64(UInt32(bitPattern: child)) << 32 | UInt64(r)
-                let childIsLeaf = node.flags &>> (goRight ? BoostedTreesPredictor.rightChildIsLeafShift
-                                                          : BoostedTreesPredictor.leftChildIsLeafShift) & 1
+                let childIsLeaf = node.flags &>> (goRight ? CompiledForest.rightChildIsLeafShift
+                                                          : CompiledForest.leftChildIsLeafShift) & 1
                 kept &+= Int(childIsLeaf ^ 1)
             }
             walkingCount = kept

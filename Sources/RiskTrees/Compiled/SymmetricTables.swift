@@ -5,21 +5,19 @@ import RiskData
 ///
 /// A row's leaf in such a tree is found with D comparisons and one load instead of a walk, and a
 /// block of rows is routed question by question down the block's columns (no data-dependent
-/// branch). Used by `BoostedTreesPredictor` when every tree is symmetric with numeric questions and
-/// finite thresholds; the leaf values and their order of addition are the model's, so scores are
-/// bit-identical to `BoostedTreesModel.rawScore`.
-@usableFromInline
-struct SymmetricForest: Sendable {
+/// branch). Part of `CompiledForest` when every tree is symmetric with finite thresholds; the leaf
+/// values and their order of addition are the model's (tested against the readable walk).
+package struct SymmetricTables: Sendable {
     /// Per tree: start of its questions (depth = next start − start).
-    @usableFromInline let questionStarts: [Int32]
-    @usableFromInline let questions: [TreeQuestion]
+    let questionStarts: [Int32]
+    let questions: [TreeQuestion]
     /// Per tree: start of its 2^depth leaf values.
-    @usableFromInline let valueStarts: [Int32]
-    @usableFromInline let values: [Double]
+    let valueStarts: [Int32]
+    let values: [Double]
     /// Category bitsets of the categorical questions (at least one word, so the base is never nil).
-    @usableFromInline let categoryWords: [UInt64]
+    let categoryWords: [UInt64]
     /// Whether any question is categorical.
-    @usableFromInline let hasCategoricalQuestions: Bool
+    package let hasCategoricalQuestions: Bool
     /// The features asked about by categorical questions, each once: the block path turns their
     /// values into integer codes once per block (`codeSlotOfFeature[f]` = slot, −1 = not coded).
     let codedFeatures: [Int32]
@@ -101,7 +99,6 @@ struct SymmetricForest: Sendable {
     }
 
     /// `baseScore + Σ` the leaf values of `row`, in tree order.
-    @usableFromInline
     func rawScore(baseScore: Double, row: UnsafePointer<Float>) -> Double {
         categoryWords.withUnsafeBufferPointer { words in
         questions.withUnsafeBufferPointer { questions in
@@ -135,7 +132,7 @@ struct SymmetricForest: Sendable {
     ///
     /// Categorical values are turned into integer codes once per block (`blockCategoryCodes`), so
     /// that a categorical question is a branch-free bit test per row; numeric questions are one
-    /// comparison per row (the same routines as `TreeExplainer.explainBlock`).
+    /// comparison per row (the same routines as TreeSHAP's block driver).
     func addBlock(columns: UnsafePointer<Float>, stride: Int, count: Int, scratch: UnsafeMutablePointer<Int32>,
                   scores: UnsafeMutablePointer<Double>) {
         let masks = scratch, codes = scratch + count

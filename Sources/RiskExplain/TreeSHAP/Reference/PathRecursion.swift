@@ -22,28 +22,12 @@ package struct PathElement {
 
 /// The recursion over one row; pointers are valid for the duration of one `explain` call.
 struct TreeShapKernel {
-    let nodes: UnsafePointer<TreeExplainer.Node>
-    let categoryWords: UnsafeBufferPointer<UInt64>
+    /// The compiled forest (nodes, cover ratios, leaf values, bitsets).
+    let forest: CompiledForest.Layout
     let row: UnsafePointer<Float>
     let phi: UnsafeMutablePointer<Double>
     /// `reciprocals[k] == 1 / k` for `k` in `1...maximumDepth + 2`: multiplications replace divisions.
     let reciprocals: UnsafePointer<Double>
-
-    /// Whether the row goes to the left child of `node` (same rule as `RegressionTree.goesLeft`).
-    @inline(__always)
-    func goesLeft(_ node: TreeExplainer.Node) -> Bool {
-        Self.goesLeft(node, row: row, categoryWords: categoryWords)
-    }
-
-    @inline(__always)
-    static func goesLeft(_ node: TreeExplainer.Node, row: UnsafePointer<Float>,
-                         categoryWords: UnsafeBufferPointer<UInt64>) -> Bool {
-        let x = row[Int(node.feature)]
-        if x.isNaN { return node.missingGoesLeft }
-        let words = Int(node.categoryWordCount)
-        if words == 0 { return x <= node.threshold }
-        return categorySetContains(x, start: Int(node.categoryStart), wordCount: words, words: categoryWords.baseAddress!)
-    }
 
     /// Appends a feature with the given zero/one fractions and updates the subset-size weights.
     @inline(__always)
@@ -173,165 +157,56 @@ struct TreeShapKernel {
         let path = parentPath + depth + 1
         path.update(from: parentPath, count: depth + 1)
         Self.extend(path, depth, parentZero, parentOne, parentFeature)
-        let node = nodes[nodeIndex]
-        if node.leftChild < 0 {
-            if depth > 0 { addLeaf(path, depth, value: node.value) }
+        let node = forest.nodes[nodeIndex]
+        if node.isLeaf {
+            if depth > 0 { addLeaf(path, depth, value: forest.values[nodeIndex]) }
             return
         }
-        let left = goesLeft(node)
-        let hot = Int(left ? node.leftChild : node.rightChild)
-        let cold = Int(left ? node.rightChild : node.leftChild)
+        let feature = Int32(node.feature)
+        let left = forest.goesLeft(nodeIndex, node, row[Int(feature)])
+        let leftChild = Int(node.leftChild), rightChild = leftChild + 1
+        let hot = left ? leftChild : rightChild
+        let cold = left ? rightChild : leftChild
         var incomingZero = 1.0
         var incomingOne = 1.0
         // A feature already on the path is unwound and re-entered with the product of its fractions.
         var k = 1
-        while k <= depth && path[k].feature != node.feature { k += 1 }
+        while k <= depth && path[k].feature != feature { k += 1 }
         if k <= depth {
             incomingZero = path[k].zeroFraction
             incomingOne = path[k].oneFraction
             unwind(path, depth, k)
             depth -= 1
         }
-        let hotZero = incomingZero * (left ? node.leftFraction : node.rightFraction)
-        let coldZero = incomingZero * (left ? node.rightFraction : node.leftFraction)
+        let hotZero = incomingZero * forest.coverFractions[hot]
+        let coldZero = incomingZero * forest.coverFractions[cold]
         if hotZero != 0 || incomingOne != 0 {
-            recurse(hot, depth + 1, path, hotZero, incomingOne, node.feature)
+            recurse(hot, depth + 1, path, hotZero, incomingOne, feature)
         }
         if coldZero != 0 {
-            recurse(cold, depth + 1, path, coldZero, 0, node.feature)
+            recurse(cold, depth + 1, path, coldZero, 0, feature)
         }
     }
 }
 
 extension TreeExplainer {
-    /// Adds every tree's contributions for `row` to `phi` (tabulated trees by table lookup, the
-    /// others with the chosen algorithm), using `workspace` (`workspaceByteCount` bytes, 64-byte
-    /// aligned). Pointers must be valid; `phi` is not cleared.
-    package func accumulate(row: UnsafePointer<Float>, phi: UnsafeMutablePointer<Double>,
-                            workspace: UnsafeMutableRawPointer) {
-        accumulateTrees(0..<roots.count, useTables: tables != nil, row: row, phi: phi, workspace: workspace)
-    }
-
-    /// Adds tree `tree`'s contributions for `row` to `phi`, always with the kernel (what the tables hold).
-    package func accumulateTree(_ tree: Int, row: UnsafePointer<Float>, phi: UnsafeMutablePointer<Double>,
-                                workspace: UnsafeMutableRawPointer) {
-        accumulateTrees(tree..<(tree + 1), useTables: false, row: row, phi: phi, workspace: workspace)
-    }
-
-    func accumulateTrees(_ trees: Range<Int>, useTables: Bool, row: UnsafePointer<Float>,
-                         phi: UnsafeMutablePointer<Double>, workspace: UnsafeMutableRawPointer) {
-        let tables = useTables ? self.tables : nil
-        guard let plan = quadrature else {
-            let path = workspace.bindMemory(to: PathElement.self, capacity: pathCapacity)
-            accumulateByPathRecursion(trees, tables: tables, row: row, phi: phi, path: path)
-            return
-        }
-        switch plan.laneCount {
-        case 2: accumulateByQuadrature(plan, as: SIMD2<Double>.self, trees: trees, tables: tables, row: row, phi: phi,
-                                       workspace: workspace)
-        case 4: accumulateByQuadrature(plan, as: SIMD4<Double>.self, trees: trees, tables: tables, row: row, phi: phi,
-                                       workspace: workspace)
-        case 8: accumulateByQuadrature(plan, as: SIMD8<Double>.self, trees: trees, tables: tables, row: row, phi: phi,
-                                       workspace: workspace)
-        default: accumulateByQuadrature(plan, as: SIMD16<Double>.self, trees: trees, tables: tables, row: row,
-                                        phi: phi, workspace: workspace)
-        }
-    }
-
     /// Adds the contributions of `trees` for `row` to `phi` by the path recursion (tabulated trees
     /// by lookup when `tables` is given), using `path` as workspace (`pathCapacity` elements).
     func accumulateByPathRecursion(_ trees: Range<Int>, tables: ShapTables?, row: UnsafePointer<Float>,
                                    phi: UnsafeMutablePointer<Double>, path: UnsafeMutablePointer<PathElement>) {
-        nodes.withUnsafeBufferPointer { nodeBuffer in
-            categoryWords.withUnsafeBufferPointer { words in
-                reciprocals.withUnsafeBufferPointer { reciprocals in
-                    let kernel = TreeShapKernel(nodes: nodeBuffer.baseAddress!, categoryWords: words, row: row, phi: phi,
-                                                reciprocals: reciprocals.baseAddress!)
-                    func run(_ lookup: ShapTableLookup?) {
-                        for tree in trees {
-                            if let lookup, lookup.add(tree: tree, row: row, phi: phi, categoryWords: words) { continue }
-                            kernel.recurse(Int(roots[tree]), 0, path, 1, 1, -1)
+        forest.withLayout { layout in
+            reciprocals.withUnsafeBufferPointer { reciprocals in
+                let kernel = TreeShapKernel(forest: layout, row: row, phi: phi, reciprocals: reciprocals.baseAddress!)
+                func run(_ lookup: ShapTableLookup?) {
+                    for tree in trees {
+                        if let lookup, lookup.add(tree: tree, row: row, phi: phi, categoryWords: layout.categoryWords) {
+                            continue
                         }
+                        kernel.recurse(Int(forest.roots[tree]), 0, path, 1, 1, -1)
                     }
-                    if let tables { ShapTableLookup.with(tables) { run($0) } } else { run(nil) }
                 }
+                if let tables { ShapTableLookup.with(tables) { run($0) } } else { run(nil) }
             }
         }
-    }
-
-    /// The raw score `baseScore + Σ tree outputs` of `row`, summed in tree order like the model.
-    /// The value of the leaf `row` reaches from `root` (the routing of `RegressionTree.goesLeft`).
-    @inline(__always)
-    static func leafValue(root: Int32, nodes: UnsafeBufferPointer<Node>, row: UnsafePointer<Float>,
-                          categoryWords: UnsafeBufferPointer<UInt64>) -> Double {
-        var node = nodes[Int(root)]
-        while node.leftChild >= 0 {
-            let left = TreeShapKernel.goesLeft(node, row: row, categoryWords: categoryWords)
-            node = nodes[Int(left ? node.leftChild : node.rightChild)]
-        }
-        return node.value
-    }
-
-    /// The value of the leaf of tree `tree` that `row` reaches.
-    func leafValue(tree: Int, row: UnsafePointer<Float>) -> Double {
-        nodes.withUnsafeBufferPointer { nodeBuffer in
-            categoryWords.withUnsafeBufferPointer { words in
-                Self.leafValue(root: roots[tree], nodes: nodeBuffer, row: row, categoryWords: words)
-            }
-        }
-    }
-
-    package func rawScore(row: UnsafePointer<Float>) -> Double {
-        nodes.withUnsafeBufferPointer { nodeBuffer in
-            categoryWords.withUnsafeBufferPointer { words in
-                var score = baseScore
-                for root in roots { score += Self.leafValue(root: root, nodes: nodeBuffer, row: row, categoryWords: words) }
-                return score
-            }
-        }
-    }
-
-    /// Writes the contribution of every feature of `row` into `contributions` and returns the base value.
-    ///
-    /// Allocation-free: the workspace (`workspaceByteCount` bytes) is a stack buffer. `baseValue + Σ contributions` equals the model's raw score for `row` up to rounding.
-    ///
-    /// - Parameters:
-    ///   - row: The row's feature values in schema order (`featureCount` values; NaN = missing).
-    ///   - contributions: Receives `featureCount` values (overwritten, not accumulated).
-    /// - Returns: `baseValue`.
-    /// - Precondition: both buffers hold at least `featureCount` elements.
-    /// - Complexity: O(*T* · *N* · *D*) with the quadrature, O(*T* · *L* · *D*²) with the path recursion.
-    public func explain(_ row: UnsafeBufferPointer<Float>, into contributions: UnsafeMutableBufferPointer<Double>)
-        -> Double {
-        precondition(row.count >= featureCount,
-                     "row has \(row.count) values; the model expects \(featureCount) features")
-        precondition(contributions.count >= featureCount,
-                     "contributions has room for \(contributions.count) values; expected \(featureCount)")
-        guard featureCount > 0 else { return baseValue }
-        let phi = contributions.baseAddress!
-        phi.update(repeating: 0, count: featureCount)
-        withUnsafeTemporaryAllocation(byteCount: workspaceByteCount, alignment: 64) { workspace in
-            accumulate(row: row.baseAddress!, phi: phi, workspace: workspace.baseAddress!)
-        }
-        return baseValue
-    }
-
-    /// The explanation of one row (allocates the contributions array).
-    ///
-    /// - Parameter row: `featureCount` values in schema order (NaN = missing).
-    /// - Returns: Base value, one contribution per feature, and the model's raw score.
-    /// - Precondition: `row.count == featureCount`.
-    /// - Complexity: O(*T* · *N* · *D*) with the quadrature, O(*T* · *L* · *D*²) with the path recursion.
-    public func explain(_ row: [Float]) -> Explanation {
-        precondition(row.count == featureCount, "row has \(row.count) values; the model expects \(featureCount)")
-        var contributions = [Double](repeating: 0, count: featureCount)
-        let raw = row.withUnsafeBufferPointer { rowBuffer in
-            contributions.withUnsafeMutableBufferPointer { out in
-                _ = explain(rowBuffer, into: out)
-            }
-            // With no features every tree is a single leaf: its output is its expected value.
-            return featureCount == 0 ? baseValue : rawScore(row: rowBuffer.baseAddress!)
-        }
-        return Explanation(baseValue: baseValue, contributions: contributions, rawScore: raw)
     }
 }

@@ -1,6 +1,6 @@
 import RiskTrees
 
-/// One row through the quadrature plan (see QuadraturePlan.swift for the derivation).
+/// One row through the quadrature plan (see Quadrature/Plan.swift for the derivation).
 ///
 /// `Vector` holds the values of a polynomial at the plan's Gauss–Legendre nodes. Pointers are
 /// valid for one `accumulate` call; nothing is allocated.
@@ -10,7 +10,7 @@ struct QuadratureKernel<Vector: SIMD> where Vector.Scalar == Double {
     let hotWeights: UnsafeRawPointer
     /// `2 · laneCount` Doubles per repeated-feature edge.
     let ratios: UnsafeRawPointer
-    let categoryWords: UnsafeBufferPointer<UInt64>
+    let categoryWords: UnsafePointer<UInt64>
     let row: UnsafePointer<Float>
     let phi: UnsafeMutablePointer<Double>
     /// Per depth: Σ Q of the subtrees below the next splits on the same feature (B in the derivation).
@@ -26,14 +26,14 @@ struct QuadratureKernel<Vector: SIMD> where Vector.Scalar == Double {
         base.loadUnaligned(fromByteOffset: index &* MemoryLayout<Vector>.stride, as: Vector.self)
     }
 
-    /// Same rule as `RegressionTree.goesLeft` and `TreeShapKernel.goesLeft`.
+    /// Same rule as `CompiledForest.Layout.goesLeft`, on the plan's copy of the split.
     @inline(__always)
     func goesLeft(_ node: QuadratureNode) -> Bool {
         let x = row[Int(node.feature)]
         if x.isNaN { return node.missingGoesLeft }
         let words = Int(node.categoryWordCount)
         if words == 0 { return x <= node.threshold }
-        return categorySetContains(x, start: Int(node.categoryStart), wordCount: words, words: categoryWords.baseAddress!)
+        return categorySetContains(x, start: Int(node.categoryStart), wordCount: words, words: categoryWords)
     }
 
     /// Visits plan node `index` at `depth` with `product` = Q of the path so far (leaf value not
@@ -100,19 +100,20 @@ extension TreeExplainer {
         plan.nodes.withUnsafeBufferPointer { nodes in
             plan.hotWeights.withUnsafeBytes { hotWeights in
                 plan.ratios.withUnsafeBytes { ratios in
-                    categoryWords.withUnsafeBufferPointer { words in
+                    forest.withLayout { layout in
                         // An empty array's buffer may have a nil base: point at something valid.
                         withUnsafePointer(to: UInt64(0)) { none in
                             let kernel = QuadratureKernel<Vector>(
                                 plan: nodes.baseAddress!, hotWeights: hotWeights.baseAddress!,
                                 ratios: ratios.baseAddress ?? UnsafeRawPointer(none),
-                                categoryWords: words, row: row, phi: phi,
+                                categoryWords: layout.categoryWords, row: row, phi: phi,
                                 blocked: blocked, hotOnPath: hotOnPath, points: points,
                                 oneMinusPoints: 1 - points, coldWeights: coldWeights)
                             let one = Vector(repeating: 1)
                             func run(_ lookup: ShapTableLookup?) {
                                 for tree in trees {
-                                    if let lookup, lookup.add(tree: tree, row: row, phi: phi, categoryWords: words) {
+                                    if let lookup, lookup.add(tree: tree, row: row, phi: phi,
+                                                              categoryWords: layout.categoryWords) {
                                         continue
                                     }
                                     let root = Int(plan.roots[tree])

@@ -1,3 +1,5 @@
+import RiskTrees
+
 // Exact path-dependent TreeSHAP in O(L · D) per tree by Gauss–Legendre quadrature.
 //
 // Written from the papers, no code taken:
@@ -42,7 +44,7 @@ package struct QuadratureNode: Sendable {
     var feature: Int32
     /// Number of 64-bit words of the category bitset; 0 for numeric splits.
     var categoryWordCount: Int32
-    /// Start of the category bitset in `TreeExplainer.categoryWords`.
+    /// Start of the category bitset in `CompiledForest.categoryWords`.
     var categoryStart: Int32
     /// Numeric threshold: go left when `x <= threshold`.
     var threshold: Float
@@ -108,13 +110,13 @@ package struct QuadraturePlan: Sendable {
     /// Most distinct features on a root-to-leaf path of any tree (cheap: run before building).
     /// Recursive, one level per tree level: the trees come from a validated model, whose depth is at
     /// most `ModelLimits.maximumDepth` (256).
-    static func maximumDistinctFeatures(nodes: [TreeExplainer.Node], roots: [Int32], featureCount: Int) -> Int {
-        var onPath = [Int](repeating: 0, count: featureCount)
+    static func maximumDistinctFeatures(forest: CompiledForest) -> Int {
+        var onPath = [Int](repeating: 0, count: forest.featureCount)
         var best = 0
-        nodes.withUnsafeBufferPointer { nodes in
+        forest.nodes.withUnsafeBufferPointer { nodes in
             func visit(_ index: Int, _ distinct: Int) {
                 let node = nodes[index]
-                guard node.leftChild >= 0 else {
+                guard !node.isLeaf else {
                     best = max(best, distinct)
                     return
                 }
@@ -122,38 +124,39 @@ package struct QuadraturePlan: Sendable {
                 let added = onPath[f] == 0 ? 1 : 0
                 onPath[f] += 1
                 visit(Int(node.leftChild), distinct + added)
-                visit(Int(node.rightChild), distinct + added)
+                visit(Int(node.leftChild) + 1, distinct + added)
                 onPath[f] -= 1
             }
-            for root in roots { visit(Int(root), 0) }
+            for root in forest.roots { visit(Int(root), 0) }
         }
         return best
     }
 
-    /// Builds the plan of `nodes` (the explainer's flattened trees) with `laneCount` lanes. Recursive
-    /// like the kernel, at most `ModelLimits.maximumDepth` levels deep (validated model).
+    /// Builds the plan of the compiled trees with `laneCount` lanes. Recursive like the kernel, at
+    /// most `ModelLimits.maximumDepth` levels deep (a model is valid by construction).
     ///
     /// - Complexity: O(total nodes · laneCount).
-    init(nodes source: [TreeExplainer.Node], roots sourceRoots: [Int32], featureCount: Int, laneCount: Int,
-         maximumDistinctFeatures: Int) {
+    init(forest: CompiledForest, laneCount: Int, maximumDistinctFeatures: Int) {
+        let featureCount = forest.featureCount
         let rule = GaussLegendre.rule(count: laneCount)
         let t = rule.nodes, w = rule.weights
         var plan: [QuadratureNode] = []
-        plan.reserveCapacity(source.count)
+        plan.reserveCapacity(forest.nodes.count)
         var hotWeights: [Double] = []
-        hotWeights.reserveCapacity(source.count * laneCount)
+        hotWeights.reserveCapacity(forest.nodes.count * laneCount)
         var ratios: [Double] = []
         var roots: [Int32] = []
         // Nearest edge on the current path that split on each feature: (plan index, parent depth, zero).
         var last = [(index: Int, depth: Int, zero: Double)?](repeating: nil, count: featureCount)
 
-        func append(_ node: TreeExplainer.Node, incoming: (feature: Int, fraction: Double, parentDepth: Int)?) -> Int {
+        func append(_ compiled: Int, incoming: (feature: Int, fraction: Double, parentDepth: Int)?) -> Int {
             let index = plan.count
+            let node = forest.nodes[compiled]
             var entry = QuadratureNode(
-                feature: node.feature, categoryWordCount: node.categoryWordCount, categoryStart: node.categoryStart,
-                threshold: node.threshold, rightChild: -1, ratioIndex: -1, ancestorDepth: -1,
-                missingGoesLeft: node.missingGoesLeft, isLeaf: node.leftChild < 0, hasSameFeatureBelow: false,
-                value: node.value, zero: 1, fraction: 1)
+                feature: node.isLeaf ? -1 : Int32(node.feature), categoryWordCount: forest.categoryWordCount[compiled],
+                categoryStart: forest.categoryStart[compiled], threshold: node.isLeaf ? 0 : node.threshold,
+                rightChild: -1, ratioIndex: -1, ancestorDepth: -1, missingGoesLeft: !node.isLeaf && node.missingGoesLeft,
+                isLeaf: node.isLeaf, hasSameFeatureBelow: false, value: forest.values[compiled], zero: 1, fraction: 1)
             var zero = 1.0
             if let incoming {
                 entry.fraction = incoming.fraction
@@ -179,24 +182,24 @@ package struct QuadraturePlan: Sendable {
 
         /// Appends `absolute` (at `depth`) and its subtree. While the subtree is built, `last` names
         /// the incoming edge as the nearest split on its feature.
-        func build(_ absolute: Int, depth: Int, incoming: (feature: Int, fraction: Double, parentDepth: Int)?) {
-            let node = source[absolute]
-            let index = append(node, incoming: incoming)
+        func build(_ compiled: Int, depth: Int, incoming: (feature: Int, fraction: Double, parentDepth: Int)?) {
+            let node = forest.nodes[compiled]
+            let index = append(compiled, incoming: incoming)
             var saved: (index: Int, depth: Int, zero: Double)?
             if let incoming {
                 saved = last[incoming.feature]
                 last[incoming.feature] = (index, incoming.parentDepth, plan[index].zero)
             }
-            if node.leftChild >= 0 {
-                let f = Int(node.feature)
-                build(Int(node.leftChild), depth: depth + 1, incoming: (f, node.leftFraction, depth))
+            if !node.isLeaf {
+                let f = Int(node.feature), left = Int(node.leftChild)
+                build(left, depth: depth + 1, incoming: (f, forest.coverFractions[left], depth))
                 plan[index].rightChild = Int32(plan.count)
-                build(Int(node.rightChild), depth: depth + 1, incoming: (f, node.rightFraction, depth))
+                build(left + 1, depth: depth + 1, incoming: (f, forest.coverFractions[left + 1], depth))
             }
             if let incoming { last[incoming.feature] = saved }
         }
 
-        for root in sourceRoots {
+        for root in forest.roots {
             roots.append(Int32(plan.count))
             build(Int(root), depth: 0, incoming: nil)
         }

@@ -1,7 +1,7 @@
 /// Whether the category code `x` (not NaN) is in the bitset of `wordCount` 64-bit words at
 /// `words[start...]`. Codes outside the bitset, negative and fractional-beyond-range ones included,
 /// are not in it: they go right, like unseen codes. The categorical half of
-/// `RegressionTree.goesLeft`, shared by every routing path (the predictor, symmetric forests,
+/// `CompiledForest.Layout.goesLeft`, shared by every routing path (the walks, symmetric tables,
 /// TreeSHAP), so that all of them send a code the same way.
 @inlinable @inline(__always)
 package func categorySetContains(_ x: Float, start: Int, wordCount: Int, words: UnsafePointer<UInt64>) -> Bool {
@@ -43,7 +43,7 @@ package struct TreeQuestion: Sendable {
     @inlinable @inline(__always)
     package func numericGoesLeft(_ x: Float) -> Bool { (x.isNaN ? missingValue : x) <= threshold }
 
-    /// Whether `x` goes left: the rule of `RegressionTree.goesLeft`.
+    /// Whether `x` goes left: the rule of `CompiledForest.Layout.goesLeft`.
     @inlinable @inline(__always)
     package func goesLeft(_ x: Float, categoryWords: UnsafePointer<UInt64>) -> Bool {
         if categoryWordCount == 0 { return numericGoesLeft(x) }

@@ -80,7 +80,8 @@ package struct ShapTables: Sendable {
     ///
     /// - Complexity: O(Σ tabulated patterns × cost of explaining one row on one tree).
     init(explainer: TreeExplainer) {
-        var tableOfTree = [Int32](repeating: -1, count: explainer.roots.count)
+        let forest = explainer.forest
+        var tableOfTree = [Int32](repeating: -1, count: forest.roots.count)
         var tables: [Table] = []
         var questions: [TreeQuestion] = []
         var features: [Int32] = []
@@ -91,7 +92,7 @@ package struct ShapTables: Sendable {
         var row = [Float](repeating: 0, count: max(featureCount, 1))
         var phi = [Double](repeating: 0, count: max(featureCount, 1))
         withUnsafeTemporaryAllocation(byteCount: max(explainer.workspaceByteCount, 64), alignment: 64) { workspace in
-            for (tree, root) in explainer.roots.enumerated() {
+            for (tree, root) in forest.roots.enumerated() {
                 guard let shape = Self.shape(of: tree, root: Int(root), explainer: explainer) else { continue }
                 let p = shape.questions.count, m = shape.features.count
                 let bytes = (1 << p) * (m * 8 + 9)
@@ -129,7 +130,7 @@ package struct ShapTables: Sendable {
                     for (k, f) in shape.features.enumerated() { entries[entryStart + mask * m + k] = phi[f] }
                     filled[maskStart + mask] = true
                     leafValues[maskStart + mask] = row.withUnsafeBufferPointer {
-                        explainer.leafValue(tree: tree, row: $0.baseAddress!)
+                        forest.leafValue(tree: tree, row: $0.baseAddress!)
                     }
                 }
                 tables[tables.count - 1].isComplete = !filled[maskStart...].contains(false)
@@ -159,20 +160,20 @@ package struct ShapTables: Sendable {
     /// and, per feature, its answer classes; nil when the tree is not worth tabulating.
     static func shape(of tree: Int, root: Int, explainer: TreeExplainer)
         -> (questions: [Int], routing: [TreeQuestion], features: [Int], classes: [[AnswerClass]])? {
-        let nodes = explainer.nodes
-        // Internal nodes of the tree (depth-first from the root; trees are checked acyclic).
+        let forest = explainer.forest, nodes = forest.nodes
+        // Internal nodes of the tree (depth-first from the root, left first; trees are acyclic).
         var splits: [Int] = []
         var stack = [root]
         while let node = stack.popLast() {
             let n = nodes[node]
-            guard n.leftChild >= 0 else { continue }
+            guard !n.isLeaf else { continue }
             splits.append(node)
             if splits.count > 4_096 { return nil }
-            stack.append(Int(n.rightChild))
+            stack.append(Int(n.leftChild) + 1)
             stack.append(Int(n.leftChild))
         }
         var questions: [Int] = []
-        for node in splits where !questions.contains(where: { sameQuestion($0, node, explainer) }) {
+        for node in splits where !questions.contains(where: { sameQuestion($0, node, forest) }) {
             questions.append(node)
             if questions.count > maximumQuestions { return nil }
         }
@@ -180,17 +181,17 @@ package struct ShapTables: Sendable {
         // (its NaN could not be compared as ±∞) and keeps the tree on the kernel.
         let routing = questions.compactMap { node -> TreeQuestion? in
             let n = nodes[node]
-            return TreeQuestion(feature: n.feature, threshold: n.threshold, missingGoesLeft: n.missingGoesLeft,
-                                categoryStart: n.categoryStart, categoryWordCount: n.categoryWordCount)
+            return TreeQuestion(feature: Int32(n.feature), threshold: n.threshold, missingGoesLeft: n.missingGoesLeft,
+                                categoryStart: forest.categoryStart[node],
+                                categoryWordCount: forest.categoryWordCount[node])
         }
         guard routing.count == questions.count else { return nil }
         let features = Array(Set(questions.map { Int(nodes[$0].feature) })).sorted()
         var classes: [[AnswerClass]] = []
         var patternCount = 1
-        var row = [Float](repeating: 0, count: max(explainer.featureCount, 1))
         for feature in features {
             let asked = questions.enumerated().filter { Int(nodes[$0.element].feature) == feature }
-            let categorical = asked.filter { nodes[$0.element].categoryWordCount > 0 }
+            let categorical = asked.filter { nodes[$0.element].isCategorical }
             var candidates: [Float]
             if categorical.isEmpty {
                 // Numeric: one value per interval between the thresholds, and NaN.
@@ -198,22 +199,16 @@ package struct ShapTables: Sendable {
                 candidates = thresholds + [thresholds.last!.nextUp, .nan]
             } else if categorical.count == asked.count {
                 // Categorical: every code a bitset names, a code none names (-1), and NaN.
-                let words = categorical.map { Int(nodes[$0.element].categoryWordCount) }.max()!
+                let words = categorical.map { Int(forest.categoryWordCount[$0.element]) }.max()!
                 candidates = (0..<(words * 64)).map(Float.init) + [-1, .nan]
             } else {
                 return nil
             }
             var seen: [AnswerClass] = []
             for value in candidates {
-                row[feature] = value
                 var pattern = 0
-                row.withUnsafeBufferPointer { r in
-                    explainer.categoryWords.withUnsafeBufferPointer { words in
-                        for (bit, node) in asked where TreeShapKernel.goesLeft(nodes[node], row: r.baseAddress!,
-                                                                              categoryWords: words) {
-                            pattern |= 1 << bit
-                        }
-                    }
+                forest.withLayout { layout in
+                    for (bit, node) in asked where layout.goesLeft(node, nodes[node], value) { pattern |= 1 << bit }
                 }
                 if !seen.contains(where: { $0.pattern == pattern }) { seen.append(AnswerClass(value: value, pattern: pattern)) }
             }
@@ -225,91 +220,16 @@ package struct ShapTables: Sendable {
     }
 
     /// Whether two internal nodes send every row the same way.
-    static func sameQuestion(_ a: Int, _ b: Int, _ explainer: TreeExplainer) -> Bool {
-        let x = explainer.nodes[a], y = explainer.nodes[b]
+    static func sameQuestion(_ a: Int, _ b: Int, _ forest: CompiledForest) -> Bool {
+        let x = forest.nodes[a], y = forest.nodes[b], words = Int(forest.categoryWordCount[a])
         guard x.feature == y.feature, x.missingGoesLeft == y.missingGoesLeft,
-              x.categoryWordCount == y.categoryWordCount else { return false }
-        if x.categoryWordCount == 0 { return x.threshold == y.threshold }
-        for k in 0..<Int(x.categoryWordCount)
-        where explainer.categoryWords[Int(x.categoryStart) + k] != explainer.categoryWords[Int(y.categoryStart) + k] {
+              words == Int(forest.categoryWordCount[b]) else { return false }
+        if words == 0 { return x.threshold == y.threshold }
+        let xStart = Int(forest.categoryStart[a]), yStart = Int(forest.categoryStart[b])
+        for k in 0..<words where forest.categoryWords[xStart + k] != forest.categoryWords[yStart + k] {
             return false
         }
         return true
-    }
-}
-
-/// Unsafe view of `ShapTables` for one `accumulate` call.
-struct ShapTableLookup {
-    let tableOfTree: UnsafePointer<Int32>
-    let tables: UnsafePointer<ShapTables.Table>
-    let questions: UnsafePointer<TreeQuestion>
-    let features: UnsafePointer<Int32>
-    let entries: UnsafePointer<Double>
-    let filled: UnsafePointer<Bool>
-    let leafValues: UnsafePointer<Double>
-
-    /// Adds tree `tree`'s tabulated contributions for `row` to `phi`; false when the tree has no
-    /// table or the row's pattern was not tabulated (the caller then runs the kernel).
-    @inline(__always)
-    func add(tree: Int, row: UnsafePointer<Float>, phi: UnsafeMutablePointer<Double>,
-             categoryWords: UnsafeBufferPointer<UInt64>) -> Bool {
-        addReturningLeafValue(tree: tree, row: row, phi: phi, categoryWords: categoryWords) != nil
-    }
-
-    /// `add`, returning the value of the leaf the row reaches (nil when the kernel must run).
-    @inline(__always)
-    func addReturningLeafValue(tree: Int, row: UnsafePointer<Float>, phi: UnsafeMutablePointer<Double>,
-                               categoryWords: UnsafeBufferPointer<UInt64>) -> Double? {
-        let index = Int(tableOfTree[tree])
-        guard index >= 0 else { return nil }
-        let table = tables[index]
-        var mask = 0
-        let asked = questions + Int(table.questionStart)
-        // A model without categorical splits has no category words (nil base); the pointer is then
-        // never read, because only a categorical question reads it.
-        let words = categoryWords.baseAddress ?? UnsafePointer(bitPattern: MemoryLayout<UInt64>.alignment)!
-        if table.isNumeric {
-            for q in 0..<Int(table.questionCount) {
-                let question = asked[q]
-                mask |= (question.numericGoesLeft(row[Int(question.feature)]) ? 1 : 0) &<< q
-            }
-        } else {
-            for q in 0..<Int(table.questionCount) {
-                let question = asked[q]
-                mask |= (question.goesLeft(row[Int(question.feature)], categoryWords: words) ? 1 : 0) &<< q
-            }
-        }
-        guard filled[table.maskStart &+ mask] else { return nil }
-        let m = Int(table.featureCount)
-        let values = entries + (table.entryStart &+ mask &* m)
-        let columns = features + Int(table.featureStart)
-        for k in 0..<m { phi[Int(columns[k])] += values[k] }
-        return leafValues[table.maskStart &+ mask]
-    }
-
-    /// Calls `body` with a lookup over `tables` (valid only inside `body`).
-    static func with<R>(_ tables: ShapTables, _ body: (ShapTableLookup) -> R) -> R {
-        tables.tableOfTree.withUnsafeBufferPointer { tableOfTree in
-        tables.tables.withUnsafeBufferPointer { list in
-        tables.questions.withUnsafeBufferPointer { questions in
-        tables.features.withUnsafeBufferPointer { features in
-        tables.entries.withUnsafeBufferPointer { entries in
-        tables.filled.withUnsafeBufferPointer { filled in
-        tables.leafValues.withUnsafeBufferPointer { leafValues in
-            withUnsafePointer(to: TreeQuestion(feature: 0, threshold: 0, missingGoesLeft: false, categoryStart: 0,
-                                               categoryWordCount: 0)!) { noQuestion in
-            withUnsafePointer(to: Int32(0)) { zero in
-            withUnsafePointer(to: 0.0) { zeroDouble in
-            withUnsafePointer(to: false) { no in
-            withUnsafePointer(to: ShapTables.Table(questionStart: 0, questionCount: 0, featureStart: 0, featureCount: 0,
-                                                   entryStart: 0, maskStart: 0, isNumeric: true)) { noTable in
-                // Empty arrays may have nil bases: point at something valid (never read).
-                body(ShapTableLookup(tableOfTree: tableOfTree.baseAddress ?? zero, tables: list.baseAddress ?? noTable,
-                                     questions: questions.baseAddress ?? noQuestion, features: features.baseAddress ?? zero,
-                                     entries: entries.baseAddress ?? zeroDouble, filled: filled.baseAddress ?? no,
-                                     leafValues: leafValues.baseAddress ?? zeroDouble))
-            }}}}}
-        }}}}}}}
     }
 }
 
@@ -327,65 +247,5 @@ extension TreeExplainer {
     }
 
     /// Whether every tree is tabulated, so that blocks of rows can be explained tree by tree.
-    package var isFullyTabulated: Bool { (tables?.tabulatedTreeCount ?? 0) == roots.count }
-}
-
-extension TreeExplainer {
-    /// Contributions and raw score of one row in one pass, when every tree is tabulated: the answer
-    /// masks of all trees first (the questions are read in order), then, tree by tree, the table
-    /// row and leaf value of each mask — loads that do not depend on each other, so a row whose
-    /// tables are not in the cache waits for them together rather than one tree after another.
-    ///
-    /// The additions are those of `explain(_:into:)` (each tree's table row into φ, in tree order)
-    /// and of the predictor (`baseScore` + each tree's leaf value, in tree order), so both results
-    /// are bit-identical to theirs (`ExplainScoringRowTests`).
-    ///
-    /// - Returns: The base value and the raw score, or nil (contributions untouched) when a tree is
-    ///   not tabulated or the row's pattern in some tree was not tabulated; the caller then uses
-    ///   `explain(_:into:)` and the predictor.
-    /// - Complexity: O(trees × questions + trees × split features).
-    package func explainScoringRow(_ row: UnsafeBufferPointer<Float>,
-                                   into contributions: UnsafeMutableBufferPointer<Double>) -> (baseValue: Double, rawScore: Double)? {
-        guard let tables, featureCount > 0, row.count >= featureCount, contributions.count >= featureCount,
-              tables.tabulatedTreeCount == roots.count else { return nil }
-        let treeCount = roots.count
-        return categoryWords.withUnsafeBufferPointer { words in
-            ShapTableLookup.with(tables) { lookup in
-                withUnsafeTemporaryAllocation(of: Int.self, capacity: max(1, treeCount)) { patterns in
-                    let x = row.baseAddress!
-                    let wordBase = words.baseAddress ?? UnsafePointer(bitPattern: MemoryLayout<UInt64>.alignment)!
-                    for tree in 0..<treeCount {
-                        let table = lookup.tables[Int(lookup.tableOfTree[tree])]
-                        let asked = lookup.questions + Int(table.questionStart)
-                        var mask = 0
-                        if table.isNumeric {
-                            for q in 0..<Int(table.questionCount) {
-                                mask |= (asked[q].numericGoesLeft(x[Int(asked[q].feature)]) ? 1 : 0) &<< q
-                            }
-                        } else {
-                            for q in 0..<Int(table.questionCount) {
-                                mask |= (asked[q].goesLeft(x[Int(asked[q].feature)], categoryWords: wordBase) ? 1 : 0) &<< q
-                            }
-                        }
-                        let slot = table.maskStart &+ mask
-                        guard lookup.filled[slot] else { return nil }
-                        patterns[tree] = mask
-                    }
-                    let phi = contributions.baseAddress!
-                    phi.update(repeating: 0, count: featureCount)
-                    var score = baseScore
-                    for tree in 0..<treeCount {
-                        let table = lookup.tables[Int(lookup.tableOfTree[tree])]
-                        let mask = patterns[tree]
-                        let m = Int(table.featureCount)
-                        let values = lookup.entries + (table.entryStart &+ mask &* m)
-                        let columns = lookup.features + Int(table.featureStart)
-                        for k in 0..<m { phi[Int(columns[k])] += values[k] }
-                        score += lookup.leafValues[table.maskStart &+ mask]
-                    }
-                    return (baseValue, score)
-                }
-            }
-        }
-    }
+    package var isFullyTabulated: Bool { !treeAlgorithms.contains { $0 != .patternTable } }
 }
