@@ -261,9 +261,9 @@ public struct FeaturePipeline: Sendable {
         var slots: [Slot] = []
         var columns: [FeatureColumn] = []
         var categoricalLevels: [CategoricalLevels] = []
-        func add(_ slot: Slot, _ name: String, _ group: String, _ kind: FeatureKind = .numeric) {
+        func add(_ slot: Slot, _ name: String, _ group: FeatureGroup, _ kind: FeatureKind = .numeric) {
             slots.append(slot)
-            columns.append(FeatureColumn(name: name, group: group, kind: kind))
+            columns.append(FeatureColumn(name: name, group: group.name, kind: kind))
         }
         let hasValue = roles.customsValue != nil, hasQuantity = roles.quantity != nil
         let hasWeight = roles.netWeight != nil || roles.grossWeight != nil

@@ -56,8 +56,8 @@ public struct RiskScorer: Sendable {
     let checkedColumns: [(column: String, role: FieldRole)]
     /// The feature pipeline's tables, prepared once for every transform of this scorer.
     let preparedTables: PreparedKernelTables
-    /// The pipeline's side of the evidence look-ups, made once.
-    let preparedEvidence: EvidenceReader.Prepared
+    /// The pipeline's side of the reason facts' look-ups, made once.
+    let preparedFacts: ReasonFacts.Prepared
 
     /// Prepares a scorer: validates the bundle (`ModelBundle.validate()`, the same validation as
     /// loading and `riskctl inspect`, run once here) and builds the predictor and explainer from the
@@ -99,7 +99,7 @@ public struct RiskScorer: Sendable {
         defaultGenerator = generator
         checkedColumns = bundle.schema.fields.filter { $0.role != .ignore }.map { ($0.column, $0.role) }
         preparedTables = PreparedKernelTables(bundle.pipeline)
-        preparedEvidence = EvidenceReader.Prepared(bundle.pipeline)
+        preparedFacts = ReasonFacts.Prepared(bundle.pipeline)
     }
 
     /// Loads a bundle file and prepares a scorer.
@@ -260,8 +260,8 @@ public struct RiskScorer: Sendable {
                 // Buffers reused for every row of the chunk.
                 var row = [Float](repeating: 0, count: explain ? featureCount : 0)
                 var contributions = [Double](repeating: 0, count: explain ? featureCount : 0)
-                var scratch = ReasonGenerator.Scratch()
-                var evidence = EvidenceReader(pipeline: bundle.pipeline, table: table, prepared: preparedEvidence)
+                var selector = ReasonSelector()
+                var facts = ReasonFacts(pipeline: bundle.pipeline, table: table, prepared: preparedFacts)
                 for r in range {
                     var reasons: [Reason] = []
                     var grouped: GroupedExplanation?
@@ -287,17 +287,12 @@ public struct RiskScorer: Sendable {
                             let explanation = Explanation(baseValue: base, contributions: contributions,
                                                           rawScore: raw[r])
                             grouped = try? GroupedExplanation(explanation, grouping: grouping)
-                            if let grouped, options.reasonCount > 0 {
-                                reasons = Array(generator.reasons(
-                                    for: grouped, evidence: bundle.pipeline.evidence(for: table, row: r))
-                                    .prefix(options.reasonCount))
-                            }
-                        } else if options.reasonCount > 0 && featureCount == grouping.featureCount {
-                            // Same reasons without the grouped explanation or an evidence dictionary:
-                            // typed facts of the chosen groups only, formatted into the sentences.
+                        }
+                        if options.reasonCount > 0 && featureCount == grouping.featureCount {
                             reasons = contributions.withUnsafeBufferPointer { c in
-                                generator.reasons(contributions: c, grouping: grouping, scratch: &scratch,
-                                                  evidence: &evidence, row: r)
+                                generator.reasons(contributions: c, grouping: grouping, selector: &selector) {
+                                    facts.facts(for: $0, row: r)
+                                }
                             }
                             if reasons.count > options.reasonCount { reasons.removeLast(reasons.count - options.reasonCount) }
                         }
