@@ -79,7 +79,7 @@ let package = Package(
                           swiftSettings: strictSettings),
 
         // MARK: - Test support and tests
-        .target(name: "RiskTestSupport", dependencies: ["RiskData"], path: "Tests/RiskTestSupport"),
+        .target(name: "RiskTestSupport", dependencies: ["RiskData", "RiskFeatures"], path: "Tests/RiskTestSupport"),
         .testTarget(name: "RiskLinearAlgebraTests", dependencies: ["RiskLinearAlgebra", "RiskTestSupport"]),
         .testTarget(name: "RiskDataTests", dependencies: ["RiskData", "RiskTestSupport"]),
         .testTarget(name: "RiskDeclarationsTests", dependencies: ["RiskDeclarations", "RiskTestSupport"]),

@@ -81,7 +81,7 @@ import Testing
         return (0..<count).map { row in
             let reasons = (0..<g.nextInt(below: 5)).map { _ in
                 Reason(code: codes[g.nextInt(below: codes.count)], text: text(&g, maximumPieces: 8),
-                       value: double(&g), group: "g", share: 0.5)
+                       value: double(&g), group: .other("g"), share: 0.5)
             }
             let decision = g.nextInt(below: 4) == 0 ? nil
                 : TargetingPolicy.Decision(rank: g.nextInt(below: 2_000_000) - (row == 3 ? 5 : 0),

@@ -63,7 +63,8 @@ import Testing
         #expect(trees[0, names.firstIndex(of: "unit_value_reference_level")!] == Float(expected.level.rawValue))
         // Both sides compute log(7) − median in Double; only the Float store rounds.
         #expect(trees[0, names.firstIndex(of: "unit_value_log_ratio")!] == Float(log(7.0) - expected.median))
-        #expect(fit.pipeline.evidence(for: table, row: 0)[EvidenceKey.referenceLevel] == expected.level.title)
+        var facts = ReasonFacts(pipeline: fit.pipeline, table: table)
+        #expect(facts.facts(for: .unitValue, row: 0).unitValue?.level == expected.level)
     }
 
     @Test func expectedLevelsOfTheHandBuiltGroups() {

@@ -41,8 +41,8 @@ struct ScorerExplainedBatchTests {
         let logRevenue = try scorer.engine.revenue?.rawScores(matrix, threadCount: options.threadCount)
         let generator = try scorer.reasonGenerator(options)
         let warnings = ScoringWarnings(scorer, table: table)
-        var scratch = ReasonGenerator.Scratch()
-        var evidence = EvidenceReader(pipeline: scorer.bundle.pipeline, table: table)
+        var selector = ReasonSelector()
+        var facts = ReasonFacts(pipeline: scorer.bundle.pipeline, table: table)
         return (0..<table.rowCount).map { r in
             let x = matrix.row(r)
             var contributions = [Double](repeating: 0, count: x.count)
@@ -52,7 +52,7 @@ struct ScorerExplainedBatchTests {
             let probability = scorer.bundle.calibration.calibrate(raw[r])
             let (reasons, grouped) = contributions.withUnsafeBufferPointer { c in
                 scorer.reasons(c, raw: raw[r], baseValue: base, row: r, table: table, options: options,
-                               generator: generator, scratch: &scratch, evidence: &evidence)
+                               generator: generator, selector: &selector, facts: &facts)
             }
             return RiskAssessment(
                 id: table.ids[r], probability: probability, rawScore: raw[r],

@@ -38,7 +38,7 @@ struct ExplainCommand: ParsableCommand {
         print("declaration \(a.id): probability \(format(a.probability)), lane \(a.lane.rawValue), raw score \(format(a.rawScore)) (log-odds)")
         print("base value \(format(explanation.baseValue)) + contributions by field:")
         for g in explanation.groups {
-            print("  \(g.group.padding(toLength: 28, withPad: " ", startingAt: 0)) \(g.value >= 0 ? "+" : "")\(format(g.value))")
+            print("  \(g.group.name.padding(toLength: 28, withPad: " ", startingAt: 0)) \(g.value >= 0 ? "+" : "")\(format(g.value))")
         }
         if !a.reasons.isEmpty {
             print("reasons:")
@@ -68,7 +68,7 @@ struct ExplainLine: Encodable {
         probability = a.probability
         base_value = e.baseValue
         lane = a.lane.rawValue
-        contributions = e.groups.map { Group(group: $0.group, value: $0.value) }
+        contributions = e.groups.map { Group(group: $0.group.name, value: $0.value) }
         reasons = a.reasons.map(ReasonLine.init)
         warnings = a.warnings
     }

@@ -28,7 +28,7 @@ public enum GlobalImportance {
     /// - Complexity: O(rows × features + groups log groups).
     public static func byGroup(_ contributions: ContributionMatrix, schema: FeatureSchema) throws -> [Importance] {
         let grouping = FeatureGrouping(schema: schema)
-        return try compute(contributions, names: grouping.groups, groupOfFeature: grouping.groupOfFeature)
+        return try compute(contributions, names: grouping.groups.map(\.name), groupOfFeature: grouping.groupOfFeature)
     }
 
     /// Mean |contribution| per feature, sorted descending, ties by name.

@@ -1,14 +1,21 @@
 import RiskData
+import RiskFeatures
 
 /// The map from feature columns to declaration-level groups (`FeatureColumn.group`), computed once
 /// per schema so that grouping an explanation is one pass over its contributions.
+///
+/// Encoded as `{"groups": [names], "groupOfFeature": [indices]}`; decoding checks that the names
+/// are distinct and every index names a group.
 public struct FeatureGrouping: Sendable, Hashable, Codable {
-    /// Distinct group names in order of first appearance in the schema.
-    public let groups: [String]
+    /// Distinct groups in order of first appearance in the schema.
+    public let groups: [FeatureGroup]
     /// For each feature, the index of its group in `groups`.
     public let groupOfFeature: [Int]
-    /// The groups resolved for the reason generator (derived from `groups`; not encoded).
-    package let reasonPlan: ReasonPlan
+    /// Each group's position in the groups sorted by name: `nameRanks[i] < nameRanks[j]` ⇔
+    /// `groups[i].name < groups[j].name`, so that ties are broken by name without comparing strings.
+    package let nameRanks: [Int32]
+    /// The index of the `aeo` group, if any.
+    package let aeoIndex: Int?
 
     private enum CodingKeys: String, CodingKey {
         case groups, groupOfFeature
@@ -17,7 +24,7 @@ public struct FeatureGrouping: Sendable, Hashable, Codable {
     /// Builds the grouping of `schema`. O(columns).
     public init(schema: FeatureSchema) {
         var index: [String: Int] = [:]
-        var groups: [String] = []
+        var groups: [FeatureGroup] = []
         var groupOfFeature: [Int] = []
         for column in schema.columns {
             if let g = index[column.group] {
@@ -25,19 +32,52 @@ public struct FeatureGrouping: Sendable, Hashable, Codable {
             } else {
                 index[column.group] = groups.count
                 groupOfFeature.append(groups.count)
-                groups.append(column.group)
+                groups.append(FeatureGroup(name: column.group))
             }
+        }
+        self.init(groups: groups, groupOfFeature: groupOfFeature)
+    }
+
+    private init(groups: [FeatureGroup], groupOfFeature: [Int]) {
+        let names = groups.map(\.name)
+        var nameRanks = [Int32](repeating: 0, count: groups.count)
+        for (rank, index) in names.indices.sorted(by: { names[$0] < names[$1] }).enumerated() {
+            nameRanks[index] = Int32(rank)
         }
         self.groups = groups
         self.groupOfFeature = groupOfFeature
-        reasonPlan = ReasonPlan(groups: groups)
+        self.nameRanks = nameRanks
+        aeoIndex = groups.firstIndex(of: .aeo)
     }
 
+    /// Decodes a grouping.
+    ///
+    /// - Throws: `DecodingError.dataCorrupted` naming the group that appears twice, or the feature
+    ///   whose group index is outside `groups`.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        groups = try container.decode([String].self, forKey: .groups)
-        groupOfFeature = try container.decode([Int].self, forKey: .groupOfFeature)
-        reasonPlan = ReasonPlan(groups: groups)
+        let groups = try container.decode([FeatureGroup].self, forKey: .groups)
+        let groupOfFeature = try container.decode([Int].self, forKey: .groupOfFeature)
+        var seen = Set<FeatureGroup>()
+        for group in groups where !seen.insert(group).inserted {
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: [CodingKeys.groups],
+                debugDescription: "Group \"\(group.name)\" appears twice in the feature grouping; each group is "
+                    + "listed once."))
+        }
+        if let feature = groupOfFeature.firstIndex(where: { !groups.indices.contains($0) }) {
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: [CodingKeys.groupOfFeature],
+                debugDescription: "Feature \(feature) has group index \(groupOfFeature[feature]), but the grouping "
+                    + "has \(groups.count) groups; expected an index in 0..<\(groups.count)."))
+        }
+        self.init(groups: groups, groupOfFeature: groupOfFeature)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(groups, forKey: .groups)
+        try container.encode(groupOfFeature, forKey: .groupOfFeature)
     }
 
     /// Number of features.
@@ -52,12 +92,12 @@ public struct FeatureGrouping: Sendable, Hashable, Codable {
 
 /// The contribution of one declaration-level group: the sum of its features' contributions.
 public struct GroupContribution: Sendable, Hashable, Codable {
-    /// Group name (`FeatureGroup` constant or `entity:` / `categorical:` / `numeric:` + column).
-    public var group: String
+    /// The group (encoded as its name).
+    public var group: FeatureGroup
     /// Σ contributions of the group's features (raw-score units, e.g. log-odds).
     public var value: Double
 
-    public init(group: String, value: Double) {
+    public init(group: FeatureGroup, value: Double) {
         self.group = group
         self.value = value
     }
@@ -91,7 +131,10 @@ public struct GroupedExplanation: Sendable, Hashable, Codable {
         explanation.contributions.withUnsafeBufferPointer { grouping.sum($0, into: &sums) }
         self.baseValue = explanation.baseValue
         self.rawScore = explanation.rawScore
-        self.groups = Self.ordered(names: grouping.groups, values: sums)
+        self.groups = grouping.groups.indices.sorted { i, j in
+            let a = abs(sums[i]), b = abs(sums[j])
+            return a != b ? a > b : grouping.nameRanks[i] < grouping.nameRanks[j]
+        }.map { GroupContribution(group: grouping.groups[$0], value: sums[$0]) }
     }
 
     /// Groups `explanation` by the groups of `schema`.
@@ -105,18 +148,14 @@ public struct GroupedExplanation: Sendable, Hashable, Codable {
     public init(baseValue: Double, rawScore: Double, groups: [GroupContribution]) {
         self.baseValue = baseValue
         self.rawScore = rawScore
-        self.groups = Self.ordered(names: groups.map(\.group), values: groups.map(\.value))
-    }
-
-    static func ordered(names: [String], values: [Double]) -> [GroupContribution] {
-        zip(names, values).map { GroupContribution(group: $0, value: $1) }.sorted {
-            let a = abs($0.value), b = abs($1.value)
-            return a != b ? a > b : $0.group < $1.group
-        }
+        self.groups = groups.map { (name: $0.group.name, contribution: $0) }.sorted {
+            let a = abs($0.contribution.value), b = abs($1.contribution.value)
+            return a != b ? a > b : $0.name < $1.name
+        }.map(\.contribution)
     }
 
     /// The value of `group`, or `nil` when the schema has no such group.
-    public subscript(group: String) -> Double? {
+    public subscript(group: FeatureGroup) -> Double? {
         groups.first { $0.group == group }?.value
     }
 

@@ -1,3 +1,5 @@
+import RiskFeatures
+
 /// A stable, documented reason code, e.g. `UNIT_VALUE_LOW`.
 ///
 /// `code` never changes meaning within a catalogue major version; `title` is a short label for
@@ -111,11 +113,11 @@ public struct Reason: Sendable, Hashable, Codable {
     /// The group's contribution (raw-score units, log-odds for classifiers); negative = mitigating.
     public var value: Double
     /// The feature group the reason explains.
-    public var group: String
+    public var group: FeatureGroup
     /// `|value| / Σ |group values|`.
     public var share: Double
 
-    public init(code: String, text: String, value: Double, group: String, share: Double) {
+    public init(code: String, text: String, value: Double, group: FeatureGroup, share: Double) {
         self.code = code
         self.text = text
         self.value = value

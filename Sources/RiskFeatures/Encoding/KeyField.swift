@@ -40,7 +40,7 @@ package enum KeyField: Sendable, Hashable, Codable {
     }
 
     /// The feature group of columns derived from this field.
-    package var group: String {
+    package var group: FeatureGroup {
         switch self {
         case .hs6, .hs4, .hs2: FeatureGroup.hsCode
         case .origin: FeatureGroup.origin

@@ -1,4 +1,4 @@
-/// The ratios every row derives from its amounts (shared by the encoder and evidence).
+/// The ratios every row derives from its amounts (shared by the encoder and the reason facts).
 struct RowAmounts {
     var value: Double, fob: Double, quantity: Double, kilograms: Double, taxes: Double
     var unitValue: Double, valuePerKilogram: Double, taxRatio: Double, fobCifRatio: Double, quantityPerKilogram: Double

@@ -10,7 +10,7 @@ struct AmountsFamily: FeatureFamily {
         let roles = training.roles
         let value = roles.customsValue != nil, fob = roles.fobValue != nil, quantity = roles.quantity != nil
         let weight = roles.netWeight != nil || roles.grossWeight != nil, taxes = roles.taxes != nil
-        let candidates: [(Bool, Slot, String, String)] = [
+        let candidates: [(Bool, Slot, String, FeatureGroup)] = [
             (value, .declaredValue, "declared_value", FeatureGroup.declaredValue),
             (fob, .fobValue, "fob_value", FeatureGroup.declaredValue),
             (fob && value, .fobCifRatio, "fob_cif_ratio", FeatureGroup.declaredValue),

@@ -30,7 +30,7 @@ struct CodesFamily: FeatureFamily {
             }
             let oneHot = !isOneHot ? [] : frequent.prefix(configuration.maximumOneHotLevels).map { code in
                 (plan: LinearColumnPlan.oneHot(field: index, code: Int32(code)),
-                 column: FeatureColumn(name: "\(field.columnPrefix)=\(names[code])", group: field.group))
+                 column: FeatureColumn(name: "\(field.columnPrefix)=\(names[code])", group: field.group.name))
             }
             columns.append(FamilyColumn(block, .code(field: index, levels: levels.count - 1),
                                         "\(field.columnPrefix)_code", field.group,

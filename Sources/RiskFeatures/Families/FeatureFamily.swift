@@ -37,11 +37,11 @@ struct FamilyColumn {
     var column: FeatureColumn
     var linear: Linear
 
-    init(_ block: ColumnBlock, _ slot: Slot, _ name: String, _ group: String, kind: FeatureKind = .numeric,
+    init(_ block: ColumnBlock, _ slot: Slot, _ name: String, _ group: FeatureGroup, kind: FeatureKind = .numeric,
          linear: Linear = .standardized(.identity)) {
         self.block = block
         self.slot = slot
-        self.column = FeatureColumn(name: name, group: group, kind: kind)
+        self.column = FeatureColumn(name: name, group: group.name, kind: kind)
         self.linear = linear
     }
 }

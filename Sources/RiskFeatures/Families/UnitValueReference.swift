@@ -22,7 +22,7 @@ package struct ReferenceStatistic: Sendable, Hashable, Codable {
 package enum ReferenceLevel: Int, Sendable, CaseIterable {
     case hs6Origin = 0, hs6, hs4, hs2, global
 
-    /// Display text for evidence.
+    /// Display text for reasons.
     package var title: String {
         switch self {
         case .hs6Origin: "HS6 × origin"

@@ -2,7 +2,7 @@ import RiskData
 import RiskDeclarations
 
 extension FittedFeaturePipeline {
-    /// Checks every table and index that `transform(_:for:)` and `evidence(for:row:)` read, so that a
+    /// Checks every table and index that `transform(_:for:)` and `ReasonFacts` read, so that a
     /// damaged or hostile bundle is refused with a message instead of crashing the scorer.
     ///
     /// A fitted pipeline made by `FeaturePipeline.fit` always passes. Checked:

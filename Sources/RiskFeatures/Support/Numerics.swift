@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 
-/// Small numeric helpers shared by fit, transform and evidence.
+/// Small numeric helpers shared by fit, transform and the reason facts.
 enum Numerics {
     /// Largest magnitude written to a `Float` matrix: beyond it values are clamped (absurd magnitudes).
     static let floatLimit: Double = 3.0e38

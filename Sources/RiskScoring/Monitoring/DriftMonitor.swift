@@ -102,7 +102,7 @@ public struct DriftMonitor: Sendable {
                 clock[name] = psi
                 continue
             }
-            let group = grouping.groups[grouping.groupOfFeature[j]]
+            let group = grouping.groups[grouping.groupOfFeature[j]].name
             if psi > groups[group]?.psi ?? -1 {
                 groups[group] = .init(psi: psi, feature: name, status: status(psi))
             }

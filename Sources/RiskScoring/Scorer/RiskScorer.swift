@@ -54,8 +54,8 @@ public struct RiskScorer: Sendable {
     let checkedColumns: [(column: String, role: FieldRole)]
     /// The feature pipeline's tables, prepared once for every call of this scorer.
     let preparedTables: PreparedKernelTables
-    /// The pipeline's side of the evidence look-ups, made once.
-    let preparedEvidence: EvidenceReader.Prepared
+    /// The pipeline's side of the reason facts' look-ups, made once.
+    let preparedFacts: ReasonFacts.Prepared
 
     /// Prepares a scorer: validates the bundle (`ModelBundle.validate()`, the same validation as
     /// loading and `riskctl inspect`, run once here) and builds the predictor and explainer from the
@@ -91,7 +91,7 @@ public struct RiskScorer: Sendable {
         defaultGenerator = generator
         checkedColumns = bundle.schema.fields.filter { $0.role != .ignore }.map { ($0.column, $0.role) }
         preparedTables = PreparedKernelTables(bundle.pipeline)
-        preparedEvidence = EvidenceReader.Prepared(bundle.pipeline)
+        preparedFacts = ReasonFacts.Prepared(bundle.pipeline)
     }
 
     /// Loads a bundle file and prepares a scorer.
@@ -185,8 +185,8 @@ public struct RiskScorer: Sendable {
                         // Buffers reused for every block of the run.
                         let workspace = ScoringEngine.Workspace(engine, encoder: encoder, explain: explain)
                         var contributions = [Double](repeating: 0, count: explain ? max(1, blockRows * featureCount) : 0)
-                        var reasonScratch = ReasonGenerator.Scratch()
-                        var evidence = EvidenceReader(pipeline: bundle.pipeline, table: table, prepared: preparedEvidence)
+                        var selector = ReasonSelector()
+                        var facts = ReasonFacts(pipeline: bundle.pipeline, table: table, prepared: preparedFacts)
                         for block in blocks {
                             let rows = (block * blockRows)..<min(n, (block + 1) * blockRows)
                             let scores: ScoringEngine.BlockScores
@@ -214,8 +214,8 @@ public struct RiskScorer: Sendable {
                                         (reasons, grouped) = self.reasons(
                                             UnsafeBufferPointer(rebasing: all[(k * featureCount)..<((k + 1) * featureCount)]),
                                             raw: raw, baseValue: engine.baseValue, row: r, table: table,
-                                            options: options, generator: generator, scratch: &reasonScratch,
-                                            evidence: &evidence)
+                                            options: options, generator: generator, selector: &selector,
+                                            facts: &facts)
                                     }
                                     (out.baseAddress! + r).initialize(to: RiskAssessment(
                                         id: ids[r], probability: probability, rawScore: raw,
@@ -237,26 +237,24 @@ public struct RiskScorer: Sendable {
     }
 
     /// The reasons of one row (and its grouped explanation with `includeExplanation`) from its
-    /// contributions.
+    /// contributions: one reason path whether or not the explanation is kept.
     func reasons(_ contributions: UnsafeBufferPointer<Double>, raw: Double, baseValue: Double, row r: Int,
-                         table: DeclarationTable, options: ScoringOptions, generator: ReasonGenerator,
-                         scratch: inout ReasonGenerator.Scratch, evidence: inout EvidenceReader)
+                 table: DeclarationTable, options: ScoringOptions, generator: ReasonGenerator,
+                 selector: inout ReasonSelector, facts: inout ReasonFacts)
         -> (reasons: [Reason], explanation: GroupedExplanation?) {
-        // `reasonCount` is a maximum: the generator may append an AEO reason beyond
-        // its `maximumCount`, which would give `--reasons 3` four reasons.
+        var grouped: GroupedExplanation?
         if options.includeExplanation {
             let explanation = Explanation(baseValue: baseValue, contributions: Array(contributions), rawScore: raw)
-            let grouped = try? GroupedExplanation(explanation, grouping: grouping)
-            guard let grouped, options.reasonCount > 0 else { return ([], grouped) }
-            return (Array(generator.reasons(for: grouped, evidence: bundle.pipeline.evidence(for: table, row: r))
-                        .prefix(options.reasonCount)), grouped)
+            grouped = try? GroupedExplanation(explanation, grouping: grouping)
         }
-        guard options.reasonCount > 0, contributions.count == grouping.featureCount else { return ([], nil) }
-        // Same reasons without the grouped explanation or an evidence dictionary:
-        // typed facts of the chosen groups only, formatted into the sentences.
-        var reasons = generator.reasons(contributions: contributions, grouping: grouping, scratch: &scratch,
-                                        evidence: &evidence, row: r)
+        guard options.reasonCount > 0, contributions.count == grouping.featureCount else { return ([], grouped) }
+        // Typed facts of the chosen groups only, formatted into the sentences. `reasonCount` is a
+        // maximum: the generator may append an AEO reason beyond its `maximumCount`, which would
+        // give `--reasons 3` four reasons.
+        var reasons = generator.reasons(contributions: contributions, grouping: grouping, selector: &selector) {
+            facts.facts(for: $0, row: r)
+        }
         if reasons.count > options.reasonCount { reasons.removeLast(reasons.count - options.reasonCount) }
-        return (reasons, nil)
+        return (reasons, grouped)
     }
 }

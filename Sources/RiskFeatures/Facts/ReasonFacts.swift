@@ -1,8 +1,7 @@
 import RiskData
 import RiskDeclarations
 
-/// The unit-value facts of one declaration as numbers: what `evidence(for:row:wanting:)` formats
-/// into `declared_unit_value`, `reference_unit_value`, `unit_value_ratio` and `reference_level`.
+/// The unit-value facts of one declaration as numbers.
 package struct UnitValueFacts: Sendable, Hashable {
     /// The declared unit value (per kg when a weight exists, else per unit); `≥ 0` or +∞.
     package var declared: Double
@@ -12,10 +11,16 @@ package struct UnitValueFacts: Sendable, Hashable {
     package var reference: Double?
     /// The reference group `reference` came from.
     package var level: ReferenceLevel?
+
+    package init(declared: Double, perKilogram: Bool, reference: Double? = nil, level: ReferenceLevel? = nil) {
+        self.declared = declared
+        self.perKilogram = perKilogram
+        self.reference = reference
+        self.level = level
+    }
 }
 
-/// One trader's training history: the facts behind `importer`, `importer_past_count`,
-/// `importer_past_illicit` (or the declarant's).
+/// One trader's training history.
 package struct HistoryFacts: Sendable, Hashable {
     /// The trader id as read (spaces and tabs trimmed).
     package var id: String
@@ -23,20 +28,87 @@ package struct HistoryFacts: Sendable, Hashable {
     package var count: Double
     /// Illicit training declarations of the trader.
     package var illicit: Double
+
+    package init(id: String, count: Double, illicit: Double) {
+        self.id = id
+        self.count = count
+        self.illicit = illicit
+    }
 }
 
-/// The evidence of a table's declarations as typed facts, each computed only when asked: the facts
-/// of `FittedFeaturePipeline.evidence(for:row:wanting:)` before they are formatted into strings,
-/// so that a reason sentence formats only what it prints, once, straight into its text (no
-/// `Evidence` dictionary, no number → text → number round trips). Each fact is the value
-/// `evidence` formats, under the same conditions (`ReasonTypedPathTests` compares the sentences).
+/// The facts the reason sentence of one feature group states, as numbers and texts (a nil fact
+/// is unknown: the sentence then says less). `ReasonFacts.facts(for:row:)` fills the fields its
+/// group reads and leaves the others nil:
+///
+/// | group | fields |
+/// | --- | --- |
+/// | `unitValue` | `unitValue`, `hsText`, `originText` |
+/// | `importerHistory`, `declarantHistory` | `history` |
+/// | `hsCode` | `hsText`, `rate` |
+/// | `origin` | `originText`, `rate` |
+/// | `office` | `officeText`, `rate` |
+/// | `route` | `departureText`, `originText`, `rate` (of the route) |
+/// | `traderTenure` | `tenureDays` |
+/// | `tax` | `amount` (taxes / declared value) |
+/// | `declaredValue` | `amount` (the declared value) |
+/// | `aeo` | `aeo` |
+/// | `entity(column)` | `entityFact` (only for a column named like a fact below) |
+package struct GroupFacts: Sendable, Hashable {
+    /// The HS code text as read (spaces and tabs trimmed).
+    package var hsText: String?
+    /// The origin country text.
+    package var originText: String?
+    /// The departure country text.
+    package var departureText: String?
+    /// The customs office text.
+    package var officeText: String?
+    /// The unit value against its reference.
+    package var unitValue: UnitValueFacts?
+    /// The importer's or declarant's history.
+    package var history: HistoryFacts?
+    /// A smoothed illicit rate in `0...1`.
+    package var rate: Double?
+    /// Days since the importer's first training declaration.
+    package var tenureDays: Int64?
+    /// The tax ratio or the declared value.
+    package var amount: Double?
+    /// The AEO flag.
+    package var aeo: Bool?
+    /// For an entity column named like a fact, the fact under that name, formatted for display.
+    package var entityFact: String?
+
+    package init(hsText: String? = nil, originText: String? = nil, departureText: String? = nil,
+                 officeText: String? = nil, unitValue: UnitValueFacts? = nil, history: HistoryFacts? = nil,
+                 rate: Double? = nil, tenureDays: Int64? = nil, amount: Double? = nil, aeo: Bool? = nil,
+                 entityFact: String? = nil) {
+        self.hsText = hsText
+        self.originText = originText
+        self.departureText = departureText
+        self.officeText = officeText
+        self.unitValue = unitValue
+        self.history = history
+        self.rate = rate
+        self.tenureDays = tenureDays
+        self.amount = amount
+        self.aeo = aeo
+        self.entityFact = entityFact
+    }
+}
+
+/// The one producer of reason facts: the customs facts of a table's declarations, computed from
+/// the table's columns and the fitted pipeline's statistics (all-training profiles, references
+/// with back-off, first dates), each only when a reason asks for it.
+///
+/// It recomputes from the raw columns what the encoder also computes (unit value, reference
+/// look-up, profile rates, tenure); `facts(for:row:)` is the seam where a later step can read the
+/// encoder's side outputs instead (Docs/Explanations.md).
 ///
 /// The table's columns, the vocabularies and the profile indices are looked up once, on first
 /// use; a key's fitted code is looked up once per distinct text of the table (cached by the
-/// table's own code), so a batch hashes no strings per row. One reader per thread (it caches).
-package struct EvidenceReader {
-    package let pipeline: FittedFeaturePipeline
-    package let table: DeclarationTable
+/// table's own code), so a batch hashes no strings per row. One value per thread (it caches).
+package struct ReasonFacts {
+    private let pipeline: FittedFeaturePipeline
+    private let table: DeclarationTable
     private var resolved: Resolved?
     /// Fitted codes by the table's text code, `notLooked` until asked: HS (3 per code: HS6, HS4,
     /// HS2), origin, importer, declarant, office.
@@ -91,7 +163,7 @@ package struct EvidenceReader {
     }
 
     /// The pipeline's side of the look-ups (vocabularies, profile indices), made once per pipeline
-    /// by a caller that reads evidence for many small tables (a scorer called one declaration at a
+    /// by a caller that reads facts for many small tables (a scorer called one declaration at a
     /// time); without it each reader looks them up on first use.
     package final class Prepared: Sendable {
         let hs6, hs4, hs2, country, importerVocabulary, declarantVocabulary, officeVocabulary, route: Vocabulary?
@@ -134,7 +206,7 @@ package struct EvidenceReader {
         return made
     }
 
-    /// The table's code of `row` in `column` when it names a text (the `text` of `evidence`).
+    /// The table's code of `row` in `column` when it names a text.
     private static func textCode(_ column: TextColumn?, row: Int) -> Int? {
         guard let column, row >= 0, row < column.codes.count else { return nil }
         let code = Int(column.codes[row])
@@ -213,18 +285,88 @@ package struct EvidenceReader {
 
     // MARK: - Facts
 
+    /// The facts the sentence of `group` states for row `row` (see `GroupFacts` for which).
+    /// - Complexity: O(1) look-ups, cached per distinct text of the table.
+    package mutating func facts(for group: FeatureGroup, row: Int) -> GroupFacts {
+        var facts = GroupFacts()
+        switch group {
+        case .unitValue:
+            facts.unitValue = unitValue(row: row)
+            facts.hsText = hsText(row: row)
+            facts.originText = originText(row: row)
+        case .importerHistory: facts.history = importerHistory(row: row)
+        case .declarantHistory: facts.history = declarantHistory(row: row)
+        case .hsCode:
+            facts.hsText = hsText(row: row)
+            facts.rate = hsIllicitRate(row: row)
+        case .origin:
+            facts.originText = originText(row: row)
+            facts.rate = originIllicitRate(row: row)
+        case .office:
+            facts.officeText = officeText(row: row)
+            facts.rate = officeIllicitRate(row: row)
+        case .route:
+            facts.departureText = departureText(row: row)
+            facts.originText = originText(row: row)
+            facts.rate = routeIllicitRate(departure: facts.departureText, origin: facts.originText)
+        case .traderTenure: facts.tenureDays = traderTenureDays(row: row)
+        case .tax: facts.amount = taxRatio(row: row)
+        case .declaredValue: facts.amount = declaredValue(row: row)
+        case .aeo: facts.aeo = aeo(row: row)
+        case .entity(let column): facts.entityFact = namedFact(column, row: row)
+        case .weight, .quantity, .date, .categorical, .numeric, .other: break
+        }
+        return facts
+    }
+
+    /// The fact named `name` in earlier releases' evidence, formatted for display: an entity
+    /// column so named states it in its sentence ("History of office OF01 raises the risk.", the
+    /// office of the declaration), as those releases did. Nil for any other name.
+    private mutating func namedFact(_ name: String, row: Int) -> String? {
+        func unit(_ facts: UnitValueFacts) -> String { facts.perKilogram ? " per kg" : " per unit" }
+        switch name {
+        case "hs_code": return hsText(row: row).map(EvidenceFormat.hsCode)
+        case "origin": return originText(row: row)
+        case "departure": return departureText(row: row)
+        case "office": return officeText(row: row)
+        case "declared_unit_value": return unitValue(row: row).map { EvidenceFormat.number($0.declared) + unit($0) }
+        case "reference_unit_value":
+            return unitValue(row: row).flatMap { facts in facts.reference.map { EvidenceFormat.number($0) + unit(facts) } }
+        case "unit_value_ratio":
+            return unitValue(row: row).flatMap { facts in facts.reference.map { EvidenceFormat.number(facts.declared / $0) } }
+        case "reference_level": return unitValue(row: row)?.level?.title
+        case "importer": return importerHistory(row: row)?.id
+        case "importer_past_count": return importerHistory(row: row).map { EvidenceFormat.count($0.count) }
+        case "importer_past_illicit": return importerHistory(row: row).map { EvidenceFormat.count($0.illicit) }
+        case "declarant": return declarantHistory(row: row)?.id
+        case "declarant_past_count": return declarantHistory(row: row).map { EvidenceFormat.count($0.count) }
+        case "declarant_past_illicit": return declarantHistory(row: row).map { EvidenceFormat.count($0.illicit) }
+        case "hs_illicit_rate": return hsIllicitRate(row: row).map(EvidenceFormat.percent)
+        case "origin_illicit_rate": return originIllicitRate(row: row).map(EvidenceFormat.percent)
+        case "office_illicit_rate": return officeIllicitRate(row: row).map(EvidenceFormat.percent)
+        case "route_illicit_rate":
+            return routeIllicitRate(departure: departureText(row: row), origin: originText(row: row))
+                .map(EvidenceFormat.percent)
+        case "trader_tenure_days": return traderTenureDays(row: row).map { String($0) }
+        case "aeo": return aeo(row: row).map { $0 ? "yes" : "no" }
+        case "tax_ratio": return taxRatio(row: row).map(EvidenceFormat.number)
+        case "declared_value": return declaredValue(row: row).map(EvidenceFormat.number)
+        default: return nil
+        }
+    }
+
     /// The row's HS code text (spaces and tabs trimmed), or nil.
-    package mutating func hsText(row: Int) -> String? { text(columns().hs, row: row) }
+    mutating func hsText(row: Int) -> String? { text(columns().hs, row: row) }
     /// The row's origin text, or nil.
-    package mutating func originText(row: Int) -> String? { text(columns().origin, row: row) }
+    mutating func originText(row: Int) -> String? { text(columns().origin, row: row) }
     /// The row's departure text, or nil.
-    package mutating func departureText(row: Int) -> String? { text(columns().departure, row: row) }
+    mutating func departureText(row: Int) -> String? { text(columns().departure, row: row) }
     /// The row's office text, or nil.
-    package mutating func officeText(row: Int) -> String? { text(columns().office, row: row) }
+    mutating func officeText(row: Int) -> String? { text(columns().office, row: row) }
 
     /// The unit value against its reference; nil when the schema has no customs value or the row
-    /// no usable unit value (the four unit-value facts of `evidence` are then absent).
-    package mutating func unitValue(row: Int) -> UnitValueFacts? {
+    /// no usable unit value.
+    mutating func unitValue(row: Int) -> UnitValueFacts? {
         guard row >= 0, row < table.rowCount, pipeline.roles.customsValue != nil else { return nil }
         let columns = columns()
         let amounts = RowAmounts(value: number(columns.value, row: row), fob: .nan,
@@ -245,7 +387,7 @@ package struct EvidenceReader {
     }
 
     /// The importer's history; nil without an importer id or an importer profile.
-    package mutating func importerHistory(row: Int) -> HistoryFacts? {
+    mutating func importerHistory(row: Int) -> HistoryFacts? {
         let columns = columns()
         guard let id = text(columns.importer, row: row) else { return nil }
         let code = Self.keyCode(columns.importer, columns.importerVocabulary, row: row, cache: &importerCodes)
@@ -254,7 +396,7 @@ package struct EvidenceReader {
     }
 
     /// The declarant's history; nil without a declarant id or a declarant profile.
-    package mutating func declarantHistory(row: Int) -> HistoryFacts? {
+    mutating func declarantHistory(row: Int) -> HistoryFacts? {
         let columns = columns()
         guard let id = text(columns.declarant, row: row) else { return nil }
         let code = Self.keyCode(columns.declarant, columns.declarantVocabulary, row: row, cache: &declarantCodes)
@@ -264,7 +406,7 @@ package struct EvidenceReader {
 
     /// The smoothed illicit rate of the row's HS6 code; nil without an HS text, an HS6 key (six
     /// digits) or an HS6 profile.
-    package mutating func hsIllicitRate(row: Int) -> Double? {
+    mutating func hsIllicitRate(row: Int) -> Double? {
         guard hsText(row: row) != nil else { return nil }
         let hs6 = hsKeyCodes(row: row).hs6
         guard hs6 != KeyCode.missing else { return nil }
@@ -272,7 +414,7 @@ package struct EvidenceReader {
     }
 
     /// The smoothed illicit rate of the row's origin; nil without an origin or an origin profile.
-    package mutating func originIllicitRate(row: Int) -> Double? {
+    mutating func originIllicitRate(row: Int) -> Double? {
         let columns = columns()
         guard text(columns.origin, row: row) != nil else { return nil }
         let code = Self.keyCode(columns.origin, columns.country, row: row, cache: &originCodes)
@@ -280,7 +422,7 @@ package struct EvidenceReader {
     }
 
     /// The smoothed illicit rate of the row's office; nil without an office or an office profile.
-    package mutating func officeIllicitRate(row: Int) -> Double? {
+    mutating func officeIllicitRate(row: Int) -> Double? {
         let columns = columns()
         guard text(columns.office, row: row) != nil else { return nil }
         let code = Self.keyCode(columns.office, columns.officeVocabulary, row: row, cache: &officeCodes)
@@ -289,7 +431,7 @@ package struct EvidenceReader {
 
     /// The smoothed illicit rate of the route `departure→origin` (the row's texts as `originText`
     /// and `departureText` read them); nil when either is missing or routes are not a field.
-    package mutating func routeIllicitRate(departure: String?, origin: String?) -> Double? {
+    mutating func routeIllicitRate(departure: String?, origin: String?) -> Double? {
         let columns = columns()
         guard let origin, let departure, columns.routeIsField else { return nil }
         let route = columns.route?.code(of: KeyText.route(departure: departure, origin: origin)) ?? -1
@@ -298,7 +440,7 @@ package struct EvidenceReader {
 
     /// Days since the importer's first training declaration (0 when unseen or never dated); nil
     /// without dates, an importer or the row's date.
-    package mutating func traderTenureDays(row: Int) -> Int64? {
+    mutating func traderTenureDays(row: Int) -> Int64? {
         guard pipeline.hasDate, row >= 0, row < table.rowCount else { return nil }
         let columns = columns()
         let importer = Self.keyCode(columns.importer, columns.importerVocabulary, row: row, cache: &importerCodes)
@@ -311,13 +453,13 @@ package struct EvidenceReader {
     }
 
     /// The declared (customs) value; nil when missing or not finite.
-    package mutating func declaredValue(row: Int) -> Double? {
+    mutating func declaredValue(row: Int) -> Double? {
         let value = number(columns().value, row: row)
         return value.isFinite ? value : nil
     }
 
     /// Taxes / declared value; nil when undefined (no positive value, missing taxes) or not finite.
-    package mutating func taxRatio(row: Int) -> Double? {
+    mutating func taxRatio(row: Int) -> Double? {
         let columns = columns()
         let value = number(columns.value, row: row)
         let ratio = value > 0 ? number(columns.taxes, row: row) / value : .nan
@@ -325,7 +467,7 @@ package struct EvidenceReader {
     }
 
     /// The AEO flag (`true` for any non-zero value); nil when missing.
-    package mutating func aeo(row: Int) -> Bool? {
+    mutating func aeo(row: Int) -> Bool? {
         let flag = number(columns().aeo, row: row)
         return flag.isNaN ? nil : flag != 0
     }
