@@ -113,4 +113,22 @@ struct ScorerExplainedBatchTests {
             }
         }
     }
+
+    /// The per-row warning count every `riskctl score` summarises is the number of sentences the
+    /// same routine writes, row by row (missing, non-positive and unseen values all occur here).
+    @Test func warningCountsAreTheSentenceCounts() throws {
+        let scorer = try RiskScorer(bundle: try Self.bundles["leafWise"]!.get())
+        var table = try HardeningFixtures.scoringTable(rowCount: 700, seed: 77, schema: scorer.bundle.schema)
+        if var quantity = table.numbers["quantity"] {
+            for r in stride(from: 0, to: quantity.count, by: 11) { quantity[r] = r % 2 == 0 ? 0 : .nan }
+            table.numbers["quantity"] = quantity
+        }
+        let warnings = ScoringWarnings(scorer, table: table)
+        var total = 0
+        for r in 0..<table.rowCount {
+            #expect(warnings.count(row: r) == warnings.sentences(row: r).count, "row \(r)")
+            total += warnings.count(row: r)
+        }
+        #expect(total > 64)
+    }
 }

@@ -61,11 +61,22 @@ struct ScoringWarnings {
         unseen.forEach(row: r) { body(.unseen(column: $0, value: $1)) }
     }
 
-    /// The number of warnings of row `r`. Allocation-free.
+    /// The number of warnings of row `r`: the conditions of `forEach`, counted without building a
+    /// warning (no string is retained: this runs for every row of every `riskctl score`).
     func count(row r: Int) -> Int {
         var count = 0
-        forEach(row: r) { _ in count += 1 }
-        return count
+        for source in sources {
+            if let numbers = source.numbers {
+                guard r < numbers.count else { continue }
+                let value = numbers[r]
+                if value.isNaN || (value <= 0 && (source.role == .quantity || source.role == .customsValue)) {
+                    count += 1
+                }
+            } else if let codes = source.codes, r < codes.count, codes[r] < 0 {
+                count += 1
+            }
+        }
+        return count + unseen.count(row: r)
     }
 
     /// The warnings of row `r` as sentences.
