@@ -169,7 +169,9 @@ public struct RiskScorer: Sendable {
         defer { timer.lap("score (reasons \(options.reasonCount), warnings \(options.includeWarnings))") }
         let generator = try reasonGenerator(options)
         let explain = options.reasonCount > 0 || options.includeExplanation
-        let engine = self.engine, featureCount = engine.featureCount, blockRows = engine.blockRowCount
+        // Blocks of the engine's size, or one block of every row when there are fewer (a single
+        // declaration allocates buffers for one row, not for a full block).
+        let engine = self.engine, featureCount = engine.featureCount, blockRows = min(n, engine.blockRowCount)
         let warnings = options.includeWarnings ? ScoringWarnings(self, table: table) : nil
         let ids = table.ids, lanes = bundle.lanes, calibration = bundle.calibration
         return try bundle.pipeline.withBlockEncoder(table, for: bundle.model.featureKind, prepared: preparedTables) {
@@ -183,7 +185,8 @@ public struct RiskScorer: Sendable {
                     ParallelLoop.forEachChunk(count: blockCount, threadCount: options.threadCount,
                                               minimumChunk: max(1, 2_048 / blockRows)) { _, blocks in
                         // Buffers reused for every block of the run.
-                        let workspace = ScoringEngine.Workspace(engine, encoder: encoder, explain: explain)
+                        let workspace = ScoringEngine.Workspace(engine, encoder: encoder, explain: explain,
+                                                                rowCount: blockRows)
                         var contributions = [Double](repeating: 0, count: explain ? max(1, blockRows * featureCount) : 0)
                         var selector = ReasonSelector()
                         var facts = ReasonFacts(pipeline: bundle.pipeline, table: table, prepared: preparedFacts)

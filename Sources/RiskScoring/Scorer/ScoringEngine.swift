@@ -150,10 +150,12 @@ struct ScoringEngine: Sendable {
         let encoding: FeatureBlockEncoder.Scratch
         let explaining: UnsafeMutableRawPointer?
 
-        init(_ engine: ScoringEngine, encoder: FeatureBlockEncoder, explain: Bool) {
+        /// - Parameter rowCount: The most rows a block of this run holds (a single declaration's
+        ///   run needs room for one, not for `engine.blockRowCount`).
+        init(_ engine: ScoringEngine, encoder: FeatureBlockEncoder, explain: Bool, rowCount: Int) {
             encoding = FeatureBlockEncoder.Scratch(encoder)
             if explain, engine.featureCount > 0, case .trees(_, let explainer) = engine.model {
-                explaining = .allocate(byteCount: explainer.blockWorkspaceByteCount(rowCount: engine.blockRowCount),
+                explaining = .allocate(byteCount: explainer.blockWorkspaceByteCount(rowCount: max(1, rowCount)),
                                        alignment: 64)
             } else {
                 explaining = nil
