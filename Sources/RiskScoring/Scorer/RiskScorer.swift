@@ -87,6 +87,9 @@ public struct RiskScorer: Sendable {
         engine = ScoringEngine(model: model, revenue: bundle.revenueModel.map { BoostedTreesPredictor(model: $0) },
                                schema: bundle.pipeline.schema(for: bundle.model.featureKind),
                                treeSchema: bundle.pipeline.schema(for: .trees))
+        // The encoder always writes the pipeline's schema, which validation matched with the models:
+        // their shape checks run once here, not on every call (they compare every column name).
+        try engine.checkShapes()
         grouping = FeatureGrouping(schema: bundle.model.featureSchema)
         defaultGenerator = generator
         checkedColumns = bundle.schema.fields.filter { $0.role != .ignore }.map { ($0.column, $0.role) }
@@ -176,7 +179,6 @@ public struct RiskScorer: Sendable {
         let ids = table.ids, lanes = bundle.lanes, calibration = bundle.calibration
         return try bundle.pipeline.withBlockEncoder(table, for: bundle.model.featureKind, prepared: preparedTables) {
             encoder in
-            try engine.checkShapes()
             let blockCount = (n + blockRows - 1) / blockRows
             var failures = [(any Error)?](repeating: nil, count: blockCount)
             // Written in place: no optional wrapper per row and no second pass to unwrap it.

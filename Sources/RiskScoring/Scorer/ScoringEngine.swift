@@ -66,7 +66,7 @@ struct ScoringEngine: Sendable {
     /// - Parameters:
     ///   - contributions: With room for `rows.count × featureCount` values, receives every row's
     ///     contributions, row-major (the explainer's pass); nil for scores only (the predictor's).
-    /// - Throws: The models' errors (`checkShapes` has ruled out the shape ones).
+    /// - Throws: The models' errors (`checkShapes`, run when the scorer was made, ruled out the shape ones).
     /// - Complexity: O(rows × model cost); allocates the block, never per row.
     func scoreBlock(_ encoder: FeatureBlockEncoder, rows: Range<Int>, workspace: Workspace,
                     contributions: UnsafeMutablePointer<Double>?) throws -> BlockScores {
