@@ -566,13 +566,3 @@ public struct ModelTrainer: Sendable {
 }
 
 /// Days since 1970-01-01 → `YYYY-MM-DD` (the reader's own calendar arithmetic, `ValueParsers`).
-package enum CivilDate {
-    package static func format(daysSinceEpoch days: Int32) -> String {
-        let (y, m, d) = ValueParsers.civilFromDays(Int(days))
-        func pad(_ v: Int, _ width: Int) -> String {
-            let s = String(v)
-            return String(repeating: "0", count: max(0, width - s.count)) + s
-        }
-        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
-    }
-}

@@ -249,3 +249,16 @@ package enum ValueParsers {
         return count >= 6 ? count : nil
     }
 }
+
+/// `YYYY-MM-DD` of a day (days since 1970-01-01): how training metadata, replays and drift windows
+/// print dates.
+package enum CivilDate {
+    package static func format(daysSinceEpoch days: Int32) -> String {
+        let (y, m, d) = ValueParsers.civilFromDays(Int(days))
+        func pad(_ v: Int, _ width: Int) -> String {
+            let s = String(v)
+            return String(repeating: "0", count: max(0, width - s.count)) + s
+        }
+        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
+    }
+}

@@ -130,7 +130,8 @@ public struct DriftMonitor: Sendable {
         }
         let dates = table.dates?.compactMap { $0 }
         let worst = ([status(scorePSI)] + groups.values.map(\.status)).max() ?? .ok
-        return DriftWindow(start: dates?.min().map(Self.format), end: dates?.max().map(Self.format),
+        return DriftWindow(start: dates?.min().map { CivilDate.format(daysSinceEpoch: $0) },
+                           end: dates?.max().map { CivilDate.format(daysSinceEpoch: $0) },
                            rows: table.rowCount, scorePSI: scorePSI, scoreStatus: status(scorePSI), groups: groups,
                            clock: clock,
                            unseen: unseenCounts.mapValues { Double($0) / Double(max(1, table.rowCount)) },
@@ -139,13 +140,4 @@ public struct DriftMonitor: Sendable {
 
     /// The pipeline's calendar-driven features (see `DriftWindow.clock`).
     public static let clockFeatures: Set<String> = ["month", "trader_tenure_days"]
-
-    static func format(_ day: Int32) -> String {
-        let (y, m, d) = ValueParsers.civilFromDays(Int(day))
-        func pad(_ v: Int, _ width: Int) -> String {
-            let s = String(v)
-            return String(repeating: "0", count: max(0, width - s.count)) + s
-        }
-        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
-    }
 }
